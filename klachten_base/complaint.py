@@ -1,0 +1,1085 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from sql import Literal, Null, Union
+
+from trytond.i18n import gettext
+from trytond.model import (
+    ChatMixin, DeactivableMixin, Index, ModelSQL, ModelView, Unique,
+    Workflow, fields)
+from trytond.model.modelview import _record_eval_pyson
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval, PYSONEncoder
+from trytond.transaction import Transaction, without_check_access
+
+from .exceptions import (
+    MissingInputError, ReadonlyFieldError, SequenceMissingError,
+    WorkflowError)
+
+STATES = [
+    ('draft', "Draft"),
+    ('evaluation', "Evaluation"),
+    ('investigation', "Investigation"),
+    ('conclusion', "Conclusion"),
+    ('feedback', "Awaiting Feedback"),
+    ('closed', "Closed"),
+    ('cancelled', "Cancelled"),
+    ]
+OPEN_STATES = ['draft', 'evaluation', 'investigation', 'conclusion',
+    'feedback']
+CHANNELS = [
+    ('web_form', "Web Form"),
+    ('email', "E-mail"),
+    ('letter', "Letter"),
+    ('phone', "Phone"),
+    ('in_person', "In Person"),
+    ('counter', "Counter"),
+    ('fax', "Fax"),
+    ]
+BASES = [
+    (None, ""),
+    ('treatment', "Treatment"),
+    ('communication', "Communication"),
+    ('content', "Content"),
+    ]
+OUTCOMES = [
+    (None, ""),
+    ('founded', "Founded"),
+    ('partly_founded', "Partly Founded"),
+    ('founded_corrected', "Founded and Already Corrected"),
+    ('unfounded', "Unfounded"),
+    ('no_judgement', "No Judgement"),
+    ('withdrawn', "Withdrawn by the Complainant"),
+    ]
+NO_JUDGEMENT_REASONS = [
+    (None, ""),
+    ('unclear', "Remains insufficiently clear"),
+    ('doubt', "Doubt whether it could have been done better"),
+    ('minor', "The shortcoming is too minor"),
+    ]
+SOLUTION_OUTCOMES = {'founded', 'partly_founded'}
+
+
+def _readonly_unless(*states):
+    return {'readonly': ~Eval('state').in_(list(states))}
+
+
+class Subject(DeactivableMixin, ModelSQL, ModelView):
+    __name__ = 'klachten.subject'
+    __string__ = "Complaint Subject"
+
+    name = fields.Char("Name", required=True, translate=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('name', 'ASC'))
+
+
+class InadmissibilityGround(DeactivableMixin, ModelSQL, ModelView):
+    __name__ = 'klachten.inadmissibility_ground'
+    __string__ = "Inadmissibility Ground"
+
+    name = fields.Char("Name", required=True, translate=True)
+    code = fields.Char("Code")
+    sequence = fields.Integer("Sequence")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('sequence', 'ASC NULLS LAST'))
+
+
+class RemedyType(DeactivableMixin, ModelSQL, ModelView):
+    __name__ = 'klachten.remedy'
+    __string__ = "Remedy"
+
+    name = fields.Char("Name", required=True, translate=True)
+    code = fields.Char("Code")
+
+
+class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
+    __name__ = 'klachten.complaint'
+    __string__ = "Complaint"
+    _rec_name = 'number'
+    _history = True
+
+    company = fields.Many2One(
+        'company.company', "Company", required=True,
+        states=_readonly_unless('draft'))
+    number = fields.Char("Number", readonly=True)
+    state = fields.Selection(
+        STATES, "State", readonly=True, required=True, sort=False)
+
+    # Intake
+    received_date = fields.Date(
+        "Received On", required=True, states=_readonly_unless('draft'))
+    channel = fields.Selection(
+        CHANNELS, "Channel", required=True, sort=False,
+        states=_readonly_unless('draft', 'evaluation'))
+    received_by = fields.Many2One(
+        'res.user', "Received By", states=_readonly_unless('draft'),
+        help="The staff member who first received the complaint.")
+    registration_date = fields.Date("Registered On", readonly=True)
+    anonymous = fields.Boolean(
+        "Anonymous", states=_readonly_unless('draft', 'evaluation'))
+    complainant = fields.Many2One(
+        'party.party', "Complainant", ondelete='RESTRICT',
+        context={'company': Eval('company', -1)}, depends={'company'},
+        states={
+            'readonly': ~Eval('state').in_(['draft', 'evaluation']),
+            'required': ~Eval('anonymous') & (Eval('state') != 'draft'),
+            'invisible': Bool(Eval('anonymous')),
+            })
+    representative = fields.Many2One(
+        'party.party', "Represented By", ondelete='RESTRICT',
+        context={'company': Eval('company', -1)}, depends={'company'},
+        states=_readonly_unless('draft', 'evaluation'))
+    complainant_email = fields.Function(
+        fields.Char("E-mail"), 'get_complainant_contact')
+    complainant_phone = fields.Function(
+        fields.Char("Phone"), 'get_complainant_contact')
+    complainant_address = fields.Function(
+        fields.Char("Address"), 'get_complainant_contact')
+    short_description = fields.Char(
+        "Short Description", required=True,
+        states=_readonly_unless('draft', 'evaluation'))
+    description = fields.Text(
+        "Description", states=_readonly_unless('draft', 'evaluation'))
+    incident_date = fields.Date(
+        "Incident Date", states=_readonly_unless('draft', 'evaluation'),
+        help="When the facts complained about happened.")
+    remedy_sought = fields.Text(
+        "Remedy Sought", states=_readonly_unless('draft', 'evaluation'),
+        help="What the complainant would like to happen.")
+    track = fields.Selection([
+            ('formal', "Formal"),
+            ('informal', "Informal"),
+            ], "Track", required=True,
+        states=_readonly_unless('draft', 'evaluation'))
+    confidential = fields.Boolean(
+        "Confidential", states=_readonly_unless(*OPEN_STATES),
+        help="Only the coordinators and the assigned handler see it.")
+    resolution = fields.Text(
+        "Resolution on the Spot", readonly=True,
+        states={'invisible': ~Eval('resolution')})
+
+    # Evaluation
+    basis = fields.Selection(
+        BASES, "Basis", states=_readonly_unless('draft', 'evaluation'))
+    subject = fields.Many2One(
+        'klachten.subject', "Subject",
+        states=_readonly_unless('draft', 'evaluation'))
+    concerns = fields.Selection([
+            (None, ""),
+            ('department', "A Department"),
+            ('staff', "A Staff Member"),
+            ], "Concerns", states=_readonly_unless('draft', 'evaluation'))
+    concerned_department = fields.Many2One(
+        'klachten.department', "Concerned Department",
+        states=_readonly_unless('draft', 'evaluation'))
+    concerned_user = fields.Many2One(
+        'res.user', "Concerned Staff Member",
+        states={
+            'readonly': ~Eval('state').in_(['draft', 'evaluation']),
+            'invisible': Eval('concerns') != 'staff',
+            },
+        help="A complaint is never visible to the staff member it is about.")
+    handler_department = fields.Many2One(
+        'klachten.department', "Handling Department", readonly=True)
+    handler_role = fields.Many2One('klachten.role', "Handler Role",
+        readonly=True)
+    handler_user = fields.Many2One('res.user', "Handler", readonly=True)
+    handlers = fields.Function(
+        fields.Many2Many('res.user', None, None, "Handlers"),
+        'get_handlers', searcher='search_handlers')
+    department_heads = fields.Function(
+        fields.Many2Many('res.user', None, None, "Department Heads"),
+        'get_department_heads', searcher='search_department_heads')
+    mine = fields.Function(
+        fields.Boolean("Mine",
+            help="Assigned to me, observed by me or received by me."),
+        'get_mine', searcher='search_mine')
+    observers = fields.Many2Many(
+        'klachten.complaint-res.user.observer', 'complaint', 'user',
+        "Observers", states=_readonly_unless(*OPEN_STATES),
+        help="Staff members who are told of the complaint and take notice.")
+    information_requests = fields.One2Many(
+        'klachten.information.request', 'complaint',
+        "Information Requests", readonly=True)
+    admissibility = fields.Selection([
+            (None, ""),
+            ('admissible', "Admissible"),
+            ('inadmissible', "Inadmissible"),
+            ], "Admissibility", readonly=True)
+    admissibility_date = fields.Date("Admissibility Decided On",
+        readonly=True)
+    inadmissibility_grounds = fields.Many2Many(
+        'klachten.complaint-klachten.inadmissibility_ground', 'complaint',
+        'ground', "Inadmissibility Grounds", readonly=True)
+    admissibility_motivation = fields.Text("Motivation", readonly=True)
+
+    # Investigation
+    report = fields.Text(
+        "Investigation Report", states=_readonly_unless('investigation'),
+        help="The facts, the explanations gathered and the assessment.")
+    outcome = fields.Selection(
+        OUTCOMES, "Outcome", states=_readonly_unless('investigation'))
+    outcome_motivation = fields.Text(
+        "Outcome Motivation", states=_readonly_unless('investigation'))
+    no_judgement_reason = fields.Selection(
+        NO_JUDGEMENT_REASONS, "No Judgement Reason",
+        states={
+            'readonly': Eval('state') != 'investigation',
+            'invisible': Eval('outcome') != 'no_judgement',
+            'required': ((Eval('outcome') == 'no_judgement')
+                & (Eval('state') == 'investigation')),
+            })
+    solution = fields.Text(
+        "Solution",
+        states={
+            'readonly': Eval('state') != 'investigation',
+            'required': (Eval('outcome').in_(list(SOLUTION_OUTCOMES))
+                & (Eval('state') == 'investigation')),
+            },
+        help="Required when the complaint is founded or partly founded.")
+    remedies = fields.Many2Many(
+        'klachten.complaint-klachten.remedy', 'complaint', 'remedy',
+        "Remedies", states=_readonly_unless('investigation', 'conclusion'))
+    report_date = fields.Date("Report Finalised On", readonly=True)
+    send_back_remarks = fields.Text("Send Back Remarks", readonly=True)
+    not_neutral_reason = fields.Text("Not Neutral Reason", readonly=True)
+
+    # Conclusion and feedback
+    conclusion = fields.Text("Conclusion", readonly=True)
+    reply = fields.Text("Reply to the Complainant", readonly=True)
+    decision_date = fields.Date("Decided On", readonly=True)
+    feedback_requested = fields.Boolean("Feedback Requested", readonly=True)
+    feedback = fields.Selection([
+            (None, ""),
+            ('agree', "Agree"),
+            ('disagree', "Disagree"),
+            ], "Feedback", readonly=True)
+    feedback_comment = fields.Text("Feedback Comment", readonly=True)
+    feedback_date = fields.Date("Feedback On", readonly=True)
+    cancel_reason = fields.Text("Cancellation Reason", readonly=True)
+    closing_date = fields.Date("Closed On", readonly=True)
+
+    related_complaints = fields.Many2Many(
+        'klachten.complaint.relation', 'from_', 'to', "Related Complaints",
+        domain=[('id', '!=', Eval('id', -1))])
+    complainant_complaints = fields.Function(
+        fields.Many2Many('klachten.complaint', None, None,
+            "Other Complaints of the Complainant",
+            help="Earlier and later complaints by the same person."),
+        'get_complainant_complaints')
+
+    @classmethod
+    def __setup__(cls):
+        cls.number.search_unaccented = False
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('number_unique', Unique(t, t.company, t.number),
+                'klachten_base.msg_complaint_number_unique'),
+            ]
+        cls._sql_indexes.update({
+                Index(t, (t.number, Index.Equality())),
+                Index(t, (t.state, Index.Equality(cardinality='low')),
+                    where=t.state.in_(OPEN_STATES)),
+                Index(t, (t.complainant, Index.Range())),
+                })
+        cls._order = [
+            ('received_date', 'DESC NULLS FIRST'),
+            ('id', 'DESC'),
+            ]
+        cls._transitions |= {
+            ('draft', 'evaluation'),
+            ('draft', 'closed'),
+            ('evaluation', 'investigation'),
+            ('evaluation', 'feedback'),
+            ('evaluation', 'closed'),
+            ('investigation', 'evaluation'),
+            ('investigation', 'conclusion'),
+            ('conclusion', 'investigation'),
+            ('conclusion', 'feedback'),
+            ('conclusion', 'closed'),
+            ('feedback', 'closed'),
+            ('feedback', 'evaluation'),
+            } | {(s, 'cancelled') for s in OPEN_STATES}
+        cls._buttons.update({
+                'register': _visible_in('draft'),
+                'resolve_wizard': _visible_in('draft'),
+                'request_information_wizard': _visible_in('evaluation'),
+                'admissible_wizard': _visible_in('evaluation'),
+                'inadmissible_wizard': _visible_in('evaluation'),
+                'send_back_wizard': _visible_in('investigation'),
+                'finalise_report': _visible_in('investigation'),
+                'not_neutral_wizard': _visible_in('conclusion'),
+                'conclude_wizard': _visible_in('conclusion'),
+                'agree': _visible_in('feedback'),
+                'disagree_wizard': _visible_in('feedback'),
+                'cancel_wizard': _visible_in(*OPEN_STATES),
+                })
+
+    @staticmethod
+    def default_company():
+        return Transaction().context.get('company')
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @classmethod
+    def default_received_date(cls):
+        return Pool().get('ir.date').today()
+
+    @staticmethod
+    def default_received_by():
+        user = Transaction().user
+        return user or None
+
+    @staticmethod
+    def default_channel():
+        return 'email'
+
+    @staticmethod
+    def default_track():
+        return 'formal'
+
+    @staticmethod
+    def default_anonymous():
+        return False
+
+    @staticmethod
+    def default_confidential():
+        return False
+
+    def get_rec_name(self, name):
+        number = self.number or gettext('klachten_base.msg_draft_number')
+        return f'{number} - {self.short_description}'
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, value = clause[:3]
+        if operator.startswith('!') or operator.startswith('not '):
+            bool_op = 'AND'
+        else:
+            bool_op = 'OR'
+        return [bool_op,
+            ('number', operator, value),
+            ('short_description', operator, value),
+            ('complainant.name', operator, value),
+            ]
+
+    @classmethod
+    def get_complainant_contact(cls, complaints, names):
+        result = {n: {} for n in names}
+        for complaint in complaints:
+            party = complaint.complainant
+            values = {
+                'complainant_email': party.email if party else None,
+                'complainant_phone': party.phone if party else None,
+                'complainant_address': (
+                    party.address_get().full_address.replace('\n', ', ')
+                    if party and party.address_get() else None),
+                }
+            for name in names:
+                result[name][complaint.id] = values[name]
+        return result
+
+    # Who handles it: one definition serves the rules, the tasks and
+    # the screens.
+    @classmethod
+    def _handler_pairs(cls):
+        "SQL query of (complaint, user) for every assigned handler"
+        pool = Pool()
+        Member = pool.get('klachten.department.member')
+        complaint = cls.__table__()
+        complaint2 = cls.__table__()
+        member = Member.__table__()
+        by_user = complaint.select(
+            complaint.id.as_('complaint'), complaint.handler_user.as_('user'),
+            where=complaint.handler_user != Null)
+        by_role = complaint2.join(member, condition=(
+                (member.department == complaint2.handler_department)
+                & (member.role == complaint2.handler_role))
+            ).select(
+                complaint2.id.as_('complaint'), member.user.as_('user'),
+                where=complaint2.handler_user == Null)
+        return Union(by_user, by_role, all_=True)
+
+    @classmethod
+    def _department_head_pairs(cls):
+        "SQL query of (complaint, user) for members who see the department"
+        pool = Pool()
+        Member = pool.get('klachten.department.member')
+        Role = pool.get('klachten.role')
+        complaint = cls.__table__()
+        member = Member.__table__()
+        role = Role.__table__()
+        return complaint.join(member, condition=(
+                (member.department == complaint.concerned_department)
+                | (member.department == complaint.handler_department))
+            ).join(role, condition=member.role == role.id
+            ).select(
+                complaint.id.as_('complaint'), member.user.as_('user'),
+                where=role.department_access == Literal(True))
+
+    @classmethod
+    def _get_pairs(cls, complaints, query):
+        cursor = Transaction().connection.cursor()
+        result = {c.id: [] for c in complaints}
+        cursor.execute(*query.select(
+                query.complaint, query.user,
+                where=query.complaint.in_(list(result))))
+        for complaint_id, user_id in cursor:
+            if user_id not in result[complaint_id]:
+                result[complaint_id].append(user_id)
+        return result
+
+    @classmethod
+    def _search_pairs(cls, clause, query):
+        _, operator, value = clause[:3]
+        if operator in {'=', '!='} and not isinstance(value, (int, type(None))):
+            value = -1
+        if operator in {'in', 'not in'}:
+            value = [v for v in value if isinstance(v, int)] or [-1]
+        Operator = fields.SQL_OPERATORS[operator]
+        if operator == '=' and value is None:
+            return [('id', 'not in', query.select(query.complaint))]
+        return [('id', 'in', query.select(
+                    query.complaint, where=Operator(query.user, value)))]
+
+    @classmethod
+    def get_handlers(cls, complaints, name):
+        return cls._get_pairs(complaints, cls._handler_pairs())
+
+    @classmethod
+    def search_handlers(cls, name, clause):
+        return cls._search_pairs(clause, cls._handler_pairs())
+
+    @classmethod
+    def get_department_heads(cls, complaints, name):
+        return cls._get_pairs(complaints, cls._department_head_pairs())
+
+    @classmethod
+    def search_department_heads(cls, name, clause):
+        return cls._search_pairs(clause, cls._department_head_pairs())
+
+    def get_mine(self, name):
+        user = Transaction().user
+        return (user in {u.id for u in self.handlers}
+            or user in {u.id for u in self.observers}
+            or (self.received_by and self.received_by.id == user))
+
+    @classmethod
+    def search_mine(cls, name, clause):
+        _, operator, value = clause[:3]
+        user = Transaction().user
+        domain = ['OR',
+            ('handlers', '=', user),
+            ('observers', '=', user),
+            ('received_by', '=', user),
+            ]
+        if (operator == '=') != bool(value):
+            domain = [('id', 'not in', cls.search(domain, query=True))]
+        return domain
+
+    def get_complainant_complaints(self, name):
+        if not self.complainant:
+            return []
+        return [c.id for c in self.search([
+                    ('complainant', '=', self.complainant.id),
+                    ('id', '!=', self.id),
+                    ], order=[('received_date', 'DESC')])]
+
+    @fields.depends('concerns', 'concerned_user')
+    def on_change_concerns(self):
+        if self.concerns != 'staff':
+            self.concerned_user = None
+
+    @fields.depends('anonymous', 'complainant')
+    def on_change_anonymous(self):
+        if self.anonymous:
+            self.complainant = None
+
+    # A field that is read-only in the complaint's state stays read-only
+    # for every caller, not only in the client.
+    @classmethod
+    def write(cls, *args):
+        transaction = Transaction()
+        if transaction.check_access and transaction.user:
+            actions = iter(args)
+            for records, values in zip(actions, actions):
+                cls._check_writable(records, values)
+        super().write(*args)
+
+    @classmethod
+    def _check_writable(cls, records, values):
+        encoder = PYSONEncoder()
+        for name in values:
+            field = cls._fields[name]
+            readonly = field.states.get('readonly') if field.states else None
+            if field.readonly:
+                readonly = True
+            if readonly is None or readonly is False:
+                continue
+            for record in records:
+                if readonly is True or _record_eval_pyson(
+                        record, encoder.encode(readonly), encoded=True):
+                    raise ReadonlyFieldError(gettext(
+                            'klachten_base.msg_field_readonly',
+                            field=field.string,
+                            complaint=record.rec_name,
+                            state=record.state_string))
+
+    @classmethod
+    def copy(cls, complaints, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ['number', 'registration_date', 'admissibility',
+                'admissibility_date', 'inadmissibility_grounds',
+                'admissibility_motivation', 'report', 'outcome',
+                'outcome_motivation', 'no_judgement_reason', 'solution',
+                'remedies', 'report_date', 'send_back_remarks',
+                'not_neutral_reason', 'conclusion', 'reply',
+                'decision_date', 'feedback_requested', 'feedback',
+                'feedback_comment', 'feedback_date', 'cancel_reason',
+                'closing_date', 'information_requests', 'resolution',
+                'handler_department', 'handler_role', 'handler_user']:
+            default.setdefault(name, None)
+        return super().copy(complaints, default=default)
+
+    @classmethod
+    def delete(cls, complaints):
+        for complaint in complaints:
+            if complaint.state != 'draft':
+                raise WorkflowError(gettext(
+                        'klachten_base.msg_complaint_delete_draft',
+                        complaint=complaint.rec_name))
+        super().delete(complaints)
+
+    # Workflow helpers
+    @classmethod
+    def _check_state(cls, complaints, states, action):
+        "Refuse, with a clear message, complaints not in one of states"
+        for complaint in complaints:
+            if complaint.state not in states:
+                raise WorkflowError(gettext(
+                        'klachten_base.msg_complaint_wrong_state',
+                        complaint=complaint.rec_name,
+                        state=complaint.state_string,
+                        action=gettext(f'klachten_base.msg_action_{action}')))
+
+    @classmethod
+    def _require(cls, complaints, value, field_msg):
+        "Refuse when value is empty"
+        if not value or (isinstance(value, str) and not value.strip()):
+            raise MissingInputError(gettext(
+                    'klachten_base.msg_complaint_missing_input',
+                    complaints=', '.join(c.rec_name for c in complaints[:5]),
+                    field=gettext(f'klachten_base.msg_field_{field_msg}')))
+
+    @classmethod
+    def _write_workflow(cls, complaints, values):
+        "Write what a workflow step records, whatever the fields' states"
+        if complaints and values:
+            with without_check_access():
+                cls.write(complaints, values)
+
+    @classmethod
+    def _today(cls):
+        return Pool().get('ir.date').today()
+
+    @classmethod
+    def _feedback_wanted(cls, complaint, request_feedback):
+        pool = Pool()
+        Configuration = pool.get('klachten.configuration')
+        if complaint.anonymous:
+            return False
+        mode = Configuration(1).feedback
+        return mode == 'always' or (mode == 'on_request' and request_feedback)
+
+    @classmethod
+    def _decide(cls, complaints, request_feedback):
+        "Ask for feedback or close, as the configuration says"
+        to_feedback = [c for c in complaints
+            if cls._feedback_wanted(c, request_feedback)]
+        to_close = [c for c in complaints if c not in to_feedback]
+        cls._write_workflow(to_feedback, {
+                'feedback_requested': True,
+                'feedback': None,
+                'feedback_comment': None,
+                'feedback_date': None,
+                })
+        cls._write_workflow(to_close, {'feedback_requested': False})
+        if to_feedback:
+            cls.wait_feedback(to_feedback)
+        if to_close:
+            cls.close(to_close)
+
+    @classmethod
+    def _notify(cls, complaints, kind, text=None):
+        """Hook: the complainant is to be informed of a step.
+
+        kind is one of acknowledgement, admissible, inadmissible,
+        information, conclusion, feedback, cancel. The e-mail and letter
+        outbox extends this."""
+        pass
+
+    @classmethod
+    def _set_number(cls, complaints):
+        pool = Pool()
+        Configuration = pool.get('klachten.configuration')
+        config = Configuration(1)
+        to_write = []
+        for complaint in complaints:
+            if complaint.number:
+                continue
+            sequence = config.get_multivalue(
+                'complaint_sequence', company=complaint.company.id)
+            if not sequence:
+                raise SequenceMissingError(gettext(
+                        'klachten_base.msg_sequence_missing'))
+            to_write.extend(([complaint], {'number': sequence.get()}))
+        if to_write:
+            with without_check_access():
+                cls.write(*to_write)
+
+    @classmethod
+    def _check_registrable(cls, complaints):
+        for complaint in complaints:
+            if not complaint.anonymous and not complaint.complainant:
+                raise MissingInputError(gettext(
+                        'klachten_base.msg_complaint_complainant_required',
+                        complaint=complaint.rec_name))
+
+    # Transitions
+    @classmethod
+    @ModelView.button
+    def register(cls, complaints):
+        cls._check_state(complaints, {'draft'}, 'register')
+        cls._check_registrable(complaints)
+        cls._set_number(complaints)
+        cls._write_workflow(complaints, {
+                'registration_date': cls._today(),
+                })
+        cls.evaluate(complaints)
+        cls._notify(complaints, 'acknowledgement')
+
+    @classmethod
+    @ModelView.button_action('klachten_base.wizard_resolve')
+    def resolve_wizard(cls, complaints):
+        cls._check_state(complaints, {'draft'}, 'resolve')
+
+    @classmethod
+    def resolve(cls, complaints, resolution):
+        "Close an informal complaint that was solved on the spot"
+        cls._check_state(complaints, {'draft'}, 'resolve')
+        cls._require(complaints, resolution, 'resolution')
+        cls._check_registrable(complaints)
+        cls._set_number(complaints)
+        today = cls._today()
+        cls._write_workflow(complaints, {
+                'resolution': resolution,
+                'registration_date': today,
+                'decision_date': today,
+                'track': 'informal',
+                })
+        cls.close(complaints)
+
+    @classmethod
+    @ModelView.button_action('klachten_base.wizard_request_information')
+    def request_information_wizard(cls, complaints):
+        cls._check_state(complaints, {'evaluation'}, 'request_information')
+
+    @classmethod
+    def request_information(cls, complaints, question, recipient='complainant',
+            name=None, email=None, due_date=None):
+        pool = Pool()
+        Request = pool.get('klachten.information.request')
+        cls._check_state(complaints, {'evaluation'}, 'request_information')
+        cls._require(complaints, question, 'question')
+        if recipient == 'third_party':
+            cls._require(complaints, name, 'recipient_name')
+        requests = [Request(
+                complaint=c, question=question, recipient=recipient,
+                name=name, email=email, due_date=due_date)
+            for c in complaints]
+        with without_check_access():
+            Request.save(requests)
+        cls._notify(complaints, 'information', question)
+        return requests
+
+    @classmethod
+    @ModelView.button_action('klachten_base.wizard_admissible')
+    def admissible_wizard(cls, complaints):
+        cls._check_state(complaints, {'evaluation'}, 'admissible')
+
+    @classmethod
+    def declare_admissible(cls, complaints, handler_department,
+            handler_role, handler_user=None, subject=None, basis=None,
+            concerns=None, concerned_department=None, concerned_user=None,
+            inform=False, note=None):
+        cls._check_state(complaints, {'evaluation'}, 'admissible')
+        cls._require(complaints, handler_department, 'handler_department')
+        cls._require(complaints, handler_role, 'handler_role')
+        if concerns == 'staff':
+            cls._require(complaints, concerned_user, 'concerned_user')
+        if handler_user and concerned_user and handler_user == concerned_user:
+            raise MissingInputError(gettext(
+                    'klachten_base.msg_handler_is_concerned'))
+        values = {
+            'admissibility': 'admissible',
+            'admissibility_date': cls._today(),
+            'admissibility_motivation': note,
+            'inadmissibility_grounds': [('remove', [
+                        g.id for c in complaints
+                        for g in c.inadmissibility_grounds])],
+            'handler_department': _id(handler_department),
+            'handler_role': _id(handler_role),
+            'handler_user': _id(handler_user),
+            'concerns': concerns,
+            'concerned_department': _id(concerned_department),
+            'concerned_user': (
+                _id(concerned_user) if concerns == 'staff' else None),
+            }
+        if subject:
+            values['subject'] = _id(subject)
+        if basis:
+            values['basis'] = basis
+        cls._write_workflow(complaints, values)
+        cls.investigate(complaints)
+        if inform:
+            cls._notify(complaints, 'admissible', note)
+
+    @classmethod
+    @Workflow.transition('investigation')
+    def investigate(cls, complaints):
+        pass
+
+    @classmethod
+    @ModelView.button_action('klachten_base.wizard_inadmissible')
+    def inadmissible_wizard(cls, complaints):
+        cls._check_state(complaints, {'evaluation'}, 'inadmissible')
+
+    @classmethod
+    def declare_inadmissible(cls, complaints, grounds, motivation,
+            inform=False, request_feedback=False):
+        cls._check_state(complaints, {'evaluation'}, 'inadmissible')
+        cls._require(complaints, grounds, 'grounds')
+        cls._require(complaints, motivation, 'motivation')
+        today = cls._today()
+        cls._write_workflow(complaints, {
+                'admissibility': 'inadmissible',
+                'admissibility_date': today,
+                'decision_date': today,
+                'inadmissibility_grounds': [
+                    ('add', [_id(g) for g in grounds])],
+                'admissibility_motivation': motivation,
+                })
+        if inform:
+            cls._notify(complaints, 'inadmissible', motivation)
+        cls._decide(complaints, request_feedback)
+
+    @classmethod
+    @ModelView.button_action('klachten_base.wizard_send_back')
+    def send_back_wizard(cls, complaints):
+        cls._check_state(complaints, {'investigation'}, 'send_back')
+
+    @classmethod
+    def send_back(cls, complaints, remarks):
+        "The handler returns the complaint to the coordinator"
+        cls._check_state(complaints, {'investigation'}, 'send_back')
+        cls._require(complaints, remarks, 'remarks')
+        cls._write_workflow(complaints, {
+                'send_back_remarks': remarks,
+                'admissibility': None,
+                'admissibility_date': None,
+                })
+        cls.evaluate(complaints)
+
+    @classmethod
+    @Workflow.transition('evaluation')
+    def evaluate(cls, complaints):
+        pass
+
+    @classmethod
+    @ModelView.button
+    def finalise_report(cls, complaints):
+        cls._check_state(complaints, {'investigation'}, 'finalise_report')
+        for complaint in complaints:
+            complaint._check_report()
+        cls._write_workflow(complaints, {'report_date': cls._today()})
+        cls.to_conclusion(complaints)
+
+    @classmethod
+    @Workflow.transition('conclusion')
+    def to_conclusion(cls, complaints):
+        pass
+
+    def _check_report(self):
+        self._require([self], self.outcome, 'outcome')
+        if self.outcome in SOLUTION_OUTCOMES:
+            self._require([self], self.solution, 'solution')
+        if self.outcome == 'no_judgement':
+            self._require([self], self.no_judgement_reason,
+                'no_judgement_reason')
+
+    @classmethod
+    @ModelView.button_action('klachten_base.wizard_not_neutral')
+    def not_neutral_wizard(cls, complaints):
+        cls._check_state(complaints, {'conclusion'}, 'not_neutral')
+
+    @classmethod
+    def not_neutral(cls, complaints, reason):
+        "The coordinator finds the handler was not neutral: redo"
+        cls._check_state(complaints, {'conclusion'}, 'not_neutral')
+        cls._require(complaints, reason, 'reason')
+        cls._write_workflow(complaints, {
+                'not_neutral_reason': reason,
+                'report_date': None,
+                })
+        cls.investigate(complaints)
+
+    @classmethod
+    @ModelView.button_action('klachten_base.wizard_conclude')
+    def conclude_wizard(cls, complaints):
+        cls._check_state(complaints, {'conclusion'}, 'conclude')
+
+    @classmethod
+    def conclude(cls, complaints, conclusion, inform=True, reply=None,
+            request_feedback=False):
+        cls._check_state(complaints, {'conclusion'}, 'conclude')
+        cls._require(complaints, conclusion, 'conclusion')
+        if inform:
+            cls._require(complaints, reply, 'reply')
+        cls._write_workflow(complaints, {
+                'conclusion': conclusion,
+                'reply': reply,
+                'decision_date': cls._today(),
+                })
+        if inform:
+            cls._notify(complaints, 'conclusion', reply)
+        cls._decide(complaints, request_feedback)
+
+    @classmethod
+    @Workflow.transition('feedback')
+    def wait_feedback(cls, complaints):
+        cls._notify(complaints, 'feedback')
+
+    @classmethod
+    @ModelView.button
+    def agree(cls, complaints):
+        "Record that the complainant agrees with the decision"
+        cls._check_state(complaints, {'feedback'}, 'agree')
+        cls._write_workflow(complaints, {
+                'feedback': 'agree',
+                'feedback_date': cls._today(),
+                })
+        cls.close(complaints)
+
+    @classmethod
+    @ModelView.button_action('klachten_base.wizard_disagree')
+    def disagree_wizard(cls, complaints):
+        cls._check_state(complaints, {'feedback'}, 'disagree')
+
+    @classmethod
+    def disagree(cls, complaints, comment):
+        "The complainant disagrees: back to the evaluation phase"
+        cls._check_state(complaints, {'feedback'}, 'disagree')
+        cls._require(complaints, comment, 'comment')
+        cls._write_workflow(complaints, {
+                'feedback': 'disagree',
+                'feedback_comment': comment,
+                'feedback_date': cls._today(),
+                'admissibility': None,
+                'decision_date': None,
+                })
+        cls.evaluate(complaints)
+
+    @classmethod
+    @Workflow.transition('closed')
+    def close(cls, complaints):
+        cls._write_workflow(complaints, {'closing_date': cls._today()})
+
+    @classmethod
+    @ModelView.button_action('klachten_base.wizard_cancel')
+    def cancel_wizard(cls, complaints):
+        cls._check_state(complaints, OPEN_STATES, 'cancel')
+
+    @classmethod
+    def cancel(cls, complaints, reason, inform=False):
+        cls._check_state(complaints, OPEN_STATES, 'cancel')
+        cls._require(complaints, reason, 'cancel_reason')
+        cls._write_workflow(complaints, {
+                'cancel_reason': reason,
+                'closing_date': cls._today(),
+                })
+        cls.mark_cancelled(complaints)
+        if inform:
+            cls._notify(complaints, 'cancel', reason)
+
+    @classmethod
+    @Workflow.transition('cancelled')
+    def mark_cancelled(cls, complaints):
+        pass
+
+
+def _visible_in(*states):
+    return {
+        'invisible': ~Eval('state').in_(list(states)),
+        'depends': ['state'],
+        }
+
+
+def _id(value):
+    "The id of a record or of an id"
+    return getattr(value, 'id', value)
+
+
+class ComplaintObserver(ModelSQL):
+    __name__ = 'klachten.complaint-res.user.observer'
+    __string__ = "Complaint Observer"
+
+    complaint = fields.Many2One(
+        'klachten.complaint', "Complaint", required=True, ondelete='CASCADE')
+    user = fields.Many2One(
+        'res.user', "User", required=True, ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('complaint')
+
+
+class ComplaintInadmissibilityGround(ModelSQL):
+    __name__ = 'klachten.complaint-klachten.inadmissibility_ground'
+    __string__ = "Complaint Inadmissibility Ground"
+
+    complaint = fields.Many2One(
+        'klachten.complaint', "Complaint", required=True, ondelete='CASCADE')
+    ground = fields.Many2One(
+        'klachten.inadmissibility_ground', "Ground", required=True,
+        ondelete='RESTRICT')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('complaint')
+
+
+class ComplaintRemedy(ModelSQL):
+    __name__ = 'klachten.complaint-klachten.remedy'
+    __string__ = "Complaint Remedy"
+
+    complaint = fields.Many2One(
+        'klachten.complaint', "Complaint", required=True, ondelete='CASCADE')
+    remedy = fields.Many2One(
+        'klachten.remedy', "Remedy", required=True, ondelete='RESTRICT')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('complaint')
+
+
+class ComplaintRelation(ModelSQL):
+    __name__ = 'klachten.complaint.relation'
+    __string__ = "Complaint Relation"
+
+    from_ = fields.Many2One(
+        'klachten.complaint', "From", required=True, ondelete='CASCADE')
+    to = fields.Many2One(
+        'klachten.complaint', "To", required=True, ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('from_')
+
+
+class InformationRequest(Workflow, ModelSQL, ModelView):
+    __name__ = 'klachten.information.request'
+    __string__ = "Information Request"
+
+    complaint = fields.Many2One(
+        'klachten.complaint', "Complaint", required=True, ondelete='CASCADE',
+        readonly=True)
+    recipient = fields.Selection([
+            ('complainant', "The Complainant"),
+            ('third_party', "A Third Party"),
+            ], "Recipient", required=True, readonly=True)
+    name = fields.Char("Name", readonly=True)
+    email = fields.Char("E-mail", readonly=True)
+    question = fields.Text("Question", required=True, readonly=True)
+    due_date = fields.Date("Due Date", readonly=True)
+    answer = fields.Text(
+        "Answer", states={'readonly': Eval('state') != 'requested'})
+    answer_date = fields.Date("Answered On", readonly=True)
+    state = fields.Selection([
+            ('requested', "Requested"),
+            ('answered', "Answered"),
+            ('cancelled', "Cancelled"),
+            ], "State", readonly=True, required=True, sort=False)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('complaint')
+        cls._order.insert(0, ('create_date', 'DESC'))
+        cls._transitions |= {
+            ('requested', 'answered'),
+            ('requested', 'cancelled'),
+            }
+        cls._buttons.update({
+                'record_answer': _visible_in('requested'),
+                'cancel': _visible_in('requested'),
+                })
+
+    @staticmethod
+    def default_state():
+        return 'requested'
+
+    @staticmethod
+    def default_recipient():
+        return 'complainant'
+
+    def get_rec_name(self, name):
+        return f'{self.complaint.rec_name}: {self.question[:40]}'
+
+    @classmethod
+    def _check_open(cls, requests):
+        for request in requests:
+            if request.state != 'requested':
+                raise WorkflowError(gettext(
+                        'klachten_base.msg_information_request_closed',
+                        request=request.rec_name))
+
+    @classmethod
+    @ModelView.button
+    def record_answer(cls, requests):
+        cls._check_open(requests)
+        for request in requests:
+            request.complaint._require(
+                [request.complaint], request.answer, 'answer')
+        with without_check_access():
+            cls.write(requests, {'answer_date': Pool().get(
+                            'ir.date').today()})
+        cls.answered(requests)
+
+    @classmethod
+    @Workflow.transition('answered')
+    def answered(cls, requests):
+        pass
+
+    @classmethod
+    @ModelView.button
+    def cancel(cls, requests):
+        cls._check_open(requests)
+        cls.cancelled(requests)
+
+    @classmethod
+    @Workflow.transition('cancelled')
+    def cancelled(cls, requests):
+        pass
+

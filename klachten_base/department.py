@@ -1,0 +1,84 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.model import (
+    DeactivableMixin, ModelSQL, ModelView, Unique, fields, tree)
+from trytond.pool import Pool
+
+
+class Role(DeactivableMixin, ModelSQL, ModelView):
+    __name__ = 'klachten.role'
+    __string__ = "Role"
+
+    name = fields.Char("Name", required=True, translate=True)
+    code = fields.Char("Code")
+    department_access = fields.Boolean(
+        "Sees the Department's Complaints",
+        help="Members with this role see every complaint about or handled "
+        "by their department (for example the department head).")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('code_unique', Unique(t, t.code), 'klachten_base.msg_role_code_unique'),
+            ]
+        cls._order.insert(0, ('name', 'ASC'))
+
+
+class Department(DeactivableMixin, tree(), ModelSQL, ModelView):
+    __name__ = 'klachten.department'
+    __string__ = "Department"
+
+    name = fields.Char("Name", required=True, translate=True)
+    code = fields.Char("Code")
+    parent = fields.Many2One('klachten.department', "Parent")
+    children = fields.One2Many('klachten.department', 'parent', "Children")
+    email = fields.Char("E-mail")
+    members = fields.One2Many(
+        'klachten.department.member', 'department', "Members")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('name', 'ASC'))
+
+    def members_with_role(self, role):
+        "Return the active users who hold role in this department"
+        return [m.user for m in self.members
+            if m.role == role and m.user.active]
+
+
+class DepartmentMember(ModelSQL, ModelView):
+    __name__ = 'klachten.department.member'
+    __string__ = "Department Member"
+
+    department = fields.Many2One(
+        'klachten.department', "Department", required=True,
+        ondelete='CASCADE')
+    user = fields.Many2One(
+        'res.user', "User", required=True, ondelete='CASCADE')
+    role = fields.Many2One(
+        'klachten.role', "Role", required=True, ondelete='RESTRICT')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls.__access__.add('department')
+        cls._sql_constraints += [
+            ('member_unique', Unique(t, t.department, t.user, t.role),
+                'klachten_base.msg_member_unique'),
+            ]
+
+    @classmethod
+    def default_role(cls):
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        try:
+            return ModelData.get_id('klachten_base', 'role_handler')
+        except KeyError:
+            return None
+
+    def get_rec_name(self, name):
+        return f'{self.user.rec_name} ({self.role.rec_name})'

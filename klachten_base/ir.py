@@ -1,0 +1,30 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.pool import PoolMeta
+from trytond.transaction import Transaction
+
+
+def _is_klachten(model_names):
+    return any(n.startswith('klachten.') for n in model_names)
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def _get_context(cls, model_name):
+        # Complaint rules depend on who the user is (assigned handler,
+        # observer, "not about me"), not only on their groups.
+        context = super()._get_context(model_name)
+        if _is_klachten([model_name]):
+            context['user_id'] = Transaction().user
+        return context
+
+    @classmethod
+    def _get_cache_key(cls, model_names):
+        # Without the user in the key, two handlers of the same group
+        # would share one cached domain and see each other's complaints.
+        key = super()._get_cache_key(model_names)
+        if _is_klachten(model_names):
+            key = (*key, Transaction().user)
+        return key
