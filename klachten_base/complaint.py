@@ -109,6 +109,7 @@ class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
     number = fields.Char("Number", readonly=True)
     state = fields.Selection(
         STATES, "State", readonly=True, required=True, sort=False)
+    state_string = state.translated('state')
 
     # Intake
     received_date = fields.Date(
@@ -231,17 +232,13 @@ class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
         states={
             'readonly': Eval('state') != 'investigation',
             'invisible': Eval('outcome') != 'no_judgement',
-            'required': ((Eval('outcome') == 'no_judgement')
-                & (Eval('state') == 'investigation')),
-            })
+            },
+        help="Required to finalise a report without judgement.")
     solution = fields.Text(
         "Solution",
-        states={
-            'readonly': Eval('state') != 'investigation',
-            'required': (Eval('outcome').in_(list(SOLUTION_OUTCOMES))
-                & (Eval('state') == 'investigation')),
-            },
-        help="Required when the complaint is founded or partly founded.")
+        states=_readonly_unless('investigation'),
+        help="Required to finalise the report of a founded or partly "
+        "founded complaint.")
     remedies = fields.Many2Many(
         'klachten.complaint-klachten.remedy', 'complaint', 'remedy',
         "Remedies", states=_readonly_unless('investigation', 'conclusion'))

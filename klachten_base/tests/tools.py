@@ -1,0 +1,145 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Helpers that set up a municipality for the scenarios and tests."""
+import datetime as dt
+from types import SimpleNamespace
+
+from proteus import Model, Wizard
+from proteus import config as pconfig
+from trytond.modules.company.tests.tools import create_company, get_company
+
+# login: (groups, [(department code, role)])
+STAFF = {
+    'coordinator': (['coordinator', 'receiver'], []),
+    'handler1': (['handler', 'receiver'], [('BZ', 'handler')]),
+    'handler2': (['handler', 'receiver'], [('BZ', 'handler')]),
+    'handler3': (['handler', 'receiver'], [('OM', 'handler')]),
+    'head': (['department_head', 'receiver'], [('BZ', 'head')]),
+    'observer': (['observer', 'receiver'], []),
+    'receiver': (['receiver'], []),
+    'klachtenadmin': (['admin'], []),
+    }
+DEPARTMENTS = {'BZ': "Burgerzaken", 'OM': "Omgeving"}
+
+
+def xml_id(fs_id, module='klachten_base', config=None):
+    ModelData = Model.get('ir.model.data', config=config)
+    return ModelData.get_id(module, fs_id, {})
+
+
+def password(login):
+    return f'{login}-Klaverveld-2026'
+
+
+def set_user(login, config=None):
+    "Act as the user with login from now on"
+    config = config or pconfig.get_config()
+    User = Model.get('res.user', config=config)
+    if login == 'admin':
+        user_id = 1
+    else:
+        with config.reset_context():
+            config.user = 1
+            config._context = User.get_preferences(True, {})
+            user, = User.find([('login', '=', login)])
+            user_id = user.id
+    config.user = user_id
+    config._context = User.get_preferences(True, {})
+    return user_id
+
+
+def setup_municipality(config=None):
+    """Create the company, departments and one user per role.
+
+    Returns a namespace with users (by login), departments (by code) and
+    roles (by code)."""
+    config = config or pconfig.get_config()
+    set_user('admin', config)
+    create_company(config=config)
+    company = get_company(config=config)
+    Group = Model.get('res.group', config=config)
+    User = Model.get('res.user', config=config)
+    Role = Model.get('klachten.role', config=config)
+    Department = Model.get('klachten.department', config=config)
+
+    roles = {r.code: r for r in Role.find([])}
+    departments = {}
+    for code, name in DEPARTMENTS.items():
+        department = Department(name=name, code=code)
+        department.save()
+        departments[code] = department
+    users = {}
+    for login, (groups, memberships) in STAFF.items():
+        user = User(name=login.title(), login=login)
+        user.password = password(login)
+        for group in groups:
+            user.groups.append(Group(xml_id(f'group_{group}', config=config)))
+        Company = Model.get('company.company', config=config)
+        user.companies.append(Company(company.id))
+        user.company = Company(company.id)
+        user.save()
+        users[login] = user
+        for code, role in memberships:
+            department = departments[code]
+            member = department.members.new()
+            member.user = user
+            member.role = roles[role]
+            department.save()
+    return SimpleNamespace(
+        company=company, users=users, departments=departments, roles=roles)
+
+
+def create_complainant(name='An Peeters', email='an.peeters@example.org',
+        config=None):
+    Party = Model.get('party.party', config=config)
+    party = Party(name=name)
+    if email:
+        mechanism = party.contact_mechanisms.new()
+        mechanism.type = 'email'
+        mechanism.value = email
+    party.save()
+    return party
+
+
+def create_complaint(complainant=None, register=True, config=None, **values):
+    "Create (and register) a complaint as the current user"
+    Complaint = Model.get('klachten.complaint', config=config)
+    complaint = Complaint()
+    complaint.received_date = values.pop(
+        'received_date', dt.date.today() - dt.timedelta(days=2))
+    complaint.channel = values.pop('channel', 'email')
+    complaint.short_description = values.pop(
+        'short_description', "Nobody answered my e-mail")
+    if complainant:
+        complaint.complainant = complainant
+    for name, value in values.items():
+        setattr(complaint, name, value)
+    complaint.save()
+    if register:
+        complaint.click('register')
+    return complaint
+
+
+def run_wizard(name, complaint, button='confirm', **values):
+    "Run a complaint wizard with values and return the reloaded complaint"
+    wizard = Wizard(f'klachten.complaint.{name}', [complaint])
+    for field, value in values.items():
+        if isinstance(value, list):
+            getattr(wizard.form, field).extend(value)
+        else:
+            setattr(wizard.form, field, value)
+    wizard.execute(button)
+    complaint.reload()
+    return complaint
+
+
+def admit(complaint, ns, department='BZ', user='handler1', **values):
+    "Declare a complaint admissible for a handler of department"
+    return run_wizard(
+        'admissible', complaint,
+        handler_department=Model.get('klachten.department')(
+            ns.departments[department].id),
+        handler_role=Model.get('klachten.role')(ns.roles['handler'].id),
+        handler_user=(Model.get('res.user')(ns.users[user].id)
+            if user else None),
+        **values)
