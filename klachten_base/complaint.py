@@ -268,7 +268,7 @@ class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
         fields.Many2Many('klachten.complaint', None, None,
             "Other Complaints of the Complainant",
             help="Earlier and later complaints by the same person."),
-        'get_complainant_complaints')
+        'on_change_with_complainant_complaints')
 
     @classmethod
     def __setup__(cls):
@@ -482,13 +482,15 @@ class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
             domain = [('id', 'not in', cls.search(domain, query=True))]
         return domain
 
-    def get_complainant_complaints(self, name):
-        if not self.complainant:
+    @fields.depends('complainant', 'id')
+    def on_change_with_complainant_complaints(self, name=None):
+        if not self.complainant or not self.complainant.id:
             return []
-        return [c.id for c in self.search([
-                    ('complainant', '=', self.complainant.id),
-                    ('id', '!=', self.id),
-                    ], order=[('received_date', 'DESC')])]
+        domain = [('complainant', '=', self.complainant.id)]
+        if self.id is not None and self.id >= 0:
+            domain.append(('id', '!=', self.id))
+        return [c.id for c in self.search(
+                domain, order=[('received_date', 'DESC')])]
 
     @fields.depends('concerns', 'concerned_user')
     def on_change_concerns(self):
