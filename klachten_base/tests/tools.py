@@ -22,6 +22,19 @@ STAFF = {
 DEPARTMENTS = {'BZ': "Burgerzaken", 'OM': "Omgeving"}
 
 
+def export_template(module, config=None):
+    """Return the POFile of the source strings of an activated module"""
+    import polib
+    Wizard('ir.translation.set', config=config).execute('set_')
+    Lang = Model.get('ir.lang', config=config)
+    Module = Model.get('ir.module', config=config)
+    export = Wizard('ir.translation.export', config=config)
+    export.form.language, = Lang.find([('code', '=', 'en')])
+    export.form.module, = Module.find([('name', '=', module)])
+    export.execute('export')
+    return polib.pofile((export.form.file or b'').decode('utf-8'))
+
+
 def xml_id(fs_id, module='klachten_base', config=None):
     ModelData = Model.get('ir.model.data', config=config)
     return ModelData.get_id(module, fs_id, {})
