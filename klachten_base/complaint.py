@@ -936,6 +936,15 @@ def _id(value):
     return getattr(value, 'id', value)
 
 
+class ComplaintContext(ModelView):
+    __name__ = 'klachten.complaint.context'
+    __string__ = "Complaint Context"
+
+    department = fields.Many2One(
+        'klachten.department', "Department",
+        help="Show only the complaints handled by or about this department.")
+
+
 class ComplaintObserver(ModelSQL):
     __name__ = 'klachten.complaint-res.user.observer'
     __string__ = "Complaint Observer"
