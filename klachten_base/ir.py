@@ -1,7 +1,7 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-from trytond.pool import PoolMeta
-from trytond.transaction import Transaction
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction, check_access
 
 
 def _is_klachten(model_names):
@@ -28,3 +28,17 @@ class Rule(metaclass=PoolMeta):
         if _is_klachten(model_names):
             key = (*key, Transaction().user)
         return key
+
+
+class ChatChannel(metaclass=PoolMeta):
+    __name__ = 'ir.chat.channel'
+
+    @classmethod
+    @check_access
+    def check_access(cls, resource):
+        # Core checks only the model access ("TODO check record rule"):
+        # the conversation of a complaint one may not see stays hidden.
+        super().check_access(resource)
+        model, id_ = str(resource).split(',')
+        if _is_klachten([model]) and Transaction().user:
+            Pool().get(model).read([int(id_)], ['id'])

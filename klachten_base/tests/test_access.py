@@ -232,6 +232,28 @@ class AccessTestCase(unittest.TestCase):
             [a.name for a in Attachment.find([('resource', '=', resource)])],
             ["letter.txt"])
 
+    def test_chat_follows_the_complaint(self):
+        "The conversation of a hidden complaint can be neither read nor added to"
+        self.as_user('coordinator')
+        Channel = Model.get('ir.chat.channel')
+        resource = f"klachten.complaint,{self.ids['confidential']}"
+        Channel._proxy.post(
+            resource, "Internal: the department admits the error",
+            'internal', self.config.context)
+        messages = Channel._proxy.get(resource, self.config.context)
+        self.assertEqual(len(messages), 1)
+        for login in ['receiver', 'observer', 'handler1']:
+            set_user(login, self.config)
+            with self.subTest(login=login):
+                with self.assertRaises(AccessError):
+                    Channel._proxy.get(resource, self.config.context)
+                with self.assertRaises(AccessError):
+                    Channel._proxy.post(
+                        resource, "probe", 'internal', self.config.context)
+        set_user('handler3', self.config)
+        self.assertEqual(
+            len(Channel._proxy.get(resource, self.config.context)), 1)
+
     def test_history_follows_the_complaint(self):
         "The record's history is no way around the rules"
         Complaint = self.as_user('handler2')
