@@ -1,0 +1,79 @@
+# The two commands of README.md:
+#   make demo   install everything, build the SQLite demo database, serve
+#               the web client on http://127.0.0.1:8000
+#   make test   run every test on SQLite, then on PostgreSQL
+# Each install step leaves a stamp file and is skipped when already done.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Every module folder (klachten_*/ with a pyproject.toml)
+MODULES := $(patsubst %/pyproject.toml,%,$(wildcard klachten_*/pyproject.toml))
+INSTALL_STAMP := $(VENV)/.klachten-installed
+
+# The web client: the npm package, unpacked, with its own node_modules
+SAO_VERSION := 8.0.11
+SAO_CACHE := var/sao/$(SAO_VERSION)
+SAO_ROOT := $(SAO_CACHE)/package
+SAO_STAMP := $(SAO_CACHE)/.installed
+
+# make test BACKENDS=sqlite PYTEST_ARGS='-k scenario -x'
+BACKENDS ?= sqlite postgresql
+PYTEST_ARGS ?=
+
+.PHONY: help install sao demo demo-reset test lint clean
+help:
+	@echo "make demo        install, create the demo database, serve the web client"
+	@echo "make test        run all tests on SQLite and PostgreSQL"
+	@echo "                 (BACKENDS=sqlite, PYTEST_ARGS='-k scenario')"
+	@echo "make demo-reset  like make demo, with a new demo database"
+	@echo "make install     only install the Python packages into $(VENV)"
+	@echo "make lint        flake8 and isort --check on the modules"
+	@echo "make clean       delete $(VENV) and var/ (databases, caches, web client)"
+
+install: $(INSTALL_STAMP)
+
+# Re-run when the requirements or a module's packaging change, or a module
+# folder is added.
+$(INSTALL_STAMP): requirements.txt $(MODULES:%=%/pyproject.toml)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
+		|| { echo "$(PYTHON) is older than Python 3.10" >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) \
+		|| { echo "Could not create $(VENV): install python3-venv" >&2; exit 1; }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-r requirements.txt $(MODULES:%=-e %)
+	touch $@
+
+sao: $(SAO_STAMP)
+
+$(SAO_STAMP):
+	@command -v npm >/dev/null \
+		|| { echo "npm is missing: install nodejs and npm" >&2; exit 1; }
+	rm -rf $(SAO_CACHE) && mkdir -p $(SAO_CACHE)
+	cd $(SAO_CACHE) && npm pack --silent tryton-sao@$(SAO_VERSION) \
+		&& tar -xzf tryton-sao-$(SAO_VERSION).tgz
+	cd $(SAO_ROOT) && npm install --omit=dev --legacy-peer-deps \
+		--no-audit --no-fund --loglevel=error
+	touch $@
+
+demo: $(INSTALL_STAMP) $(SAO_STAMP)
+	@SAO_ROOT=$(CURDIR)/$(SAO_ROOT) scripts/demo.sh
+
+demo-reset: $(INSTALL_STAMP) $(SAO_STAMP)
+	@SAO_ROOT=$(CURDIR)/$(SAO_ROOT) scripts/demo.sh --reset
+
+test: $(INSTALL_STAMP) $(SAO_STAMP)
+	@KLACHTEN_SAO_ROOT=$(CURDIR)/$(SAO_ROOT) scripts/test.sh \
+		--backends "$(BACKENDS)" -- $(PYTEST_ARGS)
+
+lint: $(INSTALL_STAMP)
+	$(BIN)/flake8 $(MODULES) scripts tests
+	$(BIN)/isort --check-only --diff $(MODULES) scripts tests
+
+clean:
+	rm -rf $(VENV) var
