@@ -116,6 +116,39 @@ print(s.getsockname()[1])')
         "127.0.0.1:$pg_port (data in $pg_tmp)"
 }
 
+# Tryton keeps each built test database as a template "test-<hash>" in the
+# cluster (DB_CACHE=postgresql://).  The cluster is thrown away, so keep
+# the templates as dumps in the cache folder and load them into the next
+# cluster.
+pg() {
+    "$@" -h 127.0.0.1 -p "$pg_port" -U postgres
+}
+
+restore_pg_templates() {
+    local dump name
+    for dump in "$cache"/postgresql/*.dump; do
+        name=$(basename "$dump" .dump)
+        if ! { pg createdb -T template0 "$name" \
+                && pg pg_restore --no-owner -d "$name" "$dump"; }; then
+            echo "Could not restore $dump: dropping it" >&2
+            pg dropdb --if-exists "$name" || true
+            rm -f "$dump"
+        fi
+    done
+}
+
+save_pg_templates() {
+    local name
+    mkdir -p "$cache/postgresql"
+    for name in $(pg psql -d postgres -Atc \
+            "SELECT datname FROM pg_database WHERE datname LIKE 'test-%'"); do
+        [ -f "$cache/postgresql/$name.dump" ] && continue
+        pg pg_dump -Fc -f "$cache/postgresql/$name.part" "$name" \
+            && mv "$cache/postgresql/$name.part" \
+                "$cache/postgresql/$name.dump"
+    done
+}
+
 stop_postgresql() {
     if [ -n "$pg_tmp" ]; then
         (cd "$pg_tmp" && "${as_pg[@]}" pg_ctl -D "$pg_tmp/data" -m immediate \
@@ -148,11 +181,11 @@ for backend in $backends; do
             ;;
         postgresql)
             if start_postgresql; then
-                # DB_CACHE=postgresql:// keeps the built databases as
-                # templates in the cluster, for this run only
+                restore_pg_templates
                 run_pytest postgresql \
                     TRYTOND_DATABASE__URI="postgresql://postgres@127.0.0.1:$pg_port/" \
                     DB_NAME=test_klachten DB_CACHE=postgresql://
+                save_pg_templates || echo "Could not keep the templates" >&2
                 stop_postgresql
             else
                 echo "Could not start PostgreSQL: its tests did not run" >&2
