@@ -71,9 +71,14 @@ class ScenarioItem(pytest.Item):
         suite.run(result)
         if not result.testsRun:
             raise ScenarioFailed(f"{self.path.name}: nothing was run")
-        problems = result.errors + result.failures
+        # A failed example: show doctest's report without the traceback
+        # of the unittest wrapper around it
+        problems = [
+            text[max(text.find('Failed doctest'), 0):]
+            for _, text in result.failures]
+        problems += [text for _, text in result.errors]
         if problems:
-            raise ScenarioFailed('\n'.join(text for _, text in problems))
+            raise ScenarioFailed('\n'.join(problems))
 
     def repr_failure(self, excinfo):
         if isinstance(excinfo.value, ScenarioFailed):
