@@ -100,4 +100,6 @@ cat <<EOF
 ==================================================================
 
 EOF
-exec "$BIN/trytond" -c "${confs[@]}"
+# -d loads the database at start: without it trytond 8.0 answers the first
+# login with KeyError 'res.user' (its pool is never initialised)
+exec "$BIN/trytond" -c "${confs[@]}" -d "$DB"
