@@ -71,9 +71,12 @@ test: $(INSTALL_STAMP) $(SAO_STAMP)
 	@KLACHTEN_SAO_ROOT=$(CURDIR)/$(SAO_ROOT) scripts/test.sh \
 		--backends "$(BACKENDS)" -- $(PYTEST_ARGS)
 
+# Both checks report, then the target fails if either found something
 lint: $(INSTALL_STAMP)
-	$(BIN)/flake8 $(MODULES) scripts tests
-	$(BIN)/isort --check-only --diff $(MODULES) scripts tests
+	@rc=0; \
+	$(BIN)/flake8 $(MODULES) scripts tests || rc=1; \
+	$(BIN)/isort --check-only --diff $(MODULES) scripts tests || rc=1; \
+	exit $$rc
 
 clean:
 	rm -rf $(VENV) var
