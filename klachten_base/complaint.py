@@ -4,16 +4,15 @@ from sql import Literal, Null, Union
 
 from trytond.i18n import gettext
 from trytond.model import (
-    ChatMixin, DeactivableMixin, Index, ModelSQL, ModelView, Unique,
-    Workflow, fields)
+    ChatMixin, DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow,
+    fields)
 from trytond.model.modelview import _record_eval_pyson
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, PYSONEncoder
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import (
-    MissingInputError, ReadonlyFieldError, SequenceMissingError,
-    WorkflowError)
+    MissingInputError, ReadonlyFieldError, SequenceMissingError, WorkflowError)
 
 STATES = [
     ('draft', "Draft"),
@@ -437,7 +436,8 @@ class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
     @classmethod
     def _search_pairs(cls, clause, query):
         _, operator, value = clause[:3]
-        if operator in {'=', '!='} and not isinstance(value, (int, type(None))):
+        if operator in {'=', '!='} and not isinstance(
+                value, (int, type(None))):
             value = -1
         if operator in {'in', 'not in'}:
             value = [v for v in value if isinstance(v, int)] or [-1]
@@ -1090,4 +1090,3 @@ class InformationRequest(Workflow, ModelSQL, ModelView):
     @Workflow.transition('cancelled')
     def cancelled(cls, requests):
         pass
-

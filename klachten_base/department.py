@@ -21,7 +21,8 @@ class Role(DeactivableMixin, ModelSQL, ModelView):
         super().__setup__()
         t = cls.__table__()
         cls._sql_constraints += [
-            ('code_unique', Unique(t, t.code), 'klachten_base.msg_role_code_unique'),
+            ('code_unique', Unique(t, t.code),
+                'klachten_base.msg_role_code_unique'),
             ]
         cls._order.insert(0, ('name', 'ASC'))
 

@@ -305,4 +305,3 @@ class Cancel(ComplaintWizard):
 
 def _id(record):
     return record.id if record else None
-

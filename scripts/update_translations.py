@@ -30,9 +30,8 @@ def modules_in_repo():
 
 def export_template(module):
     "Return the POFile of module's source strings"
-    from trytond.tests.tools import activate_modules
-
     from klachten_base.tests.tools import export_template
+    from trytond.tests.tools import activate_modules
     activate_modules(module)
     return export_template(module)
 

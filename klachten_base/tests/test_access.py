@@ -14,8 +14,7 @@ from trytond.tests.test_tryton import drop_db
 from trytond.tests.tools import activate_modules
 
 from .tools import (
-    admit, create_complainant, create_complaint, set_user,
-    setup_municipality)
+    admit, create_complainant, create_complaint, set_user, setup_municipality)
 
 ROLES = ['coordinator', 'klachtenadmin', 'handler1', 'handler2', 'handler3',
     'head', 'observer', 'receiver']
@@ -233,7 +232,7 @@ class AccessTestCase(unittest.TestCase):
             ["letter.txt"])
 
     def test_chat_follows_the_complaint(self):
-        "The conversation of a hidden complaint can be neither read nor added to"
+        "A hidden complaint's conversation can be neither read nor added to"
         self.as_user('coordinator')
         Channel = Model.get('ir.chat.channel')
         resource = f"klachten.complaint,{self.ids['confidential']}"

@@ -1,7 +1,7 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-# Scenarios run through pytest's --doctest-glob (see the Makefile); this
-# load_tests serves `python -m unittest`.
+# Under pytest, scenarios run through scripts/pytest_tryton_scenarios.py;
+# this load_tests serves `python -m unittest`.
 from trytond.tests.test_tryton import load_doc_tests
 
 

@@ -6,6 +6,7 @@ import unittest
 from pathlib import Path
 
 import polib
+
 from proteus import Model
 from trytond.tests.test_tryton import drop_db
 from trytond.tests.tools import activate_modules
