@@ -6,13 +6,12 @@ from trytond.i18n import gettext
 from trytond.model import (
     ChatMixin, DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow,
     fields)
-from trytond.model.modelview import _record_eval_pyson
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval, PYSONEncoder
+from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction, without_check_access
 
-from .exceptions import (
-    MissingInputError, ReadonlyFieldError, SequenceMissingError, WorkflowError)
+from .exceptions import MissingInputError, SequenceMissingError, WorkflowError
+from .model import ReadonlyGuardMixin
 
 STATES = [
     ('draft', "Draft"),
@@ -96,7 +95,7 @@ class RemedyType(DeactivableMixin, ModelSQL, ModelView):
     code = fields.Char("Code")
 
 
-class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
+class Complaint(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView, ChatMixin):
     __name__ = 'klachten.complaint'
     __string__ = "Complaint"
     _rec_name = 'number'
@@ -260,6 +259,38 @@ class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
     cancel_reason = fields.Text("Cancellation Reason", readonly=True)
     closing_date = fields.Date("Closed On", readonly=True)
 
+    # Terms
+    acknowledgement_due = fields.Date(
+        "Acknowledgement Due", readonly=True,
+        help="When the acknowledgement must have been sent.")
+    acknowledged_on = fields.Date("Acknowledged On", readonly=True)
+    report_due = fields.Date("Report Due", readonly=True,
+        help="When the handler's report is due.")
+    answer_due = fields.Date("Answer Due", readonly=True,
+        help="When the complainant must have the reasoned answer.")
+    feedback_due = fields.Date("Feedback Due", readonly=True,
+        help="When the complaint closes if the complainant does not react.")
+    extension_count = fields.Integer("Extensions", readonly=True)
+    extension_reason = fields.Text("Extension Motivation", readonly=True)
+    extension_consent = fields.Text(
+        "Complainant's Consent", readonly=True,
+        help="How and when the complainant agreed to a further extension.")
+    days_left = fields.Function(fields.Integer(
+            "Days Left", help="Days left to answer; negative when late."),
+        'get_days_left')
+    overdue = fields.Function(
+        fields.Boolean("Overdue", help="Open and past the answer term."),
+        'get_overdue', searcher='search_overdue')
+    within_term = fields.Function(
+        fields.Boolean("Within Term",
+            help="Decided on or before the answer term."),
+        'get_within_term')
+    tasks = fields.One2Many(
+        'klachten.task', 'complaint', "Tasks", readonly=True)
+    coordinator_contact = fields.Function(
+        fields.Text("Coordinator's Contact Details"),
+        'get_coordinator_contact')
+
     related_complaints = fields.Many2Many(
         'klachten.complaint.relation', 'from_', 'to', "Related Complaints",
         domain=[('id', '!=', Eval('id', -1))])
@@ -315,6 +346,8 @@ class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
                 'agree': _visible_in('feedback'),
                 'disagree_wizard': _visible_in('feedback'),
                 'cancel_wizard': _visible_in(*OPEN_STATES),
+                'extend_wizard': _visible_in(
+                    'evaluation', 'investigation', 'conclusion'),
                 })
 
     @staticmethod
@@ -502,35 +535,17 @@ class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
         if self.anonymous:
             self.complainant = None
 
-    # A field that is read-only in the complaint's state stays read-only
-    # for every caller, not only in the client.
     @classmethod
     def write(cls, *args):
-        transaction = Transaction()
-        if transaction.check_access and transaction.user:
-            actions = iter(args)
-            for records, values in zip(actions, actions):
-                cls._check_writable(records, values)
         super().write(*args)
-
-    @classmethod
-    def _check_writable(cls, records, values):
-        encoder = PYSONEncoder()
-        for name in values:
-            field = cls._fields[name]
-            readonly = field.states.get('readonly') if field.states else None
-            if field.readonly:
-                readonly = True
-            if readonly is None or readonly is False:
-                continue
-            for record in records:
-                if readonly is True or _record_eval_pyson(
-                        record, encoder.encode(readonly), encoded=True):
-                    raise ReadonlyFieldError(gettext(
-                            'klachten_base.msg_field_readonly',
-                            field=field.string,
-                            complaint=record.rec_name,
-                            state=record.state_string))
+        actions = iter(args)
+        noticed = []
+        for complaints, values in zip(actions, actions):
+            if 'observers' in values:
+                noticed.extend(c for c in complaints
+                    if c.state in set(OPEN_STATES) - {'draft'})
+        if noticed:
+            cls._open_observer_tasks(cls.browse(noticed))
 
     @classmethod
     def copy(cls, complaints, default=None):
@@ -617,13 +632,108 @@ class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
             cls.close(to_close)
 
     @classmethod
-    def _notify(cls, complaints, kind, text=None):
-        """Hook: the complainant is to be informed of a step.
+    def _notify(cls, complaints, kind, text=None, records=None):
+        """The complainant is to be informed of a step: queue the e-mail.
 
         kind is one of acknowledgement, admissible, inadmissible,
-        information, conclusion, feedback, cancel. The e-mail and letter
-        outbox extends this."""
-        pass
+        information, conclusion, feedback, cancel, extension; records are
+        the records the template renders (the complaints by default). The
+        letter for a complainant without e-mail extends this."""
+        pool = Pool()
+        Notification = pool.get('klachten.notification')
+        for complaint, record in zip(complaints, records or complaints):
+            address = complaint.complainant_address_email
+            if address:
+                Notification.queue(kind, record, [address],
+                    language=complaint.complainant_language,
+                    complaint=complaint)
+        if kind == 'acknowledgement':
+            cls._write_workflow(
+                [c for c in complaints if c.complainant_address_email],
+                {'acknowledged_on': cls._today()})
+
+    @property
+    def complainant_address_email(self):
+        "The e-mail address the complainant is written to, if any"
+        if self.anonymous:
+            return None
+        for party in [self.representative, self.complainant]:
+            if party and party.email:
+                return party.email
+
+    @property
+    def complainant_language(self):
+        party = self.representative or self.complainant
+        if party and party.lang:
+            return party.lang.code
+
+    def _post_comment(self, text):
+        "Add text to the complaint's conversation as the current user"
+        Channel = Pool().get('ir.chat.channel')
+        Channel.post(self, text, audience='internal')
+
+    # Terms and tasks: what each step starts and ends
+    @classmethod
+    def _configuration(cls):
+        return Pool().get('klachten.configuration')(1)
+
+    @classmethod
+    def _term_end(cls, kind, start):
+        return cls._configuration().term_end(kind, start)
+
+    def _answer_term_kind(self):
+        "The policy term of the answer (an advisory committee may lengthen)"
+        return 'answer'
+
+    def _handler_assignment(self):
+        return {
+            'user': self.handler_user,
+            'department': self.handler_department,
+            'role': self.handler_role if not self.handler_user else None,
+            }
+
+    @classmethod
+    def _coordinators(cls):
+        pool = Pool()
+        Group = pool.get('res.group')
+        ModelData = pool.get('ir.model.data')
+        return Group(ModelData.get_id('klachten_base', 'group_coordinator'))
+
+    @classmethod
+    def _open_task(cls, complaints, kind, due=None, note=None, **assignment):
+        Task = Pool().get('klachten.task')
+        from .task import KIND_TERMS
+        for complaint in complaints:
+            due_date = due or cls._term_end(KIND_TERMS[kind], cls._today())
+            Task.open(complaint, kind, due_date=due_date, note=note,
+                **(assignment or {'group': cls._coordinators()}))
+
+    @classmethod
+    def _close_tasks(cls, complaints, kinds=None, state='done'):
+        Pool().get('klachten.task').close(complaints, kinds, state=state)
+
+    @classmethod
+    def _on_register(cls, complaints):
+        for complaint in complaints:
+            received = complaint.received_date
+            cls._write_workflow([complaint], {
+                    'acknowledgement_due': cls._term_end(
+                        'acknowledgement', received),
+                    'report_due': cls._term_end('report', received),
+                    'answer_due': cls._term_end(
+                        complaint._answer_term_kind(), received),
+                    })
+        cls._open_task(complaints, 'evaluate')
+        cls._open_observer_tasks(complaints)
+
+    @classmethod
+    def _open_observer_tasks(cls, complaints):
+        for complaint in complaints:
+            noticed = {t.user for t in complaint.tasks
+                if t.kind == 'take_notice'}
+            for observer in complaint.observers:
+                if observer not in noticed:
+                    cls._open_task([complaint], 'take_notice', user=observer)
 
     @classmethod
     def _set_number(cls, complaints):
@@ -663,6 +773,7 @@ class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
                 'registration_date': cls._today(),
                 })
         cls.evaluate(complaints)
+        cls._on_register(complaints)
         cls._notify(complaints, 'acknowledgement')
 
     @classmethod
@@ -700,13 +811,21 @@ class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
         cls._require(complaints, question, 'question')
         if recipient == 'third_party':
             cls._require(complaints, name, 'recipient_name')
+        due_date = due_date or cls._term_end('information', cls._today())
         requests = [Request(
                 complaint=c, question=question, recipient=recipient,
                 name=name, email=email, due_date=due_date)
             for c in complaints]
         with without_check_access():
             Request.save(requests)
-        cls._notify(complaints, 'information', question)
+        for complaint, request in zip(complaints, requests):
+            cls._open_task([complaint], 'information', due=request.due_date,
+                note=question)
+            if recipient == 'complainant':
+                cls._notify([complaint], 'information', question, [request])
+            elif email:
+                Pool().get('klachten.notification').queue(
+                    'information', request, [email], complaint=complaint)
         return requests
 
     @classmethod
@@ -748,6 +867,12 @@ class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
             values['basis'] = basis
         cls._write_workflow(complaints, values)
         cls.investigate(complaints)
+        cls._close_tasks(complaints, ['evaluate'])
+        for complaint in complaints:
+            cls._open_task([complaint], 'investigate',
+                due=complaint.report_due,
+                note=complaint.send_back_remarks,
+                **complaint._handler_assignment())
         if inform:
             cls._notify(complaints, 'admissible', note)
 
@@ -776,6 +901,7 @@ class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
                     ('add', [_id(g) for g in grounds])],
                 'admissibility_motivation': motivation,
                 })
+        cls._close_tasks(complaints, ['evaluate'])
         if inform:
             cls._notify(complaints, 'inadmissible', motivation)
         cls._decide(complaints, request_feedback)
@@ -796,6 +922,8 @@ class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
                 'admissibility_date': None,
                 })
         cls.evaluate(complaints)
+        cls._close_tasks(complaints, ['investigate', 'redo'])
+        cls._open_task(complaints, 'evaluate', note=remarks)
 
     @classmethod
     @Workflow.transition('evaluation')
@@ -810,6 +938,9 @@ class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
             complaint._check_report()
         cls._write_workflow(complaints, {'report_date': cls._today()})
         cls.to_conclusion(complaints)
+        cls._close_tasks(complaints, ['investigate', 'redo'])
+        for complaint in complaints:
+            cls._open_task([complaint], 'conclude', due=complaint.answer_due)
 
     @classmethod
     @Workflow.transition('conclusion')
@@ -834,11 +965,17 @@ class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
         "The coordinator finds the handler was not neutral: redo"
         cls._check_state(complaints, {'conclusion'}, 'not_neutral')
         cls._require(complaints, reason, 'reason')
+        redo_due = cls._term_end('redo', cls._today())
         cls._write_workflow(complaints, {
                 'not_neutral_reason': reason,
                 'report_date': None,
+                'report_due': redo_due,
                 })
         cls.investigate(complaints)
+        cls._close_tasks(complaints, ['conclude'])
+        for complaint in complaints:
+            cls._open_task([complaint], 'redo', due=redo_due, note=reason,
+                **complaint._handler_assignment())
 
     @classmethod
     @ModelView.button_action('klachten_base.wizard_conclude')
@@ -857,6 +994,7 @@ class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
                 'reply': reply,
                 'decision_date': cls._today(),
                 })
+        cls._close_tasks(complaints, ['conclude'])
         if inform:
             cls._notify(complaints, 'conclusion', reply)
         cls._decide(complaints, request_feedback)
@@ -864,6 +1002,9 @@ class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
     @classmethod
     @Workflow.transition('feedback')
     def wait_feedback(cls, complaints):
+        feedback_due = cls._term_end('feedback', cls._today())
+        cls._write_workflow(complaints, {'feedback_due': feedback_due})
+        cls._open_task(complaints, 'feedback', due=feedback_due)
         cls._notify(complaints, 'feedback')
 
     @classmethod
@@ -893,13 +1034,18 @@ class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
                 'feedback_date': cls._today(),
                 'admissibility': None,
                 'decision_date': None,
+                'feedback_due': None,
                 })
         cls.evaluate(complaints)
+        cls._close_tasks(complaints, ['feedback'])
+        cls._open_task(complaints, 'evaluate', note=comment)
 
     @classmethod
     @Workflow.transition('closed')
     def close(cls, complaints):
         cls._write_workflow(complaints, {'closing_date': cls._today()})
+        cls._close_tasks(complaints, ['feedback'])
+        cls._close_tasks(complaints, state='cancelled')
 
     @classmethod
     @ModelView.button_action('klachten_base.wizard_cancel')
@@ -921,7 +1067,87 @@ class Complaint(Workflow, ModelSQL, ModelView, ChatMixin):
     @classmethod
     @Workflow.transition('cancelled')
     def mark_cancelled(cls, complaints):
-        pass
+        cls._close_tasks(complaints, state='cancelled')
+
+    @classmethod
+    @ModelView.button_action('klachten_base.wizard_extend')
+    def extend_wizard(cls, complaints):
+        cls._check_state(complaints,
+            {'evaluation', 'investigation', 'conclusion'}, 'extend')
+
+    @classmethod
+    def extend(cls, complaints, reason, consent=None, inform=True):
+        """Extend the answer term once with a motivation; further only with
+        the complainant's recorded consent (Awb 9:11)."""
+        cls._check_state(complaints,
+            {'evaluation', 'investigation', 'conclusion'}, 'extend')
+        cls._require(complaints, reason, 'extension_reason')
+        for complaint in complaints:
+            if complaint.extension_count:
+                cls._require([complaint], consent, 'extension_consent')
+            answer_due = cls._term_end('extension', complaint.answer_due)
+            cls._write_workflow([complaint], {
+                    'answer_due': answer_due,
+                    'extension_count': (complaint.extension_count or 0) + 1,
+                    'extension_reason': reason,
+                    'extension_consent': consent,
+                    })
+            Task = Pool().get('klachten.task')
+            with without_check_access():
+                Task.write([t for t in complaint.tasks
+                        if t.state == 'open' and t.kind == 'conclude'], {
+                        'due_date': answer_due,
+                        'reminded_at': None,
+                        'escalated_at': None,
+                        })
+        if inform:
+            cls._notify(complaints, 'extension', reason)
+
+    @classmethod
+    def close_expired_feedback(cls):
+        "Cron: close the complaints whose feedback term passed in silence"
+        today = cls._today()
+        with without_check_access():
+            complaints = cls.search([
+                    ('state', '=', 'feedback'),
+                    ('feedback_due', '<', today),
+                    ])
+            if complaints:
+                cls.lock(complaints)
+                # another cron may have closed them while we waited
+                complaints = cls.search([
+                        ('id', 'in', [c.id for c in complaints]),
+                        ('state', '=', 'feedback'),
+                        ])
+                cls.close(complaints)
+        return complaints
+
+    # Deadlines shown in lists
+    def get_days_left(self, name):
+        if self.answer_due and self.state in OPEN_STATES:
+            return (self.answer_due - self._today()).days
+
+    def get_overdue(self, name):
+        return bool(self.state in OPEN_STATES and self.answer_due
+            and self.answer_due < self._today())
+
+    @classmethod
+    def search_overdue(cls, name, clause):
+        _, operator, value = clause[:3]
+        domain = [
+            ('state', 'in', OPEN_STATES),
+            ('answer_due', '<', cls._today()),
+            ]
+        if (operator == '=') != bool(value):
+            domain = [('id', 'not in', cls.search(domain, query=True))]
+        return domain
+
+    def get_within_term(self, name):
+        if self.decision_date and self.answer_due:
+            return self.decision_date <= self.answer_due
+
+    def get_coordinator_contact(self, name):
+        return self._configuration().coordinator_contact
 
 
 def _visible_in(*states):
@@ -1006,7 +1232,7 @@ class ComplaintRelation(ModelSQL):
         cls.__access__.add('from_')
 
 
-class InformationRequest(Workflow, ModelSQL, ModelView):
+class InformationRequest(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'klachten.information.request'
     __string__ = "Information Request"
 

@@ -1,10 +1,12 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from trytond.model import (
-    ModelSingleton, ModelSQL, ModelView, MultiValueMixin, fields)
+    ModelSingleton, ModelSQL, ModelView, MultiValueMixin, Unique, fields)
 from trytond.modules.company.model import CompanyValueMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id
+
+from .term import COUNTRIES, UNITS, term_end
 
 FEEDBACK_MODES = [
     ('never', "Never"),
@@ -34,6 +36,30 @@ class Configuration(ModelSingleton, ModelSQL, ModelView, MultiValueMixin):
         FEEDBACK_MODES, "Feedback", required=True,
         help="When the complainant is asked whether they agree with a "
         "decision (inadmissibility or conclusion).")
+    terms = fields.One2Many('klachten.term', 'configuration', "Terms")
+    holiday_country = fields.Selection(
+        COUNTRIES, "Public Holidays",
+        help="Whose public holidays are not working days.")
+    to_working_day = fields.Boolean(
+        "Move Term Ends to a Working Day",
+        help="A term that ends on a weekend day or a public holiday ends on "
+        "the next working day.")
+    escalate_to_head = fields.Boolean(
+        "Escalate to the Department Head",
+        help="Overdue tasks are also reported to the department's head.")
+    coordinator_contact = fields.Text(
+        "Coordinator's Contact Details",
+        help="Given to the complainant in the acknowledgement: name, "
+        "e-mail, phone.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'apply_flemish_preset': {},
+                'apply_awb_preset': {},
+                'apply_one_month_preset': {},
+                })
 
     @classmethod
     def multivalue_model(cls, field):
@@ -51,6 +77,68 @@ class Configuration(ModelSingleton, ModelSQL, ModelView, MultiValueMixin):
     def default_feedback(cls):
         return 'on_request'
 
+    @classmethod
+    def default_to_working_day(cls):
+        return True
+
+    @classmethod
+    def default_escalate_to_head(cls):
+        return True
+
+    @classmethod
+    def default_holiday_country(cls):
+        return 'BE'
+
+    def get_term(self, kind):
+        "The term line of kind, or None"
+        for term in self.terms:
+            if term.kind == kind:
+                return term
+
+    def term_end(self, kind, start):
+        "When a term of kind that starts on start ends (None if no term)"
+        term = self.get_term(kind)
+        if not term or start is None:
+            return None
+        return term_end(start, term.number, term.unit,
+            self.holiday_country, self.to_working_day)
+
+    def reminder_days(self, kind):
+        term = self.get_term(kind)
+        return term.reminder_days if term else None
+
+    @classmethod
+    @ModelView.button
+    def apply_flemish_preset(cls, configurations):
+        cls._apply_preset(configurations, PRESETS['flemish'], 'BE')
+
+    @classmethod
+    @ModelView.button
+    def apply_awb_preset(cls, configurations):
+        cls._apply_preset(configurations, PRESETS['awb'], 'NL')
+
+    @classmethod
+    @ModelView.button
+    def apply_one_month_preset(cls, configurations):
+        cls._apply_preset(configurations, PRESETS['one_month'], None)
+
+    @classmethod
+    def _apply_preset(cls, configurations, preset, country):
+        pool = Pool()
+        Term = pool.get('klachten.term')
+        for configuration in configurations:
+            Term.delete(configuration.terms)
+            Term.create([{
+                        'configuration': configuration.id,
+                        'kind': kind,
+                        'number': number,
+                        'unit': unit,
+                        'reminder_days': reminder,
+                        } for kind, number, unit, reminder in preset])
+            if country:
+                configuration.holiday_country = country
+        cls.save(configurations)
+
 
 class ConfigurationSequence(ModelSQL, CompanyValueMixin):
     __name__ = 'klachten.configuration.sequence'
@@ -66,3 +154,98 @@ class ConfigurationSequence(ModelSQL, CompanyValueMixin):
             return ModelData.get_id('klachten_base', 'sequence_complaint')
         except KeyError:
             return None
+
+
+TERM_KINDS = [
+    ('acknowledgement', "Acknowledgement"),
+    ('inadmissibility', "Inadmissibility Notice"),
+    ('report', "Handler's Report"),
+    ('answer', "Answer"),
+    ('committee_answer', "Answer with an Advisory Committee"),
+    ('extension', "Extension"),
+    ('feedback', "Feedback Answer"),
+    ('redo', "Redo after Not Neutral"),
+    ('information', "Information Answer"),
+    ('advice', "Advice Answer"),
+    ('take_notice', "Taking Notice"),
+    ('evaluation', "Evaluation"),
+    ]
+
+# kind, number, unit, days of reminder before the end
+_COMMON = [
+    ('feedback', 14, 'day', None),
+    ('redo', 7, 'day', 2),
+    ('information', 14, 'day', 3),
+    ('advice', 14, 'day', 3),
+    ('take_notice', 5, 'working_day', None),
+    ]
+PRESETS = {
+    # Seed 001: acknowledgement 10 days, report 30, answer 45
+    'flemish': [
+        ('acknowledgement', 10, 'day', None),
+        ('inadmissibility', 10, 'day', 3),
+        ('evaluation', 10, 'day', 3),
+        ('report', 30, 'day', 5),
+        ('answer', 45, 'day', 5),
+        ('committee_answer', 45, 'day', 5),
+        ('extension', 30, 'day', None),
+        ] + _COMMON,
+    # Awb 9:11: six weeks, extended once by four; ten weeks with a committee
+    'awb': [
+        ('acknowledgement', 5, 'working_day', None),
+        ('inadmissibility', 4, 'week', 3),
+        ('evaluation', 2, 'week', 3),
+        ('report', 4, 'week', 5),
+        ('answer', 6, 'week', 5),
+        ('committee_answer', 10, 'week', 5),
+        ('extension', 4, 'week', None),
+        ] + _COMMON,
+    # Seed 002 (Zoersel): "at the latest one month"
+    'one_month': [
+        ('acknowledgement', 5, 'working_day', None),
+        ('inadmissibility', 10, 'day', 3),
+        ('evaluation', 7, 'day', 2),
+        ('report', 21, 'day', 5),
+        ('answer', 1, 'month', 5),
+        ('committee_answer', 2, 'month', 5),
+        ('extension', 1, 'month', None),
+        ] + _COMMON,
+    }
+
+
+class Term(ModelSQL, ModelView):
+    __name__ = 'klachten.term'
+    __string__ = "Term"
+
+    configuration = fields.Many2One(
+        'klachten.configuration', "Configuration", required=True,
+        ondelete='CASCADE')
+    kind = fields.Selection(TERM_KINDS, "Kind", required=True, sort=False)
+    number = fields.Integer(
+        "Number", required=True, domain=[('number', '>=', 0)])
+    unit = fields.Selection(UNITS, "Unit", required=True, sort=False)
+    reminder_days = fields.Integer(
+        "Reminder Days Before", domain=['OR',
+            ('reminder_days', '=', None),
+            ('reminder_days', '>=', 0),
+            ],
+        help="Remind the person who must act this many days before the "
+        "end; leave empty for no reminder.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls.__access__.add('configuration')
+        cls._sql_constraints += [
+            ('kind_unique', Unique(t, t.configuration, t.kind),
+                'klachten_base.msg_term_kind_unique'),
+            ]
+
+    @staticmethod
+    def default_configuration():
+        return 1
+
+    @staticmethod
+    def default_unit():
+        return 'day'

@@ -42,3 +42,17 @@ class ChatChannel(metaclass=PoolMeta):
         model, id_ = str(resource).split(',')
         if _is_klachten([model]) and Transaction().user:
             Pool().get(model).read([int(id_)], ['id'])
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.extend([
+                ('klachten.task|run_deadlines',
+                    "Complaints: Reminders, Escalations and Feedback Term"),
+                ('klachten.email|send_pending',
+                    "Complaints: Send Pending E-mails"),
+                ])

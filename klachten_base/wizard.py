@@ -305,3 +305,37 @@ class Cancel(ComplaintWizard):
 
 def _id(record):
     return record.id if record else None
+
+
+class ExtendStart(ModelView):
+    __name__ = 'klachten.complaint.extend.start'
+    __string__ = "Extend the Answer Term"
+    extension_count = fields.Integer("Extensions So Far", readonly=True)
+    answer_due = fields.Date("Answer Due Now", readonly=True)
+    reason = fields.Text(
+        "Motivation", required=True,
+        help="Why more time is needed; the complainant is told.")
+    consent = fields.Text(
+        "Complainant's Consent",
+        states={
+            'invisible': ~Eval('extension_count', 0),
+            'required': Bool(Eval('extension_count', 0)),
+            },
+        help="A further extension needs the complainant's consent: record "
+        "how and when they gave it.")
+    inform = fields.Boolean("Inform the Complainant")
+
+
+class Extend(ComplaintWizard):
+    __name__ = 'klachten.complaint.extend'
+    start = _start('extend', "Extend", 'tryton-forward')
+    _method = 'extend'
+    _fields = ['reason', 'consent', 'inform']
+
+    def default_start(self, fields):
+        complaint = self.record
+        return {
+            'extension_count': complaint.extension_count or 0,
+            'answer_due': complaint.answer_due,
+            'inform': not complaint.anonymous,
+            }

@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 """Helpers that set up a municipality for the scenarios and tests."""
 import datetime as dt
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 from proteus import Model, Wizard
@@ -156,3 +157,23 @@ def admit(complaint, ns, department='BZ', user='handler1', **values):
         handler_user=(Model.get('res.user')(ns.users[user].id)
             if user else None),
         **values)
+
+
+@contextmanager
+def travel(days):
+    """Move the server's today by days (the cron's and the workflow's)"""
+    from trytond.pool import Pool
+    Date = Pool(pconfig.get_config().database_name).get('ir.date')
+    original = Date.__dict__.get('today')
+    real = Date.today
+
+    def today(cls, timezone=None):
+        return real(timezone) + dt.timedelta(days=days)
+    Date.today = classmethod(today)
+    try:
+        yield
+    finally:
+        if original is None:
+            del Date.today
+        else:
+            Date.today = original

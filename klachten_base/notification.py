@@ -1,0 +1,66 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Notifications: a template per kind, rendered in the reader's language
+and put in the outbox in the transaction of the step that causes it."""
+import logging
+
+from trytond.model import Model
+from trytond.pool import Pool
+from trytond.transaction import Transaction, without_check_access
+
+logger = logging.getLogger(__name__)
+
+
+class Notification(Model):
+    __name__ = 'klachten.notification'
+    __string__ = "Notification"
+
+    @classmethod
+    def template(cls, kind):
+        "The e-mail template of kind (klachten_base.email_template_<kind>)"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Template = pool.get('ir.email.template')
+        try:
+            return Template(ModelData.get_id(
+                    'klachten_base', f'email_template_{kind}'))
+        except KeyError:
+            return None
+
+    @classmethod
+    def render(cls, kind, record, language=None):
+        "Return (subject, body) of kind for record in language"
+        template = cls.template(kind)
+        if template is None:
+            logger.warning("no e-mail template for %s", kind)
+            return None, None
+        context = {}
+        if language:
+            context['language'] = language
+        with Transaction().set_context(**context), without_check_access():
+            template = template.__class__(template.id)
+            values = template.get(record)
+        return values.get('subject'), values.get('body')
+
+    @classmethod
+    def queue(cls, kind, record, to, language=None, complaint=None,
+            cc=None):
+        "Render kind for record and put it in the outbox for to"
+        pool = Pool()
+        Email = pool.get('klachten.email')
+        to = [a for a in to if a]
+        if not to:
+            return
+        subject, body = cls.render(kind, record, language)
+        if subject is None:
+            return
+        return Email.queue([{
+                    'kind': kind,
+                    'complaint': complaint.id if complaint else None,
+                    'resource': str(record),
+                    'to': ', '.join(to),
+                    'cc': ', '.join(cc or []) or None,
+                    'subject': subject,
+                    'body': body,
+                    'language': language,
+                    }])

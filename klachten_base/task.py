@@ -1,0 +1,414 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The task inbox: what each staff member must do, and by when."""
+import datetime as dt
+import logging
+
+from sql import Null, Union
+
+from trytond import backend
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction, without_check_access
+
+from .exceptions import WorkflowError
+from .model import ReadonlyGuardMixin
+
+logger = logging.getLogger(__name__)
+
+
+def _has_returning():
+    # SQLite refuses python-sql's aliased RETURNING; there a write
+    # transaction is alone anyway, so select-then-update is as safe
+    return backend.name != 'sqlite' and Transaction().database.has_returning()
+
+
+KINDS = [
+    ('evaluate', "Evaluate"),
+    ('take_notice', "Take Notice"),
+    ('information', "Await Information"),
+    ('investigate', "Investigate"),
+    ('redo', "Redo the Investigation"),
+    ('conclude', "Conclude"),
+    ('feedback', "Await Feedback"),
+    ('advice', "Give Advice"),
+    ]
+# the term of the policy that gives each kind its due date
+KIND_TERMS = {
+    'evaluate': 'evaluation',
+    'take_notice': 'take_notice',
+    'information': 'information',
+    'investigate': 'report',
+    'redo': 'redo',
+    'conclude': 'answer',
+    'feedback': 'feedback',
+    'advice': 'advice',
+    }
+
+
+class Task(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
+    __name__ = 'klachten.task'
+    __string__ = "Task"
+
+    complaint = fields.Many2One(
+        'klachten.complaint', "Complaint", required=True, readonly=True,
+        ondelete='CASCADE')
+    kind = fields.Selection(KINDS, "Kind", required=True, readonly=True)
+    user = fields.Many2One('res.user', "User", readonly=True)
+    department = fields.Many2One(
+        'klachten.department', "Department", readonly=True)
+    role = fields.Many2One('klachten.role', "Role", readonly=True)
+    group = fields.Many2One('res.group', "Group", readonly=True,
+        help="Every member of the group may do the task.")
+    assignees = fields.Function(
+        fields.Many2Many('res.user', None, None, "Assignees"),
+        'get_assignees', searcher='search_assignees')
+    mine = fields.Function(
+        fields.Boolean("Mine"), 'get_mine', searcher='search_mine')
+    my_department = fields.Function(
+        fields.Boolean("My Department"),
+        'get_my_department', searcher='search_my_department')
+    due_date = fields.Date("Due Date", readonly=True)
+    days_left = fields.Function(
+        fields.Integer("Days Left"), 'get_days_left')
+    overdue = fields.Function(
+        fields.Boolean("Overdue"), 'get_overdue', searcher='search_overdue')
+    note = fields.Text("Note", readonly=True,
+        help="What the person who opened the task said.")
+    comment = fields.Text(
+        "Comment", states={'readonly': Eval('state') != 'open'},
+        help="Your comment when you close the task (optional).")
+    state = fields.Selection([
+            ('open', "Open"),
+            ('done', "Done"),
+            ('cancelled', "Cancelled"),
+            ], "State", readonly=True, required=True, sort=False)
+    done_by = fields.Many2One('res.user', "Done By", readonly=True)
+    done_at = fields.DateTime("Done At", readonly=True)
+    reminded_at = fields.DateTime("Reminded At", readonly=True)
+    escalated_at = fields.DateTime("Escalated At", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls.__access__.add('complaint')
+        cls._order = [('due_date', 'ASC NULLS LAST'), ('id', 'ASC')]
+        cls._sql_indexes.update({
+                Index(t, (t.due_date, Index.Range()),
+                    where=t.state == 'open'),
+                Index(t, (t.complaint, Index.Range())),
+                })
+        cls._transitions |= {('open', 'done'), ('open', 'cancelled')}
+        cls._buttons.update({
+                'do': {
+                    'invisible': Eval('state') != 'open',
+                    'depends': ['state'],
+                    },
+                })
+
+    @staticmethod
+    def default_state():
+        return 'open'
+
+    def get_rec_name(self, name):
+        return f'{self.kind_string}: {self.complaint.rec_name}'
+
+    kind_string = kind.translated('kind')
+
+    # Who may do the task: one SQL definition for rules, menus and mails
+    @classmethod
+    def _assignee_pairs(cls):
+        pool = Pool()
+        Member = pool.get('klachten.department.member')
+        UserGroup = pool.get('res.user-res.group')
+        task = cls.__table__()
+        task2 = cls.__table__()
+        task3 = cls.__table__()
+        member = Member.__table__()
+        user_group = UserGroup.__table__()
+        by_user = task.select(
+            task.id.as_('task'), task.user.as_('user'),
+            where=task.user != Null)
+        by_role = task2.join(member, condition=(
+                (member.department == task2.department)
+                & (member.role == task2.role))
+            ).select(task2.id.as_('task'), member.user.as_('user'),
+                where=task2.user == Null)
+        by_group = task3.join(user_group, condition=(
+                user_group.group == task3.group)
+            ).select(task3.id.as_('task'), user_group.user.as_('user'),
+                where=(task3.user == Null) & (task3.group != Null))
+        return Union(Union(by_user, by_role, all_=True), by_group, all_=True)
+
+    @classmethod
+    def get_assignees(cls, tasks, name):
+        query = cls._assignee_pairs()
+        cursor = Transaction().connection.cursor()
+        result = {t.id: [] for t in tasks}
+        in_max = backend.MAX_QUERY_PARAMS
+        for sub_ids in grouped_slice(list(result), in_max):
+            cursor.execute(*query.select(query.task, query.user,
+                    where=fields.SQL_OPERATORS['in'](query.task, sub_ids)))
+            for task_id, user_id in cursor:
+                if user_id not in result[task_id]:
+                    result[task_id].append(user_id)
+        return result
+
+    @classmethod
+    def search_assignees(cls, name, clause):
+        _, operator, value = clause[:3]
+        query = cls._assignee_pairs()
+        Operator = fields.SQL_OPERATORS[operator]
+        return [('id', 'in', query.select(
+                    query.task, where=Operator(query.user, value)))]
+
+    def get_mine(self, name):
+        return Transaction().user in {u.id for u in self.assignees}
+
+    @classmethod
+    def search_mine(cls, name, clause):
+        _, operator, value = clause[:3]
+        domain = [('assignees', '=', Transaction().user)]
+        if (operator == '=') != bool(value):
+            domain = [('id', 'not in', cls.search(domain, query=True))]
+        return domain
+
+    @classmethod
+    def _my_departments(cls):
+        pool = Pool()
+        Member = pool.get('klachten.department.member')
+        with without_check_access():
+            members = Member.search([('user', '=', Transaction().user)])
+        return list({m.department.id for m in members})
+
+    def get_my_department(self, name):
+        departments = self._my_departments()
+        return bool(
+            (self.department and self.department.id in departments)
+            or (self.complaint.handler_department
+                and self.complaint.handler_department.id in departments))
+
+    @classmethod
+    def search_my_department(cls, name, clause):
+        departments = cls._my_departments() or [-1]
+        domain = ['OR',
+            ('department', 'in', departments),
+            ('complaint.handler_department', 'in', departments),
+            ]
+        _, operator, value = clause[:3]
+        if (operator == '=') != bool(value):
+            domain = [('id', 'not in', cls.search(domain, query=True))]
+        return domain
+
+    @classmethod
+    def _today(cls):
+        return Pool().get('ir.date').today()
+
+    def get_days_left(self, name):
+        if self.due_date and self.state == 'open':
+            return (self.due_date - self._today()).days
+
+    def get_overdue(self, name):
+        return bool(self.state == 'open' and self.due_date
+            and self.due_date < self._today())
+
+    @classmethod
+    def search_overdue(cls, name, clause):
+        _, operator, value = clause[:3]
+        domain = [
+            ('state', '=', 'open'),
+            ('due_date', '<', cls._today()),
+            ]
+        if (operator == '=') != bool(value):
+            domain = [('id', 'not in', cls.search(domain, query=True))]
+        return domain
+
+    # Opened and closed by the complaint's workflow
+    @classmethod
+    def open(cls, complaint, kind, user=None, department=None, role=None,
+            group=None, due_date=None, note=None):
+        "Open a task of kind on complaint, unless the same one is open"
+        for task in complaint.tasks:
+            if (task.state == 'open' and task.kind == kind
+                    and task.user == user and task.group == group
+                    and task.department == department):
+                return task
+        task = cls(
+            complaint=complaint, kind=kind, user=user,
+            department=department, role=role, group=group,
+            due_date=due_date, note=note)
+        with without_check_access():
+            task.save()
+        return task
+
+    @classmethod
+    def close(cls, complaints, kinds=None, state='done'):
+        "Close the open tasks of kinds (all when None) of complaints"
+        domain = [
+            ('complaint', 'in', [c.id for c in complaints]),
+            ('state', '=', 'open'),
+            ]
+        if kinds is not None:
+            domain.append(('kind', 'in', list(kinds)))
+        with without_check_access():
+            tasks = cls.search(domain)
+            if state == 'done':
+                cls._mark_done(tasks)
+            else:
+                cls.cancel(tasks)
+
+    @classmethod
+    def _mark_done(cls, tasks):
+        cls.write(tasks, {
+                'done_by': Transaction().user or None,
+                'done_at': dt.datetime.now(),
+                })
+        cls.done(tasks)
+
+    @classmethod
+    @Workflow.transition('done')
+    def done(cls, tasks):
+        pass
+
+    @classmethod
+    @Workflow.transition('cancelled')
+    def cancel(cls, tasks):
+        pass
+
+    @classmethod
+    @ModelView.button
+    def do(cls, tasks):
+        "Close a task by hand: taking notice, with an optional comment"
+        for task in tasks:
+            if task.state != 'open':
+                raise WorkflowError(gettext(
+                        'klachten_base.msg_task_closed', task=task.rec_name))
+            if (task.kind not in cls._manual_kinds()
+                    or Transaction().user not in {
+                        u.id for u in task.assignees}):
+                raise WorkflowError(gettext(
+                        'klachten_base.msg_task_not_manual',
+                        task=task.rec_name))
+        cls._mark_done(tasks)
+        for task in tasks:
+            if task.comment:
+                task.complaint._post_comment(task.comment)
+
+    @classmethod
+    def _manual_kinds(cls):
+        "Kinds a person closes by hand; the workflow closes the others"
+        return {'take_notice'}
+
+    # Reminders and escalation, chosen by state: "due and not yet done",
+    # so a cron that was down catches up, and a conditional update makes
+    # sure that two crons never send the same one twice.
+    @classmethod
+    def _reminder_domain(cls, today):
+        pool = Pool()
+        Configuration = pool.get('klachten.configuration')
+        config = Configuration(1)
+        kinds = ['OR']
+        for kind, term in KIND_TERMS.items():
+            days = config.reminder_days(term)
+            if days is not None:
+                kinds.append([
+                        ('kind', '=', kind),
+                        ('due_date', '<=', today + dt.timedelta(days=days)),
+                        ])
+        if len(kinds) == 1:
+            return None
+        return [
+            ('state', '=', 'open'),
+            ('reminded_at', '=', None),
+            ('due_date', '>=', today),
+            kinds,
+            ]
+
+    @classmethod
+    def _claim(cls, tasks, field):
+        """Set field to now on the open tasks where it is empty, in one
+        conditional update; return the tasks this call claimed"""
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        column = getattr(table, field)
+        in_ = fields.SQL_OPERATORS['in']
+        claimed = []
+        for sub_ids in grouped_slice(
+                [t.id for t in tasks], backend.MAX_QUERY_PARAMS):
+            where = (in_(table.id, sub_ids) & (column == Null)
+                & (table.state == 'open'))
+            if _has_returning():
+                cursor.execute(*table.update([column], [dt.datetime.now()],
+                        where=where, returning=[table.id]))
+                claimed.extend(i for i, in cursor)
+            else:
+                cursor.execute(*table.select(table.id, where=where))
+                ids = [i for i, in cursor]
+                cls.lock(cls.browse(ids))
+                cursor.execute(*table.update([column], [dt.datetime.now()],
+                        where=in_(table.id, ids) & (column == Null)))
+                claimed.extend(ids)
+        return cls.browse(claimed)
+
+    @classmethod
+    def send_reminders(cls):
+        "Cron: remind the assignees of tasks that fall due soon, once"
+        today = cls._today()
+        domain = cls._reminder_domain(today)
+        if domain is None:
+            return []
+        with without_check_access():
+            tasks = cls._claim(cls.search(domain), 'reminded_at')
+            for task in tasks:
+                task._notify_users('reminder', task.assignees)
+        logger.info("sent %d task reminders", len(tasks))
+        return tasks
+
+    @classmethod
+    def escalate(cls):
+        "Cron: tell the coordinators (and department heads) of late tasks"
+        today = cls._today()
+        with without_check_access():
+            tasks = cls._claim(cls.search([
+                        ('state', '=', 'open'),
+                        ('escalated_at', '=', None),
+                        ('due_date', '<', today),
+                        ('kind', 'not in', ['take_notice', 'feedback']),
+                        ]), 'escalated_at')
+            for task in tasks:
+                task._notify_users('escalation', task._escalation_users())
+        logger.info("escalated %d late tasks", len(tasks))
+        return tasks
+
+    def _escalation_users(self):
+        pool = Pool()
+        Configuration = pool.get('klachten.configuration')
+        users = list(self.complaint._coordinators().users)
+        if Configuration(1).escalate_to_head:
+            users.extend(self.complaint.department_heads)
+        return users
+
+    def _notify_users(self, kind, users):
+        pool = Pool()
+        Notification = pool.get('klachten.notification')
+        seen = set()
+        for user in users:
+            if not user.email or user.email in seen or not user.active:
+                continue
+            seen.add(user.email)
+            Notification.queue(kind, self, [user.email],
+                language=user.language.code if user.language else None,
+                complaint=self.complaint)
+
+    @classmethod
+    def run_deadlines(cls):
+        "Cron: reminders, escalations and the feedback term, in that order"
+        pool = Pool()
+        Complaint = pool.get('klachten.complaint')
+        cls.send_reminders()
+        cls.escalate()
+        Complaint.close_expired_feedback()

@@ -1,0 +1,160 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Reminders, escalations and the feedback term, run as the cron runs them.
+
+The cron selects by state ("due and not yet reminded"), so one that was
+down for days catches up, sends each message once, and two crons at the
+same time send nothing twice."""
+import datetime as dt
+import threading
+import unittest
+from collections import Counter
+
+from proteus import Model
+from proteus import config as pconfig
+from trytond import backend
+from trytond.tests.test_tryton import drop_db
+from trytond.tests.tools import activate_modules
+from trytond.transaction import Transaction
+
+from .tools import (
+    admit, create_complainant, create_complaint, run_wizard, set_user,
+    setup_municipality, travel)
+
+
+class DeadlineTestCase(unittest.TestCase):
+    "The deadline cron"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_modules('klachten_base')
+        cls.config = pconfig.get_config()
+        cls.ns = ns = setup_municipality()
+        set_user('admin')
+        User = Model.get('res.user')
+        for login, user in ns.users.items():
+            user = User(user.id)
+            user.email = f'{login}@klaverveld.be'
+            user.save()
+        set_user('coordinator')
+        today = dt.date.today()
+        complainant = create_complainant()
+        # report due in 30 days, answer in 45
+        cls.investigated = admit(create_complaint(
+                complainant, received_date=today,
+                short_description="Investigated"), ns, user='handler1')
+        cls.waiting = create_complaint(
+            complainant, received_date=today, short_description="Waiting")
+
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
+        super().tearDownClass()
+
+    def run_cron(self):
+        set_user('admin', self.config)
+        Cron = Model.get('ir.cron')
+        ModelData = Model.get('ir.model.data')
+        cron = Cron(ModelData.get_id('klachten_base', 'cron_deadlines', {}))
+        cron.click('run_once')
+
+    def emails(self, complaint=None):
+        set_user('admin', self.config)
+        Email = Model.get('klachten.email')
+        domain = [('kind', 'in', ['reminder', 'escalation'])]
+        if complaint:
+            domain.append(('complaint', '=', complaint.id))
+        return Counter((e.kind, e.to) for e in Email.find(domain))
+
+    def test_1_catch_up_once(self):
+        "A cron down for days sends each due reminder once, then nothing"
+        self.run_cron()
+        self.assertEqual(self.emails(), Counter())
+        # report due in 30 days, reminder 5 days before: we are 3 days
+        # past the reminder day
+        with travel(28):
+            self.run_cron()
+            self.run_cron()
+        self.assertEqual(self.emails(self.investigated), Counter({
+                    ('reminder', 'handler1@klaverveld.be'): 1,
+                    }))
+        # the evaluation of the other one (10 days) is late by now: no
+        # stale reminder, the coordinators are told it is late, once
+        self.assertEqual(self.emails(self.waiting), Counter({
+                    ('escalation', 'coordinator@klaverveld.be'): 1,
+                    }))
+
+    def test_2_escalation_once(self):
+        "A late task is escalated to the coordinator and the head, once"
+        with travel(33):
+            self.run_cron()
+            self.run_cron()
+            self.assertEqual(self.emails(self.investigated), Counter({
+                        ('reminder', 'handler1@klaverveld.be'): 1,
+                        ('escalation', 'coordinator@klaverveld.be'): 1,
+                        ('escalation', 'head@klaverveld.be'): 1,
+                        }))
+            set_user('handler1', self.config)
+            Task = Model.get('klachten.task')
+            late, = Task.find([('overdue', '=', True)])
+            self.assertEqual(late.complaint.id, self.investigated.id)
+
+    def test_3_feedback_term(self):
+        "Silence past the feedback term closes the complaint"
+        set_user('coordinator', self.config)
+        Complaint = Model.get('klachten.complaint')
+        complaint = create_complaint(create_complainant("Jan Claes",
+                'jan@example.org'), short_description="Feedback")
+        complaint = run_wizard('inadmissible', complaint,
+            grounds=[Model.get('klachten.inadmissibility_ground')(
+                    Model.get('ir.model.data').get_id(
+                        'klachten_base', 'ground_policy', {}))],
+            motivation="Policy.", request_feedback=True)
+        self.assertEqual(complaint.state, 'feedback')
+        with travel(13):
+            self.run_cron()
+        self.assertEqual(Complaint(complaint.id).state, 'feedback')
+        with travel(20):
+            self.run_cron()
+        set_user('coordinator', self.config)
+        complaint = Model.get('klachten.complaint')(complaint.id)
+        self.assertEqual(complaint.state, 'closed')
+        self.assertIsNone(complaint.feedback)
+
+    @unittest.skipIf(backend.name == 'sqlite',
+        "needs a database that two connections share (PostgreSQL run)")
+    def test_4_concurrent_crons(self):
+        "Two crons at the same moment send no reminder twice"
+        set_user('coordinator', self.config)
+        complaints = [create_complaint(create_complainant(
+                    f"Person {i}", f'p{i}@example.org'),
+                short_description=f"Concurrent {i}") for i in range(5)]
+        database = self.config.database_name
+        barrier = threading.Barrier(2)
+        errors = []
+
+        def cron():
+            try:
+                with Transaction().start(database, 0,
+                        context={'company': self.ns.company.id}) as t:
+                    from trytond.pool import Pool
+                    Task = Pool().get('klachten.task')
+                    barrier.wait(timeout=10)
+                    Task.send_reminders()
+                    t.commit()
+            except Exception as exception:
+                errors.append(exception)
+
+        with travel(8):
+            threads = [threading.Thread(target=cron) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(60)
+        # one of the two may fail on the lock; then its work is undone
+        self.assertLessEqual(len(errors), 1, msg=errors)
+        for complaint in complaints:
+            self.assertEqual(self.emails(complaint), Counter({
+                        ('reminder', 'coordinator@klaverveld.be'): 1,
+                        }), msg=complaint.short_description)
