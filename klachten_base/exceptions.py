@@ -18,3 +18,7 @@ class ReadonlyFieldError(AccessError):
 
 class SequenceMissingError(UserError):
     "No complaint sequence is configured for the company"
+
+
+class EmailAddressError(ValidationError):
+    "An e-mail of the outbox has an address that is not valid"

@@ -1,0 +1,574 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The outbox: every e-mail of the module, sent at least once.
+
+A workflow step queues its e-mails in its own transaction; they leave only
+after its commit, from the cron or a worker, and never make it wait on the
+SMTP server.  Each e-mail is claimed (pending -> sending) and marked (sent,
+pending again or failed) in short transactions of its own, and sent in
+between, outside of them."""
+import datetime as dt
+import logging
+import re
+import smtplib
+import urllib.parse
+from email import policy
+from email.errors import InvalidHeaderDefect
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, getaddresses, make_msgid, parseaddr
+
+from sql.conditionals import Coalesce
+from sql.functions import CurrentTimestamp
+
+import trytond.config as config
+from trytond import backend
+from trytond.i18n import gettext
+from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.sendmail import get_smtp_server
+from trytond.transaction import Transaction, without_check_access
+from trytond.url import host
+
+from .exceptions import EmailAddressError
+
+logger = logging.getLogger(__name__)
+
+STATES = [
+    ('pending', "Pending"),
+    ('sending', "Sending"),
+    ('sent', "Sent"),
+    ('failed', "Failed"),
+    ('cancelled', "Cancelled"),
+    ]
+
+
+def single_line(value):
+    "Return value without carriage returns and line feeds"
+    if value is None:
+        return None
+    return re.sub(r'[\r\n]+', ' ', value)
+
+
+def parse_addresses(value):
+    """Return the Address objects of a comma-separated header value.
+
+    Raise ValueError unless two parsers (email.utils.getaddresses and the
+    header registry) read the same plain mailboxes: no groups, no defects,
+    nothing a recipient could be smuggled in with."""
+    value = single_line(value or '').strip(' ,')
+    if not value:
+        return []
+    pairs = getaddresses([value])
+    try:
+        header = policy.default.header_factory('To', value)
+    except Exception:
+        # The parser gives up on some malformed values
+        raise ValueError(value)
+    if any(isinstance(d, InvalidHeaderDefect) for d in header.defects):
+        raise ValueError(value)
+    if any(g.display_name is not None for g in header.groups):
+        raise ValueError(value)
+    addresses = header.addresses
+    if [a for _, a in pairs] != [a.addr_spec for a in addresses]:
+        raise ValueError(value)
+    if not all(a.username and a.domain for a in addresses):
+        raise ValueError(value)
+    return list(addresses)
+
+
+def is_permanent(exception):
+    "Tell whether retrying cannot help the e-mail that raised exception"
+    if isinstance(exception, smtplib.SMTPRecipientsRefused):
+        return all(500 <= code < 600
+            for code, _ in exception.recipients.values())
+    if isinstance(exception, smtplib.SMTPNotSupportedError):
+        # e.g. an address that needs SMTPUTF8
+        return True
+    if isinstance(exception, (
+                smtplib.SMTPAuthenticationError, smtplib.SMTPSenderRefused,
+                smtplib.SMTPConnectError, smtplib.SMTPHeloError)):
+        # The server or our configuration: every e-mail would fail alike
+        return False
+    if isinstance(exception, smtplib.SMTPResponseException):
+        return 500 <= exception.smtp_code < 600
+    return False
+
+
+def _text(message):
+    if isinstance(message, bytes):
+        message = message.decode('utf-8', 'replace')
+    return message
+
+
+def describe_refused(recipients):
+    "The answers to refused recipients: {address: (code, message)}"
+    return '; '.join(f'{address}: {code} {_text(message)}'
+        for address, (code, message) in recipients.items())
+
+
+def describe(exception):
+    "The server's answer or the error, for the coordinator"
+    if isinstance(exception, smtplib.SMTPRecipientsRefused):
+        return describe_refused(exception.recipients)
+    if isinstance(exception, smtplib.SMTPResponseException):
+        return f'{exception.smtp_code} {_text(exception.smtp_error)}'
+    return f'{exception.__class__.__name__}: {exception}'.rstrip(': ')
+
+
+class _SMTP:
+    "One SMTP connection for a run, opened when first needed"
+
+    def __init__(self, uri):
+        self.uri = uri
+        self.server = None
+
+    def send(self, message, to_addrs):
+        "Send message to to_addrs; return the refused recipients"
+        try:
+            if self.server is None:
+                self.server = get_smtp_server(self.uri, strict=True)
+            return self.server.send_message(message, to_addrs=to_addrs)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self):
+        if self.server is not None:
+            try:
+                self.server.close()
+            finally:
+                self.server = None
+
+    def quit(self):
+        if self.server is not None:
+            try:
+                self.server.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self.close()
+
+
+class Email(Workflow, ModelSQL, ModelView):
+    __name__ = 'klachten.email'
+    __string__ = "E-mail"
+    _rec_name = 'subject'
+
+    complaint = fields.Many2One(
+        'klachten.complaint', "Complaint", ondelete='CASCADE', readonly=True)
+    resource = fields.Reference(
+        "Resource", selection='get_resources', readonly=True,
+        help="The record the e-mail is about, such as a task.")
+    kind = fields.Char(
+        "Kind", readonly=True,
+        help="What the e-mail is for: acknowledgement, reminder, ...")
+    to = fields.Char("To", required=True, readonly=True)
+    cc = fields.Char("Cc", readonly=True)
+    subject = fields.Char("Subject", readonly=True)
+    body = fields.Text("Body", readonly=True)
+    language = fields.Char("Language", readonly=True)
+    message_id = fields.Char("Message-ID", readonly=True)
+    state = fields.Selection(
+        STATES, "State", readonly=True, required=True, sort=False)
+    attempts = fields.Integer("Attempts", readonly=True, required=True)
+    next_attempt = fields.DateTime(
+        "Next Attempt", readonly=True,
+        states={'invisible': Eval('state') != 'pending'})
+    sending_since = fields.DateTime(
+        "Sending Since", readonly=True,
+        states={'invisible': Eval('state') != 'sending'})
+    sent_at = fields.DateTime("Sent At", readonly=True)
+    last_error = fields.Text(
+        "Last Error", readonly=True,
+        help="The answer of the mail server to the last attempt.")
+
+    # Class defaults; [klachten] email_max_attempts and
+    # email_sending_timeout (minutes) override them.
+    max_attempts = 10
+    # minutes to wait after the 1st, 2nd, ... failed attempt
+    backoff = (1, 2, 5, 10, 30, 60, 120, 240, 480)
+    sending_timeout = 10
+    # seconds, when [email] uri has no ?timeout=
+    smtp_timeout = 60
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('message_id_unique', Unique(t, t.message_id),
+                'klachten_base.msg_email_message_id_unique'),
+            ]
+        cls._sql_indexes.update({
+                Index(t,
+                    (t.state, Index.Equality(cardinality='low')),
+                    (t.next_attempt, Index.Range()),
+                    where=t.state.in_(['pending', 'sending'])),
+                Index(t, (t.complaint, Index.Range())),
+                })
+        cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('failed', 'pending'),
+            ('pending', 'cancelled'),
+            ('failed', 'cancelled'),
+            }
+        cls._buttons.update({
+                'retry': {
+                    'invisible': Eval('state') != 'failed',
+                    'depends': ['state'],
+                    },
+                'cancel': {
+                    'invisible': ~Eval('state').in_(['pending', 'failed']),
+                    'depends': ['state'],
+                    },
+                })
+
+    @staticmethod
+    def default_state():
+        return 'pending'
+
+    @staticmethod
+    def default_attempts():
+        return 0
+
+    @classmethod
+    def default_next_attempt(cls):
+        return dt.datetime.now()
+
+    @classmethod
+    def get_resources(cls):
+        pool = Pool()
+        Model = pool.get('ir.model')
+        return [(None, '')] + list(Model.get_name_items())
+
+    @classmethod
+    def make_message_id(cls):
+        "A new Message-ID in the domain of the configured sender"
+        _, address = parseaddr(config.get('email', 'from') or '')
+        domain = address.rpartition('@')[2] or host()
+        return make_msgid(domain=domain)
+
+    @classmethod
+    def format_address(cls, name, address):
+        "Return name and address as one header value, the name quoted"
+        try:
+            value = str(Address(
+                    display_name=single_line(name or ''),
+                    addr_spec=single_line(address or '')))
+            parse_addresses(value)
+        except Exception:
+            raise EmailAddressError(gettext(
+                    'klachten_base.msg_email_address_invalid',
+                    addresses=address))
+        return value
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        for name in ['to', 'cc', 'subject']:
+            if values.get(name):
+                values[name] = single_line(values[name])
+        for name in ['to', 'cc']:
+            if values.get(name):
+                try:
+                    values[name] = ', '.join(
+                        map(str, parse_addresses(values[name])))
+                except ValueError:
+                    pass  # refused by validate_fields
+        if mode == 'create' and not values.get('message_id'):
+            values['message_id'] = cls.make_message_id()
+        return values
+
+    @classmethod
+    def validate_fields(cls, emails, field_names):
+        super().validate_fields(emails, field_names)
+        if field_names & {'to', 'cc'}:
+            for email in emails:
+                email.check_addresses()
+
+    def check_addresses(self):
+        for value in [self.to, self.cc]:
+            try:
+                parse_addresses(value)
+            except ValueError:
+                raise EmailAddressError(gettext(
+                        'klachten_base.msg_email_address_invalid',
+                        addresses=value))
+
+    @classmethod
+    def copy(cls, emails, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ['message_id', 'next_attempt', 'sending_since',
+                'sent_at', 'last_error']:
+            default.setdefault(name)
+        default.setdefault('state', 'pending')
+        default.setdefault('attempts', 0)
+        return super().copy(emails, default=default)
+
+    @classmethod
+    def queue(cls, values_list):
+        """Put e-mails in the outbox in the current transaction.
+
+        Each values is a dictionary of the fields to, cc, subject, body,
+        kind, language, complaint and resource.  The e-mails leave after
+        the commit: at once through a worker when [queue] worker is set,
+        otherwise at the next run of the cron.  Return the e-mails."""
+        now = dt.datetime.now()
+        values_list = [{
+                **v,
+                'state': 'pending',
+                'attempts': 0,
+                'next_attempt': now,
+                } for v in values_list]
+        with without_check_access():
+            emails = cls.create(values_list)
+        cls._enqueue(emails)
+        return emails
+
+    @classmethod
+    def _enqueue(cls, emails):
+        if emails and config.getboolean('queue', 'worker', default=False):
+            cls.__queue__.send(emails)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('pending')
+    def retry(cls, emails):
+        cls.write(emails, {
+                'attempts': 0,
+                'next_attempt': dt.datetime.now(),
+                })
+        cls._enqueue(emails)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('cancelled')
+    def cancel(cls, emails):
+        pass
+
+    @classmethod
+    def send_pending(cls, limit=None, now=None):
+        """Send every e-mail that is due, after recovering those that were
+        left sending by a stopped process; the cron's method.
+
+        Call it from a transaction that has not written: each e-mail is
+        claimed and marked in transactions of its own."""
+        now = cls._now(now)
+        cls._recover(now)
+        with Transaction().new_transaction() as transaction:
+            emails = cls.search([
+                    ('state', '=', 'pending'),
+                    ('next_attempt', '<=', now),
+                    ], order=[('next_attempt', 'ASC'), ('id', 'ASC')],
+                limit=limit)
+            ids = list(map(int, emails))
+            transaction.commit()
+        cls.send(cls.browse(ids), now=now)
+
+    @classmethod
+    def send(cls, emails, now=None):
+        "Send those of emails that are pending and due, each at most once"
+        now = cls._now(now)
+        smtp = _SMTP(cls._smtp_uri())
+        try:
+            for email_id in map(int, emails):
+                values = cls._claim(email_id, now)
+                if values is not None:
+                    cls._send(smtp, email_id, values, now)
+        finally:
+            smtp.quit()
+
+    @classmethod
+    def _send(cls, smtp, email_id, values, now):
+        "Send the claimed e-mail and mark the outcome"
+        attempts = values['attempts']
+        try:
+            message = cls._message(values)
+            to_addrs = cls._recipients(values)
+        except (ValueError, TypeError) as exception:
+            # The e-mail itself is wrong: no attempt will do better
+            cls._failed(email_id, attempts, exception, now, permanent=True)
+            return
+        try:
+            refused = smtp.send(message, to_addrs)
+        except Exception as exception:
+            cls._failed(email_id, attempts, exception, now)
+        else:
+            cls._sent(email_id, attempts, refused)
+
+    @classmethod
+    def _now(cls, now=None):
+        return (now or dt.datetime.now()).replace(microsecond=0)
+
+    @classmethod
+    def _config_int(cls, name):
+        return config.getint(
+            'klachten', f'email_{name}', default=getattr(cls, name))
+
+    @classmethod
+    def _backoff(cls, attempts):
+        "The delay before the next attempt after attempts failed"
+        minutes = cls.backoff[min(attempts, len(cls.backoff)) - 1]
+        return dt.timedelta(minutes=minutes)
+
+    @classmethod
+    def _smtp_uri(cls):
+        "[email] uri with a timeout, so that a silent server cannot hang us"
+        uri = config.get('email', 'uri')
+        parts = urllib.parse.urlsplit(uri)
+        query = urllib.parse.parse_qs(parts.query)
+        if 'timeout' not in query:
+            query['timeout'] = [str(cls.smtp_timeout)]
+            parts = parts._replace(
+                query=urllib.parse.urlencode(query, doseq=True))
+        return urllib.parse.urlunsplit(parts)
+
+    @classmethod
+    def _recover(cls, now):
+        """Put back to pending the e-mails left sending for longer than the
+        timeout: their process stopped.  The receiver may get one twice,
+        with the same Message-ID."""
+        table = cls.__table__()
+        timeout = dt.timedelta(minutes=cls._config_int('sending_timeout'))
+        with Transaction().new_transaction() as transaction:
+            cursor = transaction.connection.cursor()
+            try:
+                cursor.execute(*table.update(
+                        [table.state, table.next_attempt,
+                            table.sending_since, table.last_error,
+                            table.write_date, table.write_uid],
+                        ['pending', now, None,
+                            "Interrupted while sending: sent again",
+                            CurrentTimestamp(), transaction.user],
+                        where=(table.state == 'sending')
+                        & (table.sending_since < now - timeout)))
+                count = cursor.rowcount
+                transaction.commit()
+            except backend.DatabaseOperationalError:
+                # Another process is recovering them
+                transaction.rollback()
+                return
+        if count > 0:
+            logger.warning(
+                "%d e-mail(s) left sending since before %s: sending again",
+                count, now - timeout)
+
+    @classmethod
+    def _claim(cls, email_id, now):
+        """Mark the e-mail sending in a transaction of its own, committed.
+
+        Return the values to send, or None when the e-mail is no longer
+        pending and due, or another process holds it."""
+        table = cls.__table__()
+        with Transaction().new_transaction() as transaction:
+            database = transaction.database
+            cursor = transaction.connection.cursor()
+            due = ((table.id == email_id)
+                & (table.state == 'pending')
+                & (table.next_attempt <= now))
+            try:
+                if database.has_select_for():
+                    For = database.get_select_for_skip_locked()
+                    cursor.execute(*table.select(
+                            table.id, where=due, for_=For('UPDATE')))
+                    if not cursor.fetchone():
+                        return None
+                cursor.execute(*table.update(
+                        [table.state, table.attempts, table.sending_since,
+                            table.write_date, table.write_uid],
+                        ['sending', Coalesce(table.attempts, 0) + 1, now,
+                            CurrentTimestamp(), transaction.user],
+                        where=due))
+                if cursor.rowcount != 1:
+                    return None
+                email = cls(email_id)
+                values = {n: getattr(email, n) for n in [
+                        'to', 'cc', 'subject', 'body', 'language',
+                        'message_id', 'attempts']}
+                transaction.commit()
+            except backend.DatabaseOperationalError:
+                # Claimed by another process in the meantime
+                transaction.rollback()
+                return None
+        return values
+
+    @classmethod
+    def _recipients(cls, values):
+        """The addresses of To and Cc, read by the strict parser: never
+        those smtplib would read in a header that went wrong"""
+        return [a.addr_spec
+            for a in parse_addresses(values['to'])
+            + parse_addresses(values['cc'])]
+
+    @classmethod
+    def _message(cls, values):
+        "The e-mail of values as it leaves"
+        message = EmailMessage()
+        message['From'] = config.get('email', 'from')
+        message['To'] = values['to']
+        if values['cc']:
+            message['Cc'] = values['cc']
+        message['Subject'] = single_line(values['subject'] or '')
+        message['Message-ID'] = values['message_id']
+        message['Date'] = formatdate(localtime=True)
+        message['Auto-Submitted'] = 'auto-generated'
+        message.set_content(values['body'] or '', charset='utf-8')
+        if values['language']:
+            # after set_content, which clears the Content- headers
+            message['Content-Language'] = single_line(values['language'])
+        return message
+
+    @classmethod
+    def _sent(cls, email_id, attempts, refused):
+        error = describe_refused(refused) if refused else None
+        cls._mark(email_id, attempts, {
+                'state': 'sent',
+                'sent_at': dt.datetime.now(),
+                'sending_since': None,
+                'last_error': error,
+                })
+        logger.info(
+            "e-mail %d sent (attempt %d)%s", email_id, attempts,
+            f", {len(refused)} recipient(s) refused" if refused else '')
+
+    @classmethod
+    def _failed(cls, email_id, attempts, exception, now, permanent=None):
+        if permanent is None:
+            permanent = is_permanent(exception)
+        error = describe(exception)
+        values = {
+            'sending_since': None,
+            'last_error': error,
+            }
+        if permanent or attempts >= cls._config_int('max_attempts'):
+            values['state'] = 'failed'
+            logger.error(
+                "e-mail %d failed after %d attempt(s): %s",
+                email_id, attempts, error)
+        else:
+            values['state'] = 'pending'
+            values['next_attempt'] = now + cls._backoff(attempts)
+            logger.warning(
+                "e-mail %d not sent (attempt %d), next attempt at %s: %s",
+                email_id, attempts, values['next_attempt'], error)
+        cls._mark(email_id, attempts, values)
+
+    @classmethod
+    def _mark(cls, email_id, attempts, values):
+        """Write the outcome of the attempt in a transaction of its own,
+        unless the e-mail was claimed again meanwhile."""
+        retry = config.getint('database', 'retry')
+        for count in range(retry + 1):
+            with Transaction().new_transaction() as transaction:
+                try:
+                    email = cls(email_id)
+                    if (email.state == 'sending'
+                            and email.attempts == attempts):
+                        cls.write([email], values)
+                    transaction.commit()
+                    return
+                except backend.DatabaseOperationalError:
+                    transaction.rollback()
+                    if count == retry:
+                        raise
