@@ -11,7 +11,7 @@ from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import MissingInputError, SequenceMissingError, WorkflowError
-from .model import ReadonlyGuardMixin
+from .model import ReadonlyGuardMixin, take_write_lock
 
 STATES = [
     ('draft', "Draft"),
@@ -287,6 +287,8 @@ class Complaint(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView, ChatMixin):
         'get_within_term')
     tasks = fields.One2Many(
         'klachten.task', 'complaint', "Tasks", readonly=True)
+    emails = fields.One2Many(
+        'klachten.email', 'complaint', "E-mails", readonly=True)
     coordinator_contact = fields.Function(
         fields.Text("Coordinator's Contact Details"),
         'get_coordinator_contact')
@@ -1108,6 +1110,7 @@ class Complaint(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView, ChatMixin):
         "Cron: close the complaints whose feedback term passed in silence"
         today = cls._today()
         with without_check_access():
+            take_write_lock(cls)
             complaints = cls.search([
                     ('state', '=', 'feedback'),
                     ('feedback_due', '<', today),

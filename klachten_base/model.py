@@ -1,6 +1,7 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """Behaviour shared by the models of every klachten module."""
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model.modelview import _record_eval_pyson
 from trytond.pyson import PYSONEncoder
@@ -43,3 +44,15 @@ class ReadonlyGuardMixin:
                             field=field.string,
                             record=record.rec_name,
                             model=cls.__names__()['model']))
+
+
+def take_write_lock(Model):
+    """On SQLite, take the database's write lock now: what the transaction
+    reads next cannot be changed by another process before it writes.
+
+    (PostgreSQL locks rows instead; see ModelSQL.lock.)"""
+    if backend.name == 'sqlite':
+        table = Model.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update(
+                [table.id], [table.id], where=table.id == -1))

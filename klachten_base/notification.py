@@ -28,6 +28,18 @@ class Notification(Model):
             return None
 
     @classmethod
+    def _valid(cls, address):
+        "Whether address can be written to; a bad one must not stop a step"
+        from .outbox import parse_addresses
+        if not address:
+            return False
+        try:
+            return bool(parse_addresses(address))
+        except ValueError:
+            logger.warning("not writing to invalid address %r", address)
+            return False
+
+    @classmethod
     def render(cls, kind, record, language=None):
         "Return (subject, body) of kind for record in language"
         template = cls.template(kind)
@@ -48,7 +60,7 @@ class Notification(Model):
         "Render kind for record and put it in the outbox for to"
         pool = Pool()
         Email = pool.get('klachten.email')
-        to = [a for a in to if a]
+        to = [a for a in to if cls._valid(a)]
         if not to:
             return
         subject, body = cls.render(kind, record, language)

@@ -15,14 +15,13 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import WorkflowError
-from .model import ReadonlyGuardMixin
+from .model import ReadonlyGuardMixin, take_write_lock
 
 logger = logging.getLogger(__name__)
 
 
 def _has_returning():
-    # SQLite refuses python-sql's aliased RETURNING; there a write
-    # transaction is alone anyway, so select-then-update is as safe
+    # SQLite refuses python-sql's aliased RETURNING
     return backend.name != 'sqlite' and Transaction().database.has_returning()
 
 
@@ -346,11 +345,13 @@ class Task(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
                         where=where, returning=[table.id]))
                 claimed.extend(i for i, in cursor)
             else:
+                take_write_lock(cls)
                 cursor.execute(*table.select(table.id, where=where))
                 ids = [i for i, in cursor]
-                cls.lock(cls.browse(ids))
-                cursor.execute(*table.update([column], [dt.datetime.now()],
-                        where=in_(table.id, ids) & (column == Null)))
+                if ids:
+                    cursor.execute(*table.update(
+                            [column], [dt.datetime.now()],
+                            where=in_(table.id, ids)))
                 claimed.extend(ids)
         return cls.browse(claimed)
 

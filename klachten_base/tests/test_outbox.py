@@ -10,10 +10,8 @@ import os
 import shutil
 import signal
 import smtplib
-import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
@@ -27,7 +25,7 @@ from trytond import backend
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import DB_NAME, drop_db
+from trytond.tests.test_tryton import drop_db
 from trytond.tests.tools import activate_modules
 from trytond.transaction import Transaction
 from trytond.worker import run_task
@@ -36,7 +34,8 @@ from ..exceptions import EmailAddressError
 from ..outbox import is_permanent, parse_addresses
 from .smtp import SMTPServer
 from .tools import (
-    admit, create_complainant, create_complaint, set_user, setup_municipality)
+    admit, create_complainant, create_complaint, set_user, setup_municipality,
+    shared_database)
 
 TIMEOUT = 3  # seconds, the SMTP timeout of [email] uri
 MINUTE = dt.timedelta(minutes=1)
@@ -54,26 +53,6 @@ with Transaction().start(database, 0, readonly=True):
 with Transaction().start(database, 0):
     pool.get('klachten.email').send_pending()
 '''
-
-
-def shared_database():
-    """Return the name of the test database as other threads and processes
-    can open it, and the folder of its file when it is a copy"""
-    if backend.name != 'sqlite' or DB_NAME != ':memory:':
-        return DB_NAME, None
-    folder = tempfile.mkdtemp(prefix='klachten-outbox-')
-    name = 'outbox'
-    database = backend.Database(DB_NAME).connect()
-    connection = database.get_connection()
-    try:
-        with sqlite3.connect(os.path.join(folder, f'{name}.sqlite')) as copy:
-            connection.backup(copy)
-        copy.close()
-    finally:
-        database.put_connection(connection)
-    config.set('database', 'path', folder)
-    Pool(name).init()
-    return name, folder
 
 
 @contextmanager

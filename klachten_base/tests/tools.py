@@ -2,12 +2,19 @@
 # this repository contains the full copyright notices and license terms.
 """Helpers that set up a municipality for the scenarios and tests."""
 import datetime as dt
+import os
+import sqlite3
+import tempfile
 from contextlib import contextmanager
 from types import SimpleNamespace
 
+import trytond.config as config
 from proteus import Model, Wizard
 from proteus import config as pconfig
+from trytond import backend
 from trytond.modules.company.tests.tools import create_company, get_company
+from trytond.pool import Pool
+from trytond.tests.test_tryton import DB_NAME
 
 # login: (groups, [(department code, role)])
 STAFF = {
@@ -160,10 +167,10 @@ def admit(complaint, ns, department='BZ', user='handler1', **values):
 
 
 @contextmanager
-def travel(days):
+def travel(days, database=None):
     """Move the server's today by days (the cron's and the workflow's)"""
-    from trytond.pool import Pool
-    Date = Pool(pconfig.get_config().database_name).get('ir.date')
+    Date = Pool(database or pconfig.get_config().database_name).get(
+        'ir.date')
     original = Date.__dict__.get('today')
     real = Date.today
 
@@ -177,3 +184,23 @@ def travel(days):
             del Date.today
         else:
             Date.today = original
+
+
+def shared_database():
+    """Return the name of the test database as other threads and processes
+    can open it, and the folder of its file when it is a copy"""
+    if backend.name != 'sqlite' or DB_NAME != ':memory:':
+        return DB_NAME, None
+    folder = tempfile.mkdtemp(prefix='klachten-shared-')
+    name = 'shared'
+    database = backend.Database(DB_NAME).connect()
+    connection = database.get_connection()
+    try:
+        with sqlite3.connect(os.path.join(folder, f'{name}.sqlite')) as copy:
+            connection.backup(copy)
+        copy.close()
+    finally:
+        database.put_connection(connection)
+    config.set('database', 'path', folder)
+    Pool(name).init()
+    return name, folder
