@@ -133,19 +133,19 @@ class DeadlineTestCase(unittest.TestCase):
         barrier = threading.Barrier(2)
         errors = []
 
+        with Transaction().start(database, 0) as transaction:
+            Cron = Pool().get('ir.cron')
+            ModelData = Pool().get('ir.model.data')
+            cron = Cron(ModelData.get_id('klachten_base', 'cron_deadlines'))
+            cron.next_call = None
+            cron.save()
+            transaction.commit()
+
         def cron():
-            # what trytond-cron does for the database
+            # what each trytond-cron process does for the database
             try:
                 barrier.wait(timeout=10)
-                with Transaction().start(database, 0) as transaction:
-                    Cron = Pool().get('ir.cron')
-                    ModelData = Pool().get('ir.model.data')
-                    cron = Cron(ModelData.get_id(
-                            'klachten_base', 'cron_deadlines'))
-                    cron.next_call = None
-                    cron.save()
-                    transaction.commit()
-                Cron.run(database)
+                Pool(database).get('ir.cron').run(database)
             except Exception as exception:
                 errors.append(exception)
 
