@@ -169,3 +169,44 @@ class DeadlineTestCase(unittest.TestCase):
                             }), msg=str(complaint.id))
         if folder:
             shutil.rmtree(folder, ignore_errors=True)
+
+    def test_5_concurrent_claims(self):
+        "Two reminder runs racing in one instant claim each task once"
+        set_user('coordinator', self.config)
+        complaints = [create_complaint(create_complainant(
+                    f"Racer {i}", f'r{i}@example.org'),
+                short_description=f"Race {i}") for i in range(5)]
+        database, folder = shared_database()
+        barrier = threading.Barrier(2)
+        errors = []
+
+        def remind():
+            try:
+                with Transaction().start(database, 0, context={
+                            'company': self.ns.company.id}) as transaction:
+                    Task = Pool().get('klachten.task')
+                    barrier.wait(timeout=10)
+                    Task.send_reminders()
+                    transaction.commit()
+            except Exception as exception:
+                # PostgreSQL refuses the loser's update (serialization):
+                # its transaction, e-mails included, is undone
+                errors.append(exception)
+
+        with travel(8, database):
+            threads = [threading.Thread(target=remind) for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(60)
+        self.assertLessEqual(len(errors), 1, msg=errors)
+        with Transaction().start(database, 0):
+            Email = Pool().get('klachten.email')
+            for complaint in complaints:
+                reminders = Email.search([
+                        ('complaint', '=', complaint.id),
+                        ('kind', '=', 'reminder'),
+                        ])
+                self.assertEqual(len(reminders), 1, msg=str(complaint.id))
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
