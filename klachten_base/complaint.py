@@ -664,6 +664,12 @@ class Complaint(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView, ChatMixin):
                 return party.email
 
     @property
+    def portal_url(self):
+        """The complainant's web page of the e-mail being rendered, if any
+        (klachten_portal gives one to the feedback e-mail)"""
+        return None
+
+    @property
     def complainant_language(self):
         party = self.representative or self.complainant
         if party and party.lang:
@@ -1283,6 +1289,12 @@ class InformationRequest(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.complaint.rec_name}: {self.question[:40]}'
+
+    @property
+    def portal_url(self):
+        """The web page to answer on, in the e-mail being rendered, if any
+        (klachten_portal gives it)"""
+        return None
 
     @classmethod
     def _check_open(cls, requests):
