@@ -204,3 +204,50 @@ def shared_database():
     config.set('database', 'path', folder)
     Pool(name).init()
     return name, folder
+
+
+class TranslationTestMixin:
+    """Checks that every string of module is translated into Dutch and
+    French with the same placeholders; set module and locale (the folder
+    of the .po files) on the TestCase"""
+    module = None
+    locale = None
+
+    @classmethod
+    def setUpClass(cls):
+        from trytond.tests.tools import activate_modules
+        super().setUpClass()
+        activate_modules(cls.module)
+        cls.template = export_template(cls.module)
+
+    @classmethod
+    def tearDownClass(cls):
+        from trytond.tests.test_tryton import drop_db
+        drop_db()
+        super().tearDownClass()
+
+    def check_language(self, code):
+        import re
+
+        import polib
+        placeholder = re.compile(r'%\([a-z_]+\)[sd]')
+        po = {(e.msgctxt, e.msgid): e
+            for e in polib.pofile(os.path.join(self.locale, f'{code}.po'))}
+        missing = [f'{e.msgctxt} {e.msgid!r}' for e in self.template
+            if not getattr(po.get((e.msgctxt, e.msgid)), 'msgstr', '')]
+        self.assertEqual(missing, [], msg=(
+                f"Untranslated in {code}.po: run "
+                "scripts/update_translations.py and translate"))
+        for entry in po.values():
+            with self.subTest(language=code, msgctxt=entry.msgctxt):
+                self.assertEqual(
+                    sorted(placeholder.findall(entry.msgid)),
+                    sorted(placeholder.findall(entry.msgstr)))
+
+    def test_dutch_complete(self):
+        "Every string of the module is translated into Dutch"
+        self.check_language('nl')
+
+    def test_french_complete(self):
+        "Every string of the module is translated into French"
+        self.check_language('fr')

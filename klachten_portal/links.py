@@ -1,0 +1,171 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The pages of e-mailed links: answer an information request, agree or
+disagree with a decision.
+
+Opening a link (GET) shows its page and never uses it up: mail scanners
+open links too.  Sending its form (POST, with the CSRF token) acts once.
+A token is looked up by its hash and purpose only; the URL names no
+record, so a link cannot reach another record than its own."""
+from werkzeug.exceptions import BadRequest, Gone, NotFound
+from werkzeug.utils import redirect
+
+from klachten_base.model import take_write_lock
+from trytond import backend
+from trytond.transaction import Transaction
+
+from . import intake as intake_
+from . import messages, web
+from .intake import Intake
+
+ANSWER_MAX = 10000
+COMMENT_MAX = 5000
+
+
+def _link(pool, token, purpose, lock=False):
+    """The link of token for purpose and its record, refused with 404 when
+    unknown and 410 when used, expired or revoked"""
+    Token = pool.get('klachten.portal.token')
+    if lock and backend.name == 'sqlite':
+        take_write_lock(Token)
+    link = Token.find(token, purpose)
+    if link is None or link.resource is None:
+        raise NotFound()
+    record = link.resource
+    if not link.usable or not _open(record, purpose):
+        raise Gone()
+    return link, record
+
+
+def _open(record, purpose):
+    if purpose == 'information':
+        return record.state == 'requested' and record.complaint.state not in {
+            'closed', 'cancelled'}
+    return record.state == 'feedback'
+
+
+def _thanks(request, pool, kind, lang):
+    return redirect(
+        f'{web.root(request, pool.database_name)}/thanks/{kind}?lang={lang}',
+        code=303)
+
+
+# Information requests
+def information(request, pool, token):
+    lang = web.language(request)
+    database = pool.database_name
+    if request.method == 'GET':
+        with Transaction().start(database, 0, readonly=True):
+            link, record = _link(pool, token, 'information')
+            return information_page(request, lang, record, Intake({}))
+    web.check_csrf(request)
+    return web.retrying(database, lambda: _information_post(
+            request, pool, token, lang))
+
+
+def _information_post(request, pool, token, lang):
+    with Transaction().start(pool.database_name, 0) as transaction:
+        link, record = _link(pool, token, 'information', lock=True)
+        answer = web.form_value(request, 'answer', ANSWER_MAX)
+        intake = Intake({'answer': answer})
+        if not answer:
+            intake.error('answer', messages.gettext(lang, 'err_answer'))
+        elif len(answer) > ANSWER_MAX:
+            intake.error('answer', messages.gettext(
+                    lang, 'err_too_long', max=ANSWER_MAX))
+        intake_.read_uploads(intake, request, lang)
+        if intake.errors:
+            return information_page(
+                request, lang, record, intake, status=400)
+        _answer(pool, link, record, intake)
+        transaction.commit()
+    return _thanks(request, pool, 'information', lang)
+
+
+def information_page(request, lang, record, intake, status=200):
+    return web.render(request, 'information.html', lang, status=status,
+        token_page=True, record=record, number=record.complaint.number,
+        intake=intake, limits=intake_.limits(),
+        format_size=lambda s: messages.format_size(lang, s))
+
+
+def _answer(pool, link, record, intake):
+    Attachment = pool.get('ir.attachment')
+    Request = pool.get('klachten.information.request')
+    Token = pool.get('klachten.portal.token')
+    if not Token.claim(link):
+        raise Gone()
+    Request.answer_from_portal(record, intake.values['answer'])
+    Attachment.create([{
+                'resource': str(record.complaint),
+                'name': name,
+                'type': 'data',
+                'data': upload.data,
+                'description': "Sent with the answer to: "
+                + record.question[:200],
+                } for name, upload in intake_._unique_names(intake.uploads)])
+
+
+# Feedback on a decision
+def feedback(request, pool, token):
+    lang = web.language(request)
+    database = pool.database_name
+    if request.method == 'GET':
+        with Transaction().start(database, 0, readonly=True):
+            link, complaint = _link(pool, token, 'feedback')
+            return feedback_page(request, lang, complaint, Intake({}))
+    web.check_csrf(request)
+    return web.retrying(database, lambda: _feedback_post(
+            request, pool, token, lang))
+
+
+def _feedback_post(request, pool, token, lang):
+    with Transaction().start(pool.database_name, 0) as transaction:
+        link, complaint = _link(pool, token, 'feedback', lock=True)
+        choice = request.form.get('choice', '')
+        comment = web.form_value(request, 'comment', COMMENT_MAX)
+        if choice not in {'', 'agree', 'disagree'}:
+            raise BadRequest()
+        intake = Intake({'choice': choice, 'comment': comment})
+        if not choice:
+            intake.error('choice', messages.gettext(lang, 'err_choice'))
+        elif choice == 'disagree' and not comment:
+            intake.error('comment', messages.gettext(lang, 'err_comment'))
+        if len(comment) > COMMENT_MAX:
+            intake.error('comment', messages.gettext(
+                    lang, 'err_too_long', max=COMMENT_MAX))
+        if intake.errors:
+            return feedback_page(request, lang, complaint, intake, status=400)
+        Complaint = pool.get('klachten.complaint')
+        if not pool.get('klachten.portal.token').claim(link):
+            raise Gone()
+        if choice == 'agree':
+            Complaint.agree([complaint])
+        else:
+            Complaint.disagree([complaint], comment)
+        transaction.commit()
+    return _thanks(request, pool, choice, lang)
+
+
+def feedback_page(request, lang, complaint, intake, status=200):
+    if complaint.admissibility == 'inadmissible':
+        decision = complaint.admissibility_motivation
+    else:
+        decision = complaint.reply or complaint.conclusion
+    return web.render(request, 'feedback.html', lang, status=status,
+        token_page=True, number=complaint.number, decision=decision,
+        feedback_due=complaint.feedback_due, intake=intake)
+
+
+THANKS = {
+    'information': 'information_done',
+    'agree': 'feedback_done_agree',
+    'disagree': 'feedback_done_disagree',
+    }
+
+
+def thanks(request, kind):
+    if kind not in THANKS:
+        raise NotFound()
+    lang = web.language(request)
+    return web.render(request, 'thanks.html', lang, text_key=THANKS[kind])

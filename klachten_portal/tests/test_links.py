@@ -1,0 +1,255 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Links e-mailed to the complainant or a third party: information
+requests and feedback on a decision."""
+import datetime as dt
+import hashlib
+import io
+import re
+import unittest
+
+from klachten_base.tests.tools import travel
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+from .. import web
+from .tools import (
+    PDF, SECURITY_HEADERS, Form, Portal, errors, set_up_portal_database,
+    settings, text)
+
+LINK = re.compile(r'http://portal\.test/([^/]+)/portal/(\w+)/([\w-]+)')
+
+
+class LinksTestCase(unittest.TestCase):
+    "Answering by the e-mailed link"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.db = set_up_portal_database(cls)
+        configured = settings(url='http://portal.test/',
+            post_rate_limit=0, token_rate_limit=0)
+        configured.__enter__()
+        cls.addClassCleanup(configured.__exit__, None, None, None)
+
+    def setUp(self):
+        web.limiter.clear()
+        self.portal = Portal(self.db)
+
+    def assert_secure(self, response):
+        for name, value in SECURITY_HEADERS.items():
+            self.assertEqual(response.headers.get(name), value, msg=name)
+        self.assertEqual(response.headers['Referrer-Policy'], 'no-referrer')
+        self.assertEqual(response.headers['Cache-Control'], 'no-store')
+
+    def file(self):
+        "A complaint filed on the portal; return its id"
+        response = self.portal.file()
+        key = response.headers['Location'].rsplit('/', 1)[1].split('?')[0]
+        with Transaction().start(self.db, 0, readonly=True):
+            complaint, = Pool(self.db).get('klachten.complaint').search(
+                [('portal_submission_key', '=', key)])
+            return complaint.id
+
+    def link(self, complaint_id, kind):
+        "The path of the last link of kind e-mailed about the complaint"
+        with Transaction().start(self.db, 0, readonly=True):
+            Email = Pool(self.db).get('klachten.email')
+            email, = Email.search([
+                    ('complaint', '=', complaint_id),
+                    ('kind', '=', kind),
+                    ], order=[('id', 'DESC')], limit=1)
+            database, path, token = LINK.search(email.body).groups()
+        self.assertEqual(database, self.db)
+        return f'{path}/{token}'
+
+    def request_information(self, complaint_id, **values):
+        with Transaction().start(self.db, 0) as transaction:
+            pool = Pool(self.db)
+            Complaint = pool.get('klachten.complaint')
+            request, = Complaint.request_information(
+                [Complaint(complaint_id)], "Welke dag was het loket dicht?",
+                **values)
+            transaction.commit()
+            return request.id
+
+    def ask_feedback(self, complaint_id):
+        "Declare the complaint inadmissible and ask for feedback"
+        with Transaction().start(self.db, 0) as transaction:
+            pool = Pool(self.db)
+            Complaint = pool.get('klachten.complaint')
+            Ground = pool.get('klachten.inadmissibility_ground')
+            Complaint.declare_inadmissible([Complaint(complaint_id)],
+                Ground.search([], limit=1), "Dit is een melding.",
+                inform=True, request_feedback=True)
+            transaction.commit()
+
+    def read(self, model, record_id):
+        with Transaction().start(self.db, 0, readonly=True):
+            record = Pool(self.db).get(model)(record_id)
+            return {n: getattr(record, n) for n in [
+                    'state', 'answer', 'answer_date']
+                if n in record._fields} | {'record': str(record)}
+
+    def test_information(self):
+        "Open the link three times, answer once, then it is used"
+        complaint_id = self.file()
+        request_id = self.request_information(complaint_id)
+        path = self.link(complaint_id, 'information')
+        for _ in range(3):
+            response = self.portal.get(path)
+            self.assertEqual(response.status_code, 200)
+            self.assert_secure(response)
+            self.assertIn("Welke dag was het loket dicht?", text(response))
+        form = Form(text(response))
+
+        # nothing typed
+        response = self.portal.post(path, form.data())
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(errors(response), ["Vul je antwoord in."])
+        self.assertEqual(self.read(
+                'klachten.information.request', request_id)['state'],
+            'requested')
+
+        data = form.data(answer="Op maandag 2 maart.")
+        data['attachments'] = [(io.BytesIO(PDF), 'foto.pdf')]
+        response = self.portal.post(path, data)
+        self.assertEqual(response.status_code, 303)
+        self.assertIn('/portal/thanks/information',
+            response.headers['Location'])
+        thanks = self.portal.client.get(response.headers['Location'])
+        self.assertIn("we hebben je antwoord ontvangen", text(thanks))
+        with Transaction().start(self.db, 0, readonly=True):
+            pool = Pool(self.db)
+            request = pool.get('klachten.information.request')(request_id)
+            self.assertEqual(request.state, 'answered')
+            self.assertEqual(request.answer, "Op maandag 2 maart.")
+            task, = [t for t in request.complaint.tasks
+                if t.kind == 'information']
+            self.assertEqual(task.state, 'done')
+            names = [a.name for a in pool.get('ir.attachment').search(
+                    [('resource', '=', str(request.complaint))])]
+            self.assertIn('foto.pdf', names)
+
+        data['attachments'] = [(io.BytesIO(PDF), 'foto2.pdf')]
+        for response in [self.portal.post(path, data), self.portal.get(path)]:
+            self.assertEqual(response.status_code, 410)
+            self.assertIn("Deze link werkt niet meer", text(response))
+            self.assert_secure(response)
+
+    def test_token_stored_as_hash(self):
+        "Only the hash of a token is stored"
+        complaint_id = self.file()
+        self.request_information(complaint_id)
+        token = self.link(complaint_id, 'information').rsplit('/', 1)[1]
+        self.assertGreaterEqual(len(token), 43)
+        with Transaction().start(self.db, 0, readonly=True):
+            Token = Pool(self.db).get('klachten.portal.token')
+            self.assertEqual(Token.search([('token_hash', '=', token)]), [])
+            link, = Token.search([('token_hash', '=',
+                        hashlib.sha256(token.encode()).hexdigest())])
+            self.assertEqual(link.purpose, 'information')
+
+    def test_expired(self):
+        "A link stops working some days after the request's due date"
+        complaint_id = self.file()
+        self.request_information(
+            complaint_id, due_date=dt.date.today() + dt.timedelta(days=2))
+        path = self.link(complaint_id, 'information')
+        with travel(9, database=self.db):
+            self.assertEqual(self.portal.get(path).status_code, 200)
+        with travel(10, database=self.db):
+            response = self.portal.get(path)
+        self.assertEqual(response.status_code, 410)
+
+    def test_cancelled(self):
+        "The link of a cancelled request is withdrawn"
+        complaint_id = self.file()
+        request_id = self.request_information(complaint_id)
+        path = self.link(complaint_id, 'information')
+        form = Form(text(self.portal.get(path)))
+        with Transaction().start(self.db, 0) as transaction:
+            Request = Pool(self.db).get('klachten.information.request')
+            Request.cancel([Request(request_id)])
+            transaction.commit()
+        response = self.portal.post(path, form.data(answer="Te laat"))
+        self.assertEqual(response.status_code, 410)
+        self.assertEqual(self.read(
+                'klachten.information.request', request_id)['answer'], None)
+
+    def test_scope(self):
+        "A link serves its own record and purpose only; others are 404"
+        complaint_a = self.file()
+        self.request_information(complaint_a)
+        self.ask_feedback(self.file())
+        information = self.link(complaint_a, 'information')
+        token = information.rsplit('/', 1)[1]
+        unknown = self.portal.get('information/' + 'x' * 43)
+        self.assertEqual(unknown.status_code, 404)
+        self.assert_secure(unknown)
+        for path in ['feedback/' + token, 'information/' + token[:-1],
+                'information/' + token + 'x', 'feedback/' + 'x' * 43]:
+            with self.subTest(path=path):
+                response = self.portal.get(path)
+                self.assertEqual(response.status_code, 404)
+                self.assertEqual(response.get_data(), unknown.get_data())
+
+    def test_csrf(self):
+        "The answer needs the form's CSRF token"
+        complaint_id = self.file()
+        request_id = self.request_information(complaint_id)
+        path = self.link(complaint_id, 'information')
+        form = Form(text(self.portal.get(path)))
+        stranger = Portal(self.db)
+        for portal, data in [
+                (self.portal, form.data(answer="x", csrf_token='')),
+                (stranger, form.data(answer="x"))]:
+            response = portal.post(path, data)
+            self.assertEqual(response.status_code, 403)
+            self.assert_secure(response)
+        self.assertEqual(self.read(
+                'klachten.information.request', request_id)['state'],
+            'requested')
+
+    def test_feedback_disagree(self):
+        "Disagreeing needs a comment and sends the complaint back"
+        complaint_id = self.file()
+        self.ask_feedback(complaint_id)
+        path = self.link(complaint_id, 'feedback')
+        for _ in range(3):
+            response = self.portal.get(path)
+            self.assertEqual(response.status_code, 200)
+        self.assertIn("Dit is een melding.", text(response))
+        form = Form(text(response))
+        response = self.portal.post(path, form.data(choice='disagree'))
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(
+            errors(response), ["Schrijf waarom je niet akkoord gaat."])
+        response = self.portal.post(path, form.data(lang='fr'))
+        self.assertEqual(errors(response),
+            ["Choisissez si vous êtes d'accord ou non."])
+        response = self.portal.post(path, form.data(
+                choice='disagree', comment="Het is wel een klacht."))
+        self.assertEqual(response.status_code, 303)
+        with Transaction().start(self.db, 0, readonly=True):
+            complaint = Pool(self.db).get('klachten.complaint')(complaint_id)
+            self.assertEqual(complaint.state, 'evaluation')
+            self.assertEqual(complaint.feedback, 'disagree')
+            self.assertEqual(
+                complaint.feedback_comment, "Het is wel een klacht.")
+        self.assertEqual(self.portal.get(path).status_code, 410)
+
+    def test_feedback_agree(self):
+        "Agreeing closes the complaint"
+        complaint_id = self.file()
+        self.ask_feedback(complaint_id)
+        path = self.link(complaint_id, 'feedback')
+        form = Form(text(self.portal.get(path)))
+        response = self.portal.post(path, form.data(choice='agree'))
+        self.assertEqual(response.status_code, 303)
+        with Transaction().start(self.db, 0, readonly=True):
+            complaint = Pool(self.db).get('klachten.complaint')(complaint_id)
+            self.assertEqual(complaint.state, 'closed')
+        response = self.portal.post(path, form.data(choice='disagree',
+                comment="Toch niet"))
+        self.assertEqual(response.status_code, 410)
