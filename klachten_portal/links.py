@@ -38,6 +38,8 @@ def _link(pool, token, purpose, lock=False):
 
 
 def _open(record, purpose):
+    if purpose == 'status':
+        return True
     if purpose == 'information':
         return record.state == 'requested' and record.complaint.state not in {
             'closed', 'cancelled'}

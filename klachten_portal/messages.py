@@ -525,6 +525,84 @@ MESSAGES = {
         "complaint again.",
         },
 
+    # The status page
+    'status_title': {
+        'nl': "Klacht %(number)s",
+        'fr': "Plainte %(number)s",
+        'en': "Complaint %(number)s",
+        },
+    'status_state': {'nl': "Stand van zaken", 'fr': "État",
+        'en': "Status"},
+    'status_phase': {'nl': "Fase", 'fr': "Phase", 'en': "Phase"},
+    'status_phase_1': {
+        'nl': "1 van 3: evaluatie",
+        'fr': "1 sur 3 : évaluation",
+        'en': "1 of 3: evaluation",
+        },
+    'status_phase_2': {
+        'nl': "2 van 3: onderzoek",
+        'fr': "2 sur 3 : examen",
+        'en': "2 of 3: investigation",
+        },
+    'status_phase_3': {
+        'nl': "3 van 3: afhandeling",
+        'fr': "3 sur 3 : conclusion",
+        'en': "3 of 3: conclusion",
+        },
+    'status_received': {
+        'nl': "Ontvangen op",
+        'fr': "Reçue le",
+        'en': "Received on",
+        },
+    'status_answer_due': {
+        'nl': "Antwoord ten laatste op",
+        'fr': "Réponse au plus tard le",
+        'en': "Answer by",
+        },
+    'status_decisions': {
+        'nl': "Wat we je lieten weten",
+        'fr': "Ce que nous vous avons communiqué",
+        'en': "What we told you",
+        },
+    'status_no_decisions': {
+        'nl': "We hebben nog niets beslist.",
+        'fr': "Nous n'avons encore rien décidé.",
+        'en': "We have not decided anything yet.",
+        },
+    'status_evaluation': {
+        'nl': "De klachtencoördinator onderzoekt of je klacht ontvankelijk "
+        "is.",
+        'fr': "Le coordinateur des plaintes examine si votre plainte est "
+        "recevable.",
+        'en': "The complaints coordinator examines whether your complaint "
+        "is admissible.",
+        },
+    'status_investigation': {
+        'nl': "De betrokken dienst onderzoekt je klacht.",
+        'fr': "Le service concerné examine votre plainte.",
+        'en': "The department concerned investigates your complaint.",
+        },
+    'status_conclusion': {
+        'nl': "We bereiden ons antwoord voor.",
+        'fr': "Nous préparons notre réponse.",
+        'en': "We are preparing our answer.",
+        },
+    'status_feedback': {
+        'nl': "We wachten op je reactie op onze beslissing.",
+        'fr': "Nous attendons votre réaction à notre décision.",
+        'en': "We are waiting for your response to our decision.",
+        },
+    'status_closed': {
+        'nl': "Je klacht is afgehandeld.",
+        'fr': "Votre plainte est clôturée.",
+        'en': "Your complaint is closed.",
+        },
+    'status_cancelled': {
+        'nl': "De behandeling van je klacht werd stopgezet.",
+        'fr': "Le traitement de votre plainte a été arrêté.",
+        'en': "The handling of your complaint was stopped.",
+        },
+
     # Refusals
     'e400_title': {
         'nl': "Dit verzoek is niet geldig",

@@ -12,11 +12,15 @@ logger = logging.getLogger(__name__)
 
 # e-mail kind: (link purpose, path of the page)
 LINKS = {
+    'acknowledgement': ('status', 'status'),
     'information': ('information', 'information'),
     'feedback': ('feedback', 'feedback'),
     }
 # days a link to answer an information request works after its due date
 INFORMATION_GRACE = 7
+# days the status link of the acknowledgement works after the complaint
+# was received
+STATUS_DAYS = 730
 
 
 def portal_base_url():
@@ -67,3 +71,7 @@ class Notification(metaclass=PoolMeta):
             return due + dt.timedelta(days=grace)
         if kind == 'feedback':
             return record.feedback_due
+        if kind == 'acknowledgement':
+            days = config.getint(
+                'klachten', 'portal_status_days', default=STATUS_DAYS)
+            return record.received_date + dt.timedelta(days=days)

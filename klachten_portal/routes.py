@@ -9,7 +9,7 @@ from werkzeug.exceptions import NotFound
 from trytond.protocols.wrappers import Response, with_pool
 from trytond.wsgi import app
 
-from . import intake, links, web
+from . import intake, links, status, web
 
 
 @app.route('/<database_name>/portal/complaint', methods=['GET', 'POST'])
@@ -41,6 +41,13 @@ def information(request, pool, token):
 @with_pool
 def feedback(request, pool, token):
     return links.feedback(request, pool, token)
+
+
+@app.route('/<database_name>/portal/status/<token>', methods=['GET'])
+@web.page(token_page=True)
+@with_pool
+def complaint_status(request, pool, token):
+    return status.status(request, pool, token)
 
 
 @app.route('/<database_name>/portal/thanks/<kind>', methods=['GET'])

@@ -17,6 +17,7 @@ from trytond.transaction import Transaction, without_check_access
 PURPOSES = [
     ('information', "Answer an Information Request"),
     ('feedback', "Give Feedback on a Decision"),
+    ('status', "Follow a Complaint"),
     ]
 
 

@@ -8,6 +8,7 @@ import io
 import re
 import unittest
 
+from klachten_base.tests.smtp import SMTPServer
 from klachten_base.tests.tools import travel
 from trytond.pool import Pool
 from trytond.transaction import Transaction
@@ -26,7 +27,7 @@ class LinksTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.db = set_up_portal_database(cls)
+        cls.db = set_up_portal_database(cls, languages=['nl'])
         configured = settings(url='http://portal.test/',
             post_rate_limit=0, token_rate_limit=0)
         configured.__enter__()
@@ -253,3 +254,59 @@ class LinksTestCase(unittest.TestCase):
         response = self.portal.post(path, form.data(choice='disagree',
                 comment="Toch niet"))
         self.assertEqual(response.status_code, 410)
+
+    def email_body(self, complaint_id, kind):
+        with Transaction().start(self.db, 0, readonly=True):
+            Email = Pool(self.db).get('klachten.email')
+            email, = Email.search([
+                    ('complaint', '=', complaint_id),
+                    ('kind', '=', kind),
+                    ], order=[('id', 'DESC')], limit=1)
+            return email.body
+
+    def test_links_in_dutch_emails(self):
+        "The Dutch e-mails give the link with a Dutch sentence"
+        complaint_id = self.file()
+        self.request_information(complaint_id)
+        self.assertIn("U kunt uw klacht volgen op deze pagina:\n"
+            "http://portal.test/", self.email_body(
+                complaint_id, 'acknowledgement'))
+        self.assertIn("U kunt antwoorden, en bestanden toevoegen, op deze "
+            "pagina:\nhttp://portal.test/", self.email_body(
+                complaint_id, 'information'))
+
+    def test_no_portal_url(self):
+        "Without [klachten] portal_url the e-mails have no link line"
+        with settings(url=''):
+            complaint_id = self.file()
+        body = self.email_body(complaint_id, 'acknowledgement')
+        self.assertNotIn("deze pagina", body)
+        self.assertNotIn("/portal/", body)
+
+    def test_status(self):
+        "The acknowledgement's link shows where the complaint stands"
+        complaint_id = self.file()
+        path = self.link(complaint_id, 'acknowledgement')
+        self.assertTrue(path.startswith('status/'), path)
+        for _ in range(3):
+            response = self.portal.get(path)
+            self.assertEqual(response.status_code, 200)
+            self.assert_secure(response)
+        body = text(response)
+        self.assertIn("1 van 3: evaluatie", body)
+        self.assertIn("De klachtencoördinator onderzoekt", body)
+        self.assertIn("We hebben nog niets beslist.", body)
+
+        self.ask_feedback(complaint_id)
+        with SMTPServer() as smtp, smtp.configured():
+            with Transaction().start(self.db, 0):
+                Pool(self.db).get('klachten.email').send_pending()
+        body = text(self.portal.get(path + '?lang=fr'))
+        self.assertIn('<html lang="fr">', body)
+        self.assertIn("Nous attendons votre réaction", body)
+        self.assertIn("Dit is een melding.", body)
+        # the feedback e-mail and its link are not on the page
+        self.assertNotIn('/portal/feedback/', body)
+        response = self.portal.post(path, {})
+        self.assertEqual(response.status_code, 405)
+        self.assertEqual(self.portal.get(path).status_code, 200)

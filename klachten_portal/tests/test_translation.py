@@ -6,54 +6,18 @@ import re
 import unittest
 from pathlib import Path
 
-import polib
-
-from klachten_base.tests.tools import export_template
-from trytond.tests.test_tryton import drop_db
-from trytond.tests.tools import activate_modules
+from klachten_base.tests.tools import TranslationTestMixin
 
 from .. import messages
 
-MODULE = 'klachten_portal'
 LOCALE = Path(__file__).resolve().parent.parent / 'locale'
 PLACEHOLDER = re.compile(r'%\([a-z_]+\)[sd]')
 
 
-class TranslationTestCase(unittest.TestCase):
+class TranslationTestCase(TranslationTestMixin, unittest.TestCase):
     "Translations of klachten_portal"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        activate_modules(MODULE)
-        cls.template = export_template(MODULE)
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
-        super().tearDownClass()
-
-    def check_language(self, code):
-        po = {(e.msgctxt, e.msgid): e
-            for e in polib.pofile(str(LOCALE / f'{code}.po'))}
-        missing = [f'{e.msgctxt} {e.msgid!r}' for e in self.template
-            if not getattr(po.get((e.msgctxt, e.msgid)), 'msgstr', '')]
-        self.assertEqual(missing, [], msg=(
-                f"Untranslated in {code}.po: run "
-                "scripts/update_translations.py and translate"))
-        for entry in po.values():
-            with self.subTest(language=code, msgctxt=entry.msgctxt):
-                self.assertEqual(
-                    sorted(PLACEHOLDER.findall(entry.msgid)),
-                    sorted(PLACEHOLDER.findall(entry.msgstr)))
-
-    def test_dutch_complete(self):
-        "Every string of the module is translated into Dutch"
-        self.check_language('nl')
-
-    def test_french_complete(self):
-        "Every string of the module is translated into French"
-        self.check_language('fr')
+    module = 'klachten_portal'
+    locale = str(LOCALE)
 
     def test_pages_complete(self):
         "Every text of the pages exists in every language, alike"

@@ -13,7 +13,9 @@ from werkzeug.test import Client
 
 import trytond.config as config
 from klachten_base.tests.tools import setup_municipality, shared_database
+from proteus import Model
 from trytond import backend
+from trytond.cache import Cache
 from trytond.pool import Pool
 from trytond.protocols.wrappers import Response
 from trytond.tests.test_tryton import drop_db
@@ -47,10 +49,17 @@ VALID = {
     }
 
 
-def set_up_portal_database(test_class):
-    """Activate klachten_portal with a municipality in a database shared
-    by threads and processes; return its name"""
+def set_up_portal_database(test_class, languages=()):
+    """Activate klachten_portal with a municipality (and the translations
+    of languages) in a database shared by threads and processes; return
+    its name"""
     activate_modules('klachten_portal')
+    Lang = Model.get('ir.lang')
+    for code in languages:
+        lang, = Lang.find([('code', '=', code)])
+        lang.translatable = True
+        lang.save()
+        lang.click('load_translations')
     setup_municipality()
     test_class.addClassCleanup(drop_db)
     database_path = config.get('database', 'path')
@@ -61,6 +70,9 @@ def set_up_portal_database(test_class):
             config.set, 'database', 'path', database_path)
         test_class.addClassCleanup(backend.Database(name).close)
         test_class.addClassCleanup(Pool.stop, name)
+        # Every class's copy has the same name: forget this one's caches
+        # (translations!) or the next class reads them
+        test_class.addClassCleanup(Cache.drop, name)
     return name
 
 

@@ -1,0 +1,37 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The status page of a complaint, reached from the acknowledgement's
+link: read-only, so opening it never uses the link up."""
+from trytond.transaction import Transaction
+
+from . import web
+from .links import _link
+
+# state: (text, phase)
+STATES = {
+    'draft': ('status_evaluation', 1),
+    'evaluation': ('status_evaluation', 1),
+    'investigation': ('status_investigation', 2),
+    'conclusion': ('status_conclusion', 3),
+    'feedback': ('status_feedback', 3),
+    'closed': ('status_closed', None),
+    'cancelled': ('status_cancelled', None),
+    }
+# the e-mails that tell the complainant a decision; those of the other
+# kinds hold links or repeat the acknowledgement
+DECISIONS = ['admissible', 'inadmissible', 'conclusion', 'extension',
+    'cancel']
+
+
+def status(request, pool, token):
+    lang = web.language(request)
+    with Transaction().start(pool.database_name, 0, readonly=True):
+        link, complaint = _link(pool, token, 'status')
+        text, phase = STATES[complaint.state]
+        decisions = [e for e in complaint.emails
+            if e.kind in DECISIONS and e.state == 'sent']
+        decisions.sort(key=lambda e: e.sent_at or e.create_date)
+        return web.render(request, 'status.html', lang, token_page=True,
+            complaint=complaint, state_key=text, phase=phase,
+            phase_key=f'status_phase_{phase}',
+            decisions=decisions)
