@@ -55,24 +55,32 @@ class Notification(Model):
         return values.get('subject'), values.get('body')
 
     @classmethod
-    def queue(cls, kind, record, to, language=None, complaint=None,
+    def values(cls, kind, record, to, language=None, complaint=None,
             cc=None):
-        "Render kind for record and put it in the outbox for to"
-        pool = Pool()
-        Email = pool.get('klachten.email')
+        "The outbox values of kind rendered for record, or None"
         to = [a for a in to if cls._valid(a)]
         if not to:
             return
         subject, body = cls.render(kind, record, language)
         if subject is None:
             return
-        return Email.queue([{
-                    'kind': kind,
-                    'complaint': complaint.id if complaint else None,
-                    'resource': str(record),
-                    'to': ', '.join(to),
-                    'cc': ', '.join(cc or []) or None,
-                    'subject': subject,
-                    'body': body,
-                    'language': language,
-                    }])
+        return {
+            'kind': kind,
+            'complaint': complaint.id if complaint else None,
+            'resource': str(record),
+            'to': ', '.join(to),
+            'cc': ', '.join(cc or []) or None,
+            'subject': subject,
+            'body': body,
+            'language': language,
+            }
+
+    @classmethod
+    def queue(cls, kind, record, to, language=None, complaint=None,
+            cc=None):
+        "Render kind for record and put it in the outbox for to"
+        Email = Pool().get('klachten.email')
+        values = cls.values(kind, record, to, language=language,
+            complaint=complaint, cc=cc)
+        if values:
+            return Email.queue([values])

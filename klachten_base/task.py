@@ -364,10 +364,16 @@ class Task(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
             return []
         with without_check_access():
             tasks = cls._claim(cls.search(domain), 'reminded_at')
-            for task in tasks:
-                task._notify_users('reminder', task.assignees)
+            cls._queue([v for t in tasks
+                    for v in t._notify_users('reminder', t.assignees)])
         logger.info("sent %d task reminders", len(tasks))
         return tasks
+
+    @classmethod
+    def _queue(cls, values_list):
+        "Put the e-mails of one run in the outbox at once"
+        if values_list:
+            Pool().get('klachten.email').queue(values_list)
 
     @classmethod
     def escalate(cls):
@@ -380,8 +386,8 @@ class Task(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
                         ('due_date', '<', today),
                         ('kind', 'not in', ['take_notice', 'feedback']),
                         ]), 'escalated_at')
-            for task in tasks:
-                task._notify_users('escalation', task._escalation_users())
+            cls._queue([v for t in tasks for v in t._notify_users(
+                        'escalation', t._escalation_users())])
         logger.info("escalated %d late tasks", len(tasks))
         return tasks
 
@@ -394,22 +400,28 @@ class Task(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
         return users
 
     def _notify_users(self, kind, users):
+        "The outbox values of kind for each user with an e-mail address"
         pool = Pool()
         Notification = pool.get('klachten.notification')
-        seen = set()
+        seen, result = set(), []
         for user in users:
             if not user.email or user.email in seen or not user.active:
                 continue
             seen.add(user.email)
-            Notification.queue(kind, self, [user.email],
+            values = Notification.values(kind, self, [user.email],
                 language=user.language.code if user.language else None,
                 complaint=self.complaint)
+            if values:
+                result.append(values)
+        return result
 
     @classmethod
     def run_deadlines(cls):
-        "Cron: reminders, escalations and the feedback term, in that order"
+        "Cron: the feedback term, reminders and escalations"
         pool = Pool()
         Complaint = pool.get('klachten.complaint')
+        # first: its lock may restart the transaction, which then repeats
+        # nothing else
+        Complaint.close_expired_feedback()
         cls.send_reminders()
         cls.escalate()
-        Complaint.close_expired_feedback()
