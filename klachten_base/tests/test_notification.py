@@ -11,8 +11,7 @@ from trytond.tests.tools import activate_modules
 
 from .smtp import SMTPServer
 from .tools import (
-    admit, create_complainant, create_complaint, set_user,
-    setup_municipality)
+    admit, create_complainant, create_complaint, set_user, setup_municipality)
 
 HOSTILE = "Lamp ${record.id} #if 1 {% x %}"
 
