@@ -1319,7 +1319,22 @@ class InformationRequest(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     @Workflow.transition('answered')
     def answered(cls, requests):
-        pass
+        cls._close_tasks(requests)
+
+    @classmethod
+    def _close_tasks(cls, requests, state='done'):
+        "Close the information task each request opened"
+        Task = Pool().get('klachten.task')
+        for request in requests:
+            tasks = [t for t in request.complaint.tasks
+                if t.kind == 'information' and t.state == 'open']
+            # one task is opened per request, with its question as note
+            same = [t for t in tasks if t.note == request.question]
+            with without_check_access():
+                if state == 'done':
+                    Task._mark_done((same or tasks)[:1])
+                else:
+                    Task.cancel((same or tasks)[:1])
 
     @classmethod
     @ModelView.button
@@ -1330,4 +1345,4 @@ class InformationRequest(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     @Workflow.transition('cancelled')
     def cancelled(cls, requests):
-        pass
+        cls._close_tasks(requests, state='cancelled')

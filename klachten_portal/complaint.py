@@ -55,17 +55,7 @@ class InformationRequest(metaclass=PoolMeta):
 
     @classmethod
     def answer_from_portal(cls, request, answer):
-        "Record the answer given on the portal and close its task"
-        pool = Pool()
-        Task = pool.get('klachten.task')
+        "Record the answer given on the portal (which closes its task)"
         with without_check_access():
             cls.write([request], {'answer': answer})
             cls.record_answer([request])
-            tasks = Task.search([
-                    ('complaint', '=', request.complaint.id),
-                    ('kind', '=', 'information'),
-                    ('state', '=', 'open'),
-                    ], order=[('id', 'ASC')])
-            # one task is opened per request, with its question as note
-            same = [t for t in tasks if t.note == request.question]
-            Task._mark_done((same or tasks)[:1])
