@@ -1,6 +1,6 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-from sql import Literal, Null, Union
+from sql import Literal
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -10,6 +10,7 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction, without_check_access
 
+from .department import assignment_pairs
 from .exceptions import MissingInputError, SequenceMissingError, WorkflowError
 from .model import ReadonlyGuardMixin, take_write_lock
 
@@ -423,21 +424,8 @@ class Complaint(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView, ChatMixin):
     @classmethod
     def _handler_pairs(cls):
         "SQL query of (complaint, user) for every assigned handler"
-        pool = Pool()
-        Member = pool.get('klachten.department.member')
-        complaint = cls.__table__()
-        complaint2 = cls.__table__()
-        member = Member.__table__()
-        by_user = complaint.select(
-            complaint.id.as_('complaint'), complaint.handler_user.as_('user'),
-            where=complaint.handler_user != Null)
-        by_role = complaint2.join(member, condition=(
-                (member.department == complaint2.handler_department)
-                & (member.role == complaint2.handler_role))
-            ).select(
-                complaint2.id.as_('complaint'), member.user.as_('user'),
-                where=complaint2.handler_user == Null)
-        return Union(by_user, by_role, all_=True)
+        return assignment_pairs(cls, 'complaint',
+            'handler_user', 'handler_department', 'handler_role')
 
     @classmethod
     def _department_head_pairs(cls):

@@ -1,5 +1,7 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from sql import Null, Union
+
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields, tree)
 from trytond.pool import Pool
@@ -83,3 +85,21 @@ class DepartmentMember(ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.user.rec_name} ({self.role.rec_name})'
+
+
+def assignment_pairs(Model, key, user, department, role):
+    """SQL query of (key, user) for the records of Model assigned through
+    the columns user, department and role: the user when set, else every
+    member with the role in the department"""
+    Member = Pool().get('klachten.department.member')
+    table, table2 = Model.__table__(), Model.__table__()
+    member = Member.__table__()
+    by_user = table.select(
+        table.id.as_(key), getattr(table, user).as_('user'),
+        where=getattr(table, user) != Null)
+    by_role = table2.join(member, condition=(
+            (member.department == getattr(table2, department))
+            & (member.role == getattr(table2, role)))
+        ).select(table2.id.as_(key), member.user.as_('user'),
+            where=getattr(table2, user) == Null)
+    return Union(by_user, by_role, all_=True)

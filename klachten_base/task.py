@@ -14,6 +14,7 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
+from .department import assignment_pairs
 from .exceptions import WorkflowError
 from .model import ReadonlyGuardMixin, take_write_lock
 
@@ -122,26 +123,16 @@ class Task(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def _assignee_pairs(cls):
         pool = Pool()
-        Member = pool.get('klachten.department.member')
         UserGroup = pool.get('res.user-res.group')
         task = cls.__table__()
-        task2 = cls.__table__()
-        task3 = cls.__table__()
-        member = Member.__table__()
         user_group = UserGroup.__table__()
-        by_user = task.select(
-            task.id.as_('task'), task.user.as_('user'),
-            where=task.user != Null)
-        by_role = task2.join(member, condition=(
-                (member.department == task2.department)
-                & (member.role == task2.role))
-            ).select(task2.id.as_('task'), member.user.as_('user'),
-                where=task2.user == Null)
-        by_group = task3.join(user_group, condition=(
-                user_group.group == task3.group)
-            ).select(task3.id.as_('task'), user_group.user.as_('user'),
-                where=(task3.user == Null) & (task3.group != Null))
-        return Union(Union(by_user, by_role, all_=True), by_group, all_=True)
+        by_group = task.join(user_group, condition=(
+                user_group.group == task.group)
+            ).select(task.id.as_('task'), user_group.user.as_('user'),
+                where=(task.user == Null) & (task.group != Null))
+        return Union(
+            assignment_pairs(cls, 'task', 'user', 'department', 'role'),
+            by_group, all_=True)
 
     @classmethod
     def get_assignees(cls, tasks, name):
