@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 """The complaint form, driven like a browser through trytond's WSGI app."""
 import datetime as dt
+import re
 import threading
 import unittest
 
@@ -387,7 +388,11 @@ class IntakeTestCase(unittest.TestCase):
         self.assertEqual(response.status_code, 200, errors(response))
         body = text(response)
         self.assertNotIn('<script>', body)
-        self.assertNotIn('49', body)
+        # 7*7 was not evaluated (the random tokens in hidden fields may
+        # contain "49" by chance: leave them out)
+        self.assertNotIn('49', re.sub(
+                r'name="(csrf_token|submission_key)" value="[^"]*"', '',
+                body))
         self.assertIn('{{ 7*7 }} &lt;script&gt;alert(1)&lt;/script&gt;', body)
         response = self.portal.post(
             'complaint', Form(body).data(action='submit'))
