@@ -68,6 +68,7 @@ demo-reset: $(INSTALL_STAMP) $(SAO_STAMP)
 	@SAO_ROOT=$(CURDIR)/$(SAO_ROOT) scripts/demo.sh --reset
 
 test: $(INSTALL_STAMP) $(SAO_STAMP)
+	@scripts/system_deps.sh
 	@KLACHTEN_SAO_ROOT=$(CURDIR)/$(SAO_ROOT) scripts/test.sh \
 		--backends "$(BACKENDS)" -- $(PYTEST_ARGS)
 
@@ -79,4 +80,4 @@ lint: $(INSTALL_STAMP)
 	exit $$rc
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules
