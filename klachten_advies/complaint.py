@@ -1,0 +1,228 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""What advice adds to the complaint, its tasks and its e-mails."""
+from klachten_portal.notification import portal_base_url
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
+
+from .advice import _is_coordinator
+from .exceptions import AdviceNotAllowedError, WorkflowError
+
+ADVICE_STATES = ['investigation', 'conclusion']
+# e-mail kinds whose template lives in this module
+EMAIL_KINDS = {'advice_request', 'advice_reminder', 'advice_withdrawn',
+    'advice_overdue', 'advice_answered'}
+# e-mail kinds that carry the advisor's link
+LINK_KINDS = {'advice_request', 'advice_reminder'}
+
+
+class Complaint(metaclass=PoolMeta):
+    __name__ = 'klachten.complaint'
+
+    advice_requests = fields.One2Many(
+        'klachten.advice.request', 'complaint', "Advice Requests",
+        readonly=True,
+        help="Internal and external advice asked on the complaint; the "
+        "answered ones are in state \"Answered\" with their advice.")
+    advisors = fields.Function(
+        fields.Many2Many('res.user', None, None, "Advisors",
+            help="The staff members asked for advice that they have not "
+            "given yet: they may read the complaint until then."),
+        'get_advisors', searcher='search_advisors')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'request_advice_wizard': {
+                    'invisible': ~Eval('state').in_(ADVICE_STATES),
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def _advisor_pairs(cls):
+        return Pool().get('klachten.advice.request').open_advisor_pairs()
+
+    @classmethod
+    def get_advisors(cls, complaints, name):
+        return cls._get_pairs(complaints, cls._advisor_pairs())
+
+    @classmethod
+    def search_advisors(cls, name, clause):
+        return cls._search_pairs(clause, cls._advisor_pairs())
+
+    @classmethod
+    def copy(cls, complaints, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('advice_requests', None)
+        return super().copy(complaints, default=default)
+
+    @classmethod
+    @ModelView.button_action('klachten_advies.wizard_request_advice')
+    def request_advice_wizard(cls, complaints):
+        cls._check_advice_state(complaints)
+
+    @classmethod
+    def _check_advice_state(cls, complaints):
+        for complaint in complaints:
+            if complaint.state not in ADVICE_STATES:
+                raise WorkflowError(gettext(
+                        'klachten_base.msg_complaint_wrong_state',
+                        complaint=complaint.rec_name,
+                        state=complaint.state_string,
+                        action=gettext(
+                            'klachten_advies.msg_action_request_advice')))
+
+    @classmethod
+    def check_advice_requester(cls, complaints):
+        """Refuse the current user unless they may ask advice: the handler
+        while investigating, the coordinator while concluding"""
+        user = Transaction().user
+        if not user or _is_coordinator():
+            return
+        for complaint in complaints:
+            if (complaint.state != 'investigation'
+                    or user not in {u.id for u in complaint.handlers}):
+                raise AdviceNotAllowedError(gettext(
+                        'klachten_advies.msg_advice_requester',
+                        complaint=complaint.rec_name))
+
+    @classmethod
+    def request_advice(cls, complaints, kind, question, due_date=None,
+            **values):
+        """Ask advice on each complaint; return the requests.
+
+        values are the advice request's: advisor_department, advisor_role
+        and advisor_user (internal); advisory_body, advisor_name,
+        advisor_email, advisor_language and share_* (external)."""
+        Request = Pool().get('klachten.advice.request')
+        cls._check_advice_state(complaints)
+        due_date = due_date or cls._term_end('advice', cls._today())
+        requests = []
+        for complaint in complaints:
+            requests.append(Request.create_request({
+                        'complaint': complaint,
+                        'phase': complaint.state,
+                        'kind': kind,
+                        'question': question,
+                        'due_date': due_date,
+                        'requester': Transaction().user or None,
+                        **values,
+                        }))
+        cls._apply_committee_term(
+            [r.complaint for r in requests if r.committee])
+        return requests
+
+    def _answer_term_kind(self):
+        if any(r.committee for r in self.advice_requests
+                if r.state != 'withdrawn'):
+            return 'committee_answer'
+        return super()._answer_term_kind()
+
+    @classmethod
+    def _apply_committee_term(cls, complaints):
+        """The answer term of a complaint with an advisory committee: the
+        committee term of the policy counted from receipt, never shorter
+        than the term it had"""
+        Task = Pool().get('klachten.task')
+        for complaint in cls.browse(complaints):
+            committee_due = cls._term_end(
+                complaint._answer_term_kind(), complaint.received_date)
+            if not committee_due or (complaint.answer_due
+                    and committee_due <= complaint.answer_due):
+                continue
+            cls._write_workflow([complaint], {'answer_due': committee_due})
+            with without_check_access():
+                Task.write([t for t in complaint.tasks
+                        if t.state == 'open' and t.kind == 'conclude'], {
+                        'due_date': committee_due,
+                        'reminded_at': None,
+                        'escalated_at': None,
+                        })
+
+    @classmethod
+    def _withdraw_advice(cls, complaints, reason):
+        Request = Pool().get('klachten.advice.request')
+        Request.withdraw_requests([r for c in complaints
+                for r in c.advice_requests if r.state == 'requested'],
+            reason)
+
+    @classmethod
+    def close(cls, complaints):
+        super().close(complaints)
+        cls._withdraw_advice(complaints, 'complaint_closed')
+
+    @classmethod
+    def mark_cancelled(cls, complaints):
+        super().mark_cancelled(complaints)
+        cls._withdraw_advice(complaints, 'complaint_cancelled')
+
+
+class Task(metaclass=PoolMeta):
+    __name__ = 'klachten.task'
+
+    advice_request = fields.Function(
+        fields.Many2One('klachten.advice.request', "Advice Request",
+            states={'invisible': Eval('kind') != 'advice'}),
+        'get_advice_request')
+
+    @classmethod
+    def get_advice_request(cls, tasks, name):
+        Request = Pool().get('klachten.advice.request')
+        result = {t.id: None for t in tasks}
+        with without_check_access():
+            for request in Request.search([
+                        ('task', 'in', [t.id for t in tasks])]):
+                result[request.task.id] = request.id
+        return result
+
+    @classmethod
+    def run_deadlines(cls):
+        super().run_deadlines()
+        Pool().get('klachten.advice.request').run_deadlines()
+
+
+class Notification(metaclass=PoolMeta):
+    __name__ = 'klachten.notification'
+
+    @classmethod
+    def template(cls, kind):
+        if kind not in EMAIL_KINDS:
+            return super().template(kind)
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Template = pool.get('ir.email.template')
+        return Template(ModelData.get_id(
+                'klachten_advies', f'email_template_{kind}'))
+
+    @classmethod
+    def _portal_link(cls, kind, record):
+        """The advisor's link: a new one in each e-mail, the earlier ones
+        keep working until the request closes"""
+        if kind not in LINK_KINDS:
+            return super()._portal_link(kind, record)
+        base = portal_base_url()
+        if not base:
+            return None
+        Token = Pool().get('klachten.portal.token')
+        token = Token.issue(record, 'advice', record.link_expiry)
+        database = Transaction().database.name
+        return f'{base}/{database}/portal/advice/{token}'
+
+
+class Token(metaclass=PoolMeta):
+    __name__ = 'klachten.portal.token'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        purpose = ('advice', "Give Advice")
+        if purpose not in cls.purpose.selection:
+            cls.purpose.selection.append(purpose)
+        resource = ('klachten.advice.request', "Advice Request")
+        if resource not in cls.resource.selection:
+            cls.resource.selection.append(resource)

@@ -1,0 +1,146 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The external advisor's page, behind the e-mailed link.
+
+The same rules as the portal's other links (klachten_portal.links): the
+token is looked up by its hash and purpose only, opening it (GET) never
+uses it up, sending the form (POST, with the CSRF token) answers once.
+The page shows only what the requester chose to share."""
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, FileSystemLoader
+from werkzeug.exceptions import Gone, NotFound
+from werkzeug.utils import redirect
+
+from klachten_base.model import take_write_lock
+from klachten_portal import intake as intake_
+from klachten_portal import links, messages, web
+from klachten_portal.intake import Intake
+from trytond import backend
+from trytond.transaction import Transaction
+
+from . import messages as advice_messages
+from .exceptions import AdviceClosedError
+
+ANSWER_MAX = 20000
+TEMPLATES = Path(__file__).resolve().parent / 'templates'
+
+
+def register():
+    "Serve this module's templates and texts through the portal's"
+    loader = web._environment.loader
+    if TEMPLATES not in getattr(web, '_advice_templates', ()):
+        web._environment.loader = ChoiceLoader(
+            [loader, FileSystemLoader(str(TEMPLATES))])
+        web._advice_templates = (TEMPLATES,)
+    advice_messages.register()
+    links.THANKS.setdefault('advice', 'advice_done')
+
+
+def _link(pool, token, lock=False):
+    """The link of token and its advice request: 404 when unknown; the
+    request is returned whatever its state"""
+    Token = pool.get('klachten.portal.token')
+    if lock and backend.name == 'sqlite':
+        take_write_lock(Token)
+    link = Token.find(token, 'advice')
+    if link is None or link.resource is None:
+        raise NotFound()
+    return link, link.resource
+
+
+def _closed_page(request, lang, record, unsent=None):
+    "The page of a request that no longer takes advice (410)"
+    if record.state == 'answered':
+        title, text = 'advice_answered_title', 'advice_answered_text'
+    elif record.state == 'withdrawn':
+        title = 'advice_withdrawn_title'
+        text = f'advice_withdrawn_{record.withdrawal or "requester"}'
+    else:
+        title, text = 'advice_expired_title', 'advice_expired_text'
+    return web.render(request, 'advice_closed.html', lang, status=410,
+        token_page=True, title_key=title, text_key=text, unsent=unsent)
+
+
+def _check(link, record):
+    "Refuse (410) a link that was used, revoked or has expired"
+    if not link.usable:
+        raise Gone()
+
+
+def shared(record):
+    "What the requester chose to show the advisor"
+    complaint = record.complaint
+    result = {'description': None, 'report': None, 'contact': None}
+    if record.share_description:
+        result.update({
+                'description': complaint.description or '',
+                'short_description': complaint.short_description,
+                'incident_date': complaint.incident_date,
+                })
+    if record.share_report:
+        result['report'] = complaint.report or ''
+    if record.share_contact and not complaint.anonymous:
+        party = complaint.complainant
+        result['contact'] = {
+            'name': party.name if party else None,
+            'email': complaint.complainant_email,
+            'phone': complaint.complainant_phone,
+            'address': complaint.complainant_address,
+            }
+    return result
+
+
+def page(request, lang, record, intake, status=200):
+    return web.render(request, 'advice.html', lang, status=status,
+        token_page=True, request=record, number=record.complaint.number,
+        shared=shared(record), intake=intake, limits=intake_.limits(),
+        format_size=lambda s: messages.format_size(lang, s))
+
+
+def advice(request, pool, token):
+    lang = web.language(request)
+    database = pool.database_name
+    if request.method == 'GET':
+        with Transaction().start(database, 0, readonly=True):
+            link, record = _link(pool, token)
+            if record.state != 'requested':
+                return _closed_page(request, lang, record)
+            _check(link, record)
+            return page(request, lang, record, Intake({}))
+    web.check_csrf(request)
+    return web.retrying(database, lambda: _post(request, pool, token, lang))
+
+
+def _post(request, pool, token, lang):
+    with Transaction().start(pool.database_name, 0) as transaction:
+        link, record = _link(pool, token, lock=True)
+        answer = web.form_value(request, 'answer', ANSWER_MAX)
+        if record.state != 'requested':
+            return _closed_page(request, lang, record, unsent=answer)
+        _check(link, record)
+        intake = Intake({'answer': answer})
+        if not answer:
+            intake.error('answer', messages.gettext(lang, 'err_advice'))
+        elif len(answer) > ANSWER_MAX:
+            intake.error('answer', messages.gettext(
+                    lang, 'err_too_long', max=ANSWER_MAX))
+        intake_.read_uploads(intake, request, lang)
+        if intake.errors:
+            return page(request, lang, record, intake, status=400)
+        Token = pool.get('klachten.portal.token')
+        Request = pool.get('klachten.advice.request')
+        if not Token.claim(link):
+            raise Gone()
+        files = [(name, upload.data)
+            for name, upload in intake_._unique_names(intake.uploads)]
+        try:
+            Request.give_answer(record, answer, files, via='portal')
+        except AdviceClosedError:
+            transaction.rollback()
+            record = Request(record.id)
+            return _closed_page(request, lang, record, unsent=answer)
+        transaction.commit()
+    return redirect(
+        f'{web.root(request, pool.database_name)}/thanks/advice?lang={lang}',
+        code=303)
