@@ -279,7 +279,7 @@ class AdviceRequest(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
         query = cls._advisor_pairs()
         cursor = Transaction().connection.cursor()
         result = {r.id: [] for r in requests}
-        for sub_ids in grouped_slice(list(result)):
+        for sub_ids in grouped_slice(list(result), backend.MAX_QUERY_PARAMS):
             cursor.execute(*query.select(query.request, query.user,
                     where=fields.SQL_OPERATORS['in'](
                         query.request, list(sub_ids))))
@@ -374,9 +374,12 @@ class AdviceRequest(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
         if to is None:
             to = [self.advisor_email]
             language = self.advisor_language
-        return Notification.queue(kind, self, to,
-            language=language.code if language else None,
-            complaint=self.complaint)
+        # rendered as root: the template checks the reader's access, and
+        # an advisor no longer reads a request they have closed
+        with Transaction().set_user(0):
+            return Notification.queue(kind, self, to,
+                language=language.code if language else None,
+                complaint=self.complaint)
 
     def _notify_requester(self, kind):
         user = self.requester
