@@ -73,10 +73,13 @@ class Intake:
         return [m for n, m in self.errors if n == name]
 
 
-def read(request, lang, departments, today):
+def read(request, lang, departments, today, account=None):
     "The Intake of the form of request, checked"
     values = {n: web.form_value(request, n, m) for n, m in LIMITS.items()}
     values['anonymous'] = '1' if request.form.get('anonymous') else ''
+    if account and not values['anonymous']:
+        # the complainant is the account's party, written to its address
+        values['email'] = account.email
     if values['anonymous']:
         for name in PERSONAL:
             values[name] = ''
@@ -188,37 +191,68 @@ def read_uploads(intake, request, lang):
 
 # The pages
 def handle(request, pool):
+    from .account_pages import current_user
     lang = web.language(request)
     database = pool.database_name
     if request.method == 'GET':
         with Transaction().start(database, 0, readonly=True):
             departments = _departments(pool)
-            return form_page(request, lang, Intake({}), departments,
-                new_key())
+            account = current_user(request, pool)
+            return form_page(request, lang, Intake(prefill(account)),
+                departments, new_key(), account=account)
     web.check_csrf(request)
     key = request.form.get('submission_key', '')
     if not KEY.match(key):
         raise BadRequest()
+    switch = request.form.get('switch_lang')
+    if switch in messages.LANGUAGES:
+        # the language switch of the header submits the form
+        lang = switch
     with Transaction().start(database, 0, readonly=True):
         departments = _departments(pool)
         today = pool.get('ir.date').today()
-        intake = read(request, lang, departments, today)
+        account = current_user(request, pool)
+        intake = read(request, lang, departments, today, account)
         action = request.form.get('action')
+        if switch:
+            action = 'next' if request.form.get('step') == 'review' \
+                and not intake.errors else None
         if action == 'submit' and not intake.errors:
             found = _find(pool, key)
             if found:
                 return _to_receipt(request, database, key, lang)
         elif action == 'next' and not intake.errors:
-            return review_page(request, lang, intake, departments, key)
+            return review_page(request, lang, intake, departments, key,
+                account=account)
         if action in {'next', 'submit'} and intake.errors:
             return form_page(request, lang, intake, departments, key,
-                status=400)
+                status=400, account=account)
         if action != 'submit':
             # "Vorige" and the removal of a file: the form, as it was
             intake.errors = []
-            return form_page(request, lang, intake, departments, key)
-    submit(pool, intake, key, lang)
+            return form_page(request, lang, intake, departments, key,
+                account=account)
+        party = account.party.id if account and account.party else None
+    submit(pool, intake, key, lang, party=party)
     return _to_receipt(request, database, key, lang)
+
+
+def prefill(account):
+    "The form's values from the account's party"
+    if not account:
+        return {}
+    party = account.party
+    values = {'email': account.email}
+    if party:
+        address = party.addresses[0] if party.addresses else None
+        values.update({
+                'name': party.name or '',
+                'phone': party.phone or '',
+                'street': (address.street or '') if address else '',
+                'postal_code': (address.postal_code or '') if address else '',
+                'city': (address.city or '') if address else '',
+                })
+    return values
 
 
 def new_key():
@@ -244,17 +278,19 @@ def _to_receipt(request, database, key, lang):
     return response
 
 
-def form_page(request, lang, intake, departments, key, status=200):
+def form_page(request, lang, intake, departments, key, status=200,
+        account=None):
     return web.render(request, 'form.html', lang, status=status,
         personal=True, intake=intake, departments=departments, key=key,
         limits=limits(), format_size=lambda s: messages.format_size(lang, s),
-        limit_fields=LIMITS)
+        limit_fields=LIMITS, account=account, language_form='complaint-form')
 
 
-def review_page(request, lang, intake, departments, key):
+def review_page(request, lang, intake, departments, key, account=None):
     names = {str(d.id): d.name for d in departments}
     return web.render(request, 'review.html', lang, personal=True,
-        intake=intake, key=key,
+        intake=intake, key=key, account=account,
+        language_form='complaint-form',
         department=names.get(intake.values['department']),
         incident_date=parse_date(intake.values['incident_date']))
 
@@ -273,10 +309,11 @@ def receipt(request, pool, key):
 
 
 # Filing the complaint
-def submit(pool, intake, key, lang):
+def submit(pool, intake, key, lang, party=None):
     """File the complaint of intake once for key, in one transaction with
     its attachments and its acknowledgement; a concurrent or repeated
-    submission of key finds the complaint of the first"""
+    submission of key finds the complaint of the first.  party is the
+    complainant of a citizen logged in with an account."""
     database = pool.database_name
     retry = max(config.getint('database', 'retry'), 10)
     for count in range(retry + 1):
@@ -287,7 +324,7 @@ def submit(pool, intake, key, lang):
                 if backend.name == 'sqlite':
                     _take_write_lock(pool)
                 if not _find(pool, key):
-                    create(pool, intake, key, lang)
+                    create(pool, intake, key, lang, party=party)
                 transaction.commit()
             while transaction.tasks:
                 run_task(pool, transaction.tasks.pop())
@@ -308,16 +345,21 @@ def _take_write_lock(pool):
     take_write_lock(pool.get('klachten.complaint'))
 
 
-def create(pool, intake, key, lang):
-    "Create and register the complaint of intake with its attachments"
+def create(pool, intake, key, lang, party=None):
+    """Create and register the complaint of intake with its attachments;
+    party is the account's, kept up to date with what was typed"""
     Complaint = pool.get('klachten.complaint')
     Attachment = pool.get('ir.attachment')
     company = portal_company(pool)
     values = intake.values
     department = int(values['department']) if values['department'] else None
     with Transaction().set_context(company=company.id):
-        party = None if intake.anonymous else create_party(
-            pool, values, lang)
+        if intake.anonymous:
+            party = None
+        elif party:
+            party = update_party(pool, party, values)
+        else:
+            party = create_party(pool, values, lang)
         complaint = Complaint(
             company=company,
             channel='web_form',
@@ -377,6 +419,37 @@ def create_party(pool, values, lang):
                 'addresses': [('create', addresses)],
                 }])
     return party
+
+
+def update_party(pool, party_id, values):
+    """The account's party with the name, phone and address typed in the
+    form (its e-mail address is the account's)"""
+    Party = pool.get('party.party')
+    Mechanism = pool.get('party.contact_mechanism')
+    Address = pool.get('party.address')
+    party = Party(party_id)
+    if values['name'] and values['name'] != party.name:
+        Party.write([party], {'name': values['name']})
+    if values['phone'] and values['phone'] != party.phone:
+        phones = [m for m in party.contact_mechanisms if m.type == 'phone']
+        if phones:
+            Mechanism.write(phones[:1], {'value': values['phone']})
+        else:
+            Mechanism.create([{'party': party.id, 'type': 'phone',
+                        'value': values['phone']}])
+    address = {
+        'street': values['street'] or None,
+        'postal_code': values['postal_code'] or None,
+        'city': values['city'] or None,
+        }
+    if any(address.values()):
+        if party.addresses:
+            first = party.addresses[0]
+            if any(getattr(first, k) != v for k, v in address.items()):
+                Address.write([first], address)
+        else:
+            Address.create([{'party': party.id, **address}])
+    return Party(party_id)
 
 
 def portal_company(pool):

@@ -76,9 +76,9 @@ MESSAGES = {
         'en': "File a complaint",
         },
     'form_intro': {
-        'nl': "Ben je ontevreden over hoe een medewerker of mandataris van "
+        'nl': "Bent u ontevreden over hoe een medewerker of mandataris van "
         "de gemeente iets deed of naliet? Vertel het ons met dit formulier. "
-        "De klachtencoördinator behandelt je klacht.",
+        "De klachtencoördinator behandelt uw klacht.",
         'fr': "Vous êtes mécontent de la façon dont un membre du personnel "
         "ou un mandataire de la commune a agi ou omis d'agir ? Dites-le-nous "
         "avec ce formulaire. Le coordinateur des plaintes traite votre "
@@ -119,8 +119,8 @@ MESSAGES = {
         'en': "What is not a complaint?",
         },
     'not_intro': {
-        'nl': "De klachtencoördinator behandelt je bericht niet als klacht "
-        "als je:",
+        'nl': "De klachtencoördinator behandelt uw bericht niet als klacht "
+        "als u:",
         'fr': "Le coordinateur ne traite pas votre message comme une plainte "
         "si vous :",
         'en': "The coordinator does not handle your message as a complaint "
@@ -132,7 +132,7 @@ MESSAGES = {
         'en': "are looking for information or have a suggestion",
         },
     'not_2': {
-        'nl': "nog geen contact opnam met de dienst waarover je klaagt",
+        'nl': "nog geen contact opnam met de dienst waarover u klaagt",
         'fr': "n'avez pas encore contacté le service concerné",
         'en': "have not yet contacted the department you complain about",
         },
@@ -151,7 +151,7 @@ MESSAGES = {
         'en': "complain about a matter that is before a court",
         },
     'report_elsewhere': {
-        'nl': "Wil je iets melden, zoals een defecte straatlamp, een put in "
+        'nl': "Wilt u iets melden, zoals een defecte straatlamp, een put in "
         "de weg, sluikstort of een probleem met de afvalophaling? Dat is een "
         "melding, geen klacht: gebruik het meldingsformulier van de "
         "gemeente of bel het onthaal.",
@@ -166,7 +166,7 @@ MESSAGES = {
         "municipality's report form or call the front desk.",
         },
     'who_title': {
-        'nl': "Wie ben je?",
+        'nl': "Wie bent u?",
         'fr': "Qui êtes-vous ?",
         'en': "Who are you?",
         },
@@ -176,8 +176,8 @@ MESSAGES = {
         'en': "I want to remain anonymous",
         },
     'anonymous_hint': {
-        'nl': "Een anonieme klacht wordt meestal niet behandeld en je "
-        "krijgt geen antwoord. Laat in dat geval je gegevens leeg.",
+        'nl': "Een anonieme klacht wordt meestal niet behandeld en u "
+        "krijgt geen antwoord. Laat in dat geval uw gegevens leeg.",
         'fr': "Une plainte anonyme n'est généralement pas traitée et vous "
         "ne recevez pas de réponse. Laissez alors vos coordonnées vides.",
         'en': "An anonymous complaint is usually not handled and you get no "
@@ -186,8 +186,8 @@ MESSAGES = {
     'name': {'nl': "Naam", 'fr': "Nom", 'en': "Name"},
     'email': {'nl': "E-mailadres", 'fr': "Adresse e-mail", 'en': "E-mail"},
     'email_hint': {
-        'nl': "We sturen je een ontvangstbevestiging en ons antwoord. Geen "
-        "e-mailadres? Vul dan je postadres in.",
+        'nl': "We sturen u een ontvangstbevestiging en ons antwoord. Geen "
+        "e-mailadres? Vul dan uw postadres in.",
         'fr': "Nous vous envoyons un accusé de réception et notre réponse. "
         "Pas d'adresse e-mail ? Indiquez votre adresse postale.",
         'en': "We send you an acknowledgement and our answer. No e-mail? "
@@ -225,7 +225,7 @@ MESSAGES = {
         'en': "Describe what happened",
         },
     'description_hint': {
-        'nl': "Wie, wat, waar? Met welke dienst had je al contact?",
+        'nl': "Wie, wat, waar? Met welke dienst had u al contact?",
         'fr': "Qui, quoi, où ? Quel service avez-vous déjà contacté ?",
         'en': "Who, what, where? Which department did you contact already?",
         },
@@ -250,7 +250,7 @@ MESSAGES = {
         'en': "I do not know",
         },
     'remedy_sought': {
-        'nl': "Wat zou je graag hebben?",
+        'nl': "Wat zou u graag hebben?",
         'fr': "Que souhaiteriez-vous ?",
         'en': "What would you like?",
         },
@@ -285,13 +285,13 @@ MESSAGES = {
 
     # Field errors
     'err_name': {
-        'nl': "Vul je naam in, of kies om anoniem te blijven.",
+        'nl': "Vul uw naam in, of kies om anoniem te blijven.",
         'fr': "Indiquez votre nom, ou choisissez de rester anonyme.",
         'en': "Enter your name, or choose to remain anonymous.",
         },
     'err_contact': {
-        'nl': "Vul je e-mailadres in, of je volledige postadres, zodat we "
-        "je kunnen antwoorden.",
+        'nl': "Vul uw e-mailadres in, of uw volledige postadres, zodat we "
+        "u kunnen antwoorden.",
         'fr': "Indiquez votre adresse e-mail, ou votre adresse postale "
         "complète, pour que nous puissions vous répondre.",
         'en': "Enter your e-mail, or your full postal address, so that we "
@@ -314,7 +314,7 @@ MESSAGES = {
         'en': "Use at most %(max)s characters.",
         },
     'err_short_description': {
-        'nl': "Vul het onderwerp van je klacht in.",
+        'nl': "Vul het onderwerp van uw klacht in.",
         'fr': "Indiquez l'objet de votre plainte.",
         'en': "Enter the subject of your complaint.",
         },
@@ -367,12 +367,12 @@ MESSAGES = {
 
     # Review and receipt
     'review_title': {
-        'nl': "Controleer je klacht",
+        'nl': "Controleer uw klacht",
         'fr': "Vérifiez votre plainte",
         'en': "Check your complaint",
         },
     'review_intro': {
-        'nl': "Klopt alles? Kies \"Indienen\". Wil je iets aanpassen? Kies "
+        'nl': "Klopt alles? Kies \"Indienen\". Wilt u iets aanpassen? Kies "
         "\"Vorige\".",
         'fr': "Tout est correct ? Choisissez « Envoyer ». Vous voulez "
         "modifier quelque chose ? Choisissez « Précédent ».",
@@ -380,17 +380,17 @@ MESSAGES = {
         "change something? Choose \"Back\".",
         },
     'receipt_title': {
-        'nl': "Je klacht is ingediend",
+        'nl': "Uw klacht is ingediend",
         'fr': "Votre plainte a été introduite",
         'en': "Your complaint was filed",
         },
     'receipt_number': {
-        'nl': "Het nummer van je klacht",
+        'nl': "Het nummer van uw klacht",
         'fr': "Le numéro de votre plainte",
         'en': "The number of your complaint",
         },
     'receipt_keep': {
-        'nl': "Vermeld dit nummer als je ons contacteert.",
+        'nl': "Vermeld dit nummer als u ons contacteert.",
         'fr': "Mentionnez ce numéro lorsque vous nous contactez.",
         'en': "Mention this number whenever you contact us.",
         },
@@ -400,7 +400,7 @@ MESSAGES = {
         'en': "What happens next?",
         },
     'receipt_evaluation': {
-        'nl': "De klachtencoördinator onderzoekt eerst of je klacht "
+        'nl': "De klachtencoördinator onderzoekt eerst of uw klacht "
         "ontvankelijk is.",
         'fr': "Le coordinateur des plaintes examine d'abord si votre "
         "plainte est recevable.",
@@ -408,12 +408,12 @@ MESSAGES = {
         "complaint is admissible.",
         },
     'receipt_answer': {
-        'nl': "Je krijgt ten laatste op %(date)s een gemotiveerd antwoord.",
+        'nl': "U krijgt ten laatste op %(date)s een gemotiveerd antwoord.",
         'fr': "Vous recevrez une réponse motivée au plus tard le %(date)s.",
         'en': "You will receive a reasoned answer by %(date)s at the latest.",
         },
     'receipt_email': {
-        'nl': "We sturen je ook een ontvangstbevestiging per e-mail.",
+        'nl': "We sturen u ook een ontvangstbevestiging per e-mail.",
         'fr': "Nous vous envoyons aussi un accusé de réception par e-mail.",
         'en': "We also send you an acknowledgement by e-mail.",
         },
@@ -430,12 +430,12 @@ MESSAGES = {
         'en': "Our question",
         },
     'information_due': {
-        'nl': "Graag je antwoord ten laatste op %(date)s.",
+        'nl': "Graag uw antwoord ten laatste op %(date)s.",
         'fr': "Merci de répondre au plus tard le %(date)s.",
         'en': "Please answer by %(date)s.",
         },
     'information_answer': {
-        'nl': "Je antwoord",
+        'nl': "Uw antwoord",
         'fr': "Votre réponse",
         'en': "Your answer",
         },
@@ -445,17 +445,17 @@ MESSAGES = {
         'en': "Send the answer",
         },
     'err_answer': {
-        'nl': "Vul je antwoord in.",
+        'nl': "Vul uw antwoord in.",
         'fr': "Indiquez votre réponse.",
         'en': "Enter your answer.",
         },
     'information_done': {
-        'nl': "Bedankt, we hebben je antwoord ontvangen.",
+        'nl': "Bedankt, we hebben uw antwoord ontvangen.",
         'fr': "Merci, nous avons reçu votre réponse.",
         'en': "Thank you, we have received your answer.",
         },
     'feedback_title': {
-        'nl': "Ga je akkoord met onze beslissing over klacht %(number)s?",
+        'nl': "Gaat u akkoord met onze beslissing over klacht %(number)s?",
         'fr': "Êtes-vous d'accord avec notre décision sur la plainte "
         "%(number)s ?",
         'en': "Do you agree with our decision on complaint %(number)s?",
@@ -474,7 +474,7 @@ MESSAGES = {
         "complaint.",
         },
     'feedback_choice': {
-        'nl': "Je reactie",
+        'nl': "Uw reactie",
         'fr': "Votre réaction",
         'en': "Your response",
         },
@@ -489,22 +489,22 @@ MESSAGES = {
         'en': "I disagree: examine my complaint again",
         },
     'feedback_comment': {
-        'nl': "Waarom ga je niet akkoord?",
+        'nl': "Waarom gaat u niet akkoord?",
         'fr': "Pourquoi n'êtes-vous pas d'accord ?",
         'en': "Why do you disagree?",
         },
     'feedback_comment_hint': {
-        'nl': "Verplicht als je niet akkoord gaat.",
+        'nl': "Verplicht als u niet akkoord gaat.",
         'fr': "Obligatoire si vous n'êtes pas d'accord.",
         'en': "Required if you disagree.",
         },
     'err_choice': {
-        'nl': "Kies of je akkoord gaat of niet.",
+        'nl': "Kies of u akkoord gaat of niet.",
         'fr': "Choisissez si vous êtes d'accord ou non.",
         'en': "Choose whether you agree or not.",
         },
     'err_comment': {
-        'nl': "Schrijf waarom je niet akkoord gaat.",
+        'nl': "Schrijf waarom u niet akkoord gaat.",
         'fr': "Écrivez pourquoi vous n'êtes pas d'accord.",
         'en': "Write why you disagree.",
         },
@@ -514,12 +514,12 @@ MESSAGES = {
         'en': "Send the response",
         },
     'feedback_done_agree': {
-        'nl': "Bedankt. We sluiten je klacht af.",
+        'nl': "Bedankt. We sluiten uw klacht af.",
         'fr': "Merci. Nous clôturons votre plainte.",
         'en': "Thank you. We close your complaint.",
         },
     'feedback_done_disagree': {
-        'nl': "Bedankt. De klachtencoördinator bekijkt je klacht opnieuw.",
+        'nl': "Bedankt. De klachtencoördinator bekijkt uw klacht opnieuw.",
         'fr': "Merci. Le coordinateur des plaintes réexamine votre plainte.",
         'en': "Thank you. The complaints coordinator examines your "
         "complaint again.",
@@ -560,7 +560,7 @@ MESSAGES = {
         'en': "Answer by",
         },
     'status_decisions': {
-        'nl': "Wat we je lieten weten",
+        'nl': "Wat we u lieten weten",
         'fr': "Ce que nous vous avons communiqué",
         'en': "What we told you",
         },
@@ -570,7 +570,7 @@ MESSAGES = {
         'en': "We have not decided anything yet.",
         },
     'status_evaluation': {
-        'nl': "De klachtencoördinator onderzoekt of je klacht ontvankelijk "
+        'nl': "De klachtencoördinator onderzoekt of uw klacht ontvankelijk "
         "is.",
         'fr': "Le coordinateur des plaintes examine si votre plainte est "
         "recevable.",
@@ -578,7 +578,7 @@ MESSAGES = {
         "is admissible.",
         },
     'status_investigation': {
-        'nl': "De betrokken dienst onderzoekt je klacht.",
+        'nl': "De betrokken dienst onderzoekt uw klacht.",
         'fr': "Le service concerné examine votre plainte.",
         'en': "The department concerned investigates your complaint.",
         },
@@ -588,17 +588,17 @@ MESSAGES = {
         'en': "We are preparing our answer.",
         },
     'status_feedback': {
-        'nl': "We wachten op je reactie op onze beslissing.",
+        'nl': "We wachten op uw reactie op onze beslissing.",
         'fr': "Nous attendons votre réaction à notre décision.",
         'en': "We are waiting for your response to our decision.",
         },
     'status_closed': {
-        'nl': "Je klacht is afgehandeld.",
+        'nl': "Uw klacht is afgehandeld.",
         'fr': "Votre plainte est clôturée.",
         'en': "Your complaint is closed.",
         },
     'status_cancelled': {
-        'nl': "De behandeling van je klacht werd stopgezet.",
+        'nl': "De behandeling van uw klacht werd stopgezet.",
         'fr': "Le traitement de votre plainte a été arrêté.",
         'en': "The handling of your complaint was stopped.",
         },
@@ -638,7 +638,7 @@ MESSAGES = {
         'en': "Page not found",
         },
     'e404_text': {
-        'nl': "Deze pagina bestaat niet. Controleer de link in je e-mail.",
+        'nl': "Deze pagina bestaat niet. Controleer de link in uw e-mail.",
         'fr': "Cette page n'existe pas. Vérifiez le lien de votre e-mail.",
         'en': "This page does not exist. Check the link in your e-mail.",
         },
@@ -649,7 +649,7 @@ MESSAGES = {
         },
     'e410_text': {
         'nl': "De link werd al gebruikt, is verlopen of werd ingetrokken. "
-        "Neem contact op met de klachtencoördinator als je nog iets wilt "
+        "Neem contact op met de klachtencoördinator als u nog iets wilt "
         "laten weten.",
         'fr': "Le lien a déjà été utilisé, a expiré ou a été révoqué. "
         "Contactez le coordinateur des plaintes si vous souhaitez encore "
@@ -678,7 +678,7 @@ MESSAGES = {
         'en': "Please wait",
         },
     'e429_text': {
-        'nl': "We kregen vanaf jouw aansluiting veel verzoeken kort na "
+        'nl': "We kregen vanaf uw aansluiting veel verzoeken kort na "
         "elkaar. Er werd niets bewaard. Probeer het over enkele minuten "
         "opnieuw.",
         'fr': "Nous avons reçu beaucoup de demandes de votre connexion en "
@@ -699,6 +699,316 @@ MESSAGES = {
         "commune.",
         'en': "Try again later. If it still fails, contact the "
         "municipality.",
+        },
+
+    # Accounts (account_pages.py)
+    'account_nav': {
+        'nl': "Uw account",
+        'fr': "Votre compte",
+        'en': "Your account",
+        },
+    'account_my_complaints': {
+        'nl': "Mijn klachten",
+        'fr': "Mes plaintes",
+        'en': "My complaints",
+        },
+    'account_logout': {
+        'nl': "Afmelden",
+        'fr': "Se déconnecter",
+        'en': "Log out",
+        },
+    'account_login': {
+        'nl': "Aanmelden",
+        'fr': "Se connecter",
+        'en': "Log in",
+        },
+    'account_register_short': {
+        'nl': "Account maken",
+        'fr': "Créer un compte",
+        'en': "Create an account",
+        },
+    'account_register_title': {
+        'nl': "Een account maken",
+        'fr': "Créer un compte",
+        'en': "Create an account",
+        },
+    'account_register_intro': {
+        'nl': "Met een account volgt u al uw klachten op één plaats en is "
+        "het klachtenformulier al ingevuld met uw gegevens. U hebt geen "
+        "account nodig om een klacht in te dienen.",
+        'fr': "Avec un compte, vous suivez toutes vos plaintes au même "
+        "endroit et le formulaire de plainte est déjà rempli avec vos "
+        "données. Vous n'avez pas besoin d'un compte pour introduire une "
+        "plainte.",
+        'en': "With an account you follow all your complaints in one place "
+        "and the complaint form is filled in with your details. You do not "
+        "need an account to file a complaint.",
+        },
+    'account_email_hint': {
+        'nl': "We sturen u een e-mail om dit adres te bevestigen.",
+        'fr': "Nous vous envoyons un e-mail pour confirmer cette adresse.",
+        'en': "We send you an e-mail to confirm this address.",
+        },
+    'account_password': {
+        'nl': "Wachtwoord",
+        'fr': "Mot de passe",
+        'en': "Password",
+        },
+    'account_password_new': {
+        'nl': "Nieuw wachtwoord",
+        'fr': "Nouveau mot de passe",
+        'en': "New password",
+        },
+    'account_password_hint': {
+        'nl': "Minstens 8 tekens. Kies een wachtwoord dat u nergens anders "
+        "gebruikt.",
+        'fr': "Au moins 8 caractères. Choisissez un mot de passe que vous "
+        "n'utilisez nulle part ailleurs.",
+        'en': "At least 8 characters. Choose a password you use nowhere "
+        "else.",
+        },
+    'account_password_repeat': {
+        'nl': "Herhaal het wachtwoord",
+        'fr': "Répétez le mot de passe",
+        'en': "Repeat the password",
+        },
+    'account_register': {
+        'nl': "Account maken",
+        'fr': "Créer le compte",
+        'en': "Create the account",
+        },
+    'account_have_account': {
+        'nl': "Hebt u al een account? Meld u aan.",
+        'fr': "Vous avez déjà un compte ? Connectez-vous.",
+        'en': "Already have an account? Log in.",
+        },
+    'account_sent_register_title': {
+        'nl': "Bevestig uw e-mailadres",
+        'fr': "Confirmez votre adresse e-mail",
+        'en': "Confirm your e-mail address",
+        },
+    'account_sent_register': {
+        'nl': "We hebben u een e-mail gestuurd. Open de link in die e-mail "
+        "om uw e-mailadres te bevestigen; daarna kunt u zich aanmelden.",
+        'fr': "Nous vous avons envoyé un e-mail. Ouvrez le lien de cet "
+        "e-mail pour confirmer votre adresse ; vous pourrez ensuite vous "
+        "connecter.",
+        'en': "We have sent you an e-mail. Open its link to confirm your "
+        "address; then you can log in.",
+        },
+    'account_sent_reset_title': {
+        'nl': "Kijk in uw mailbox",
+        'fr': "Consultez votre boîte e-mail",
+        'en': "Check your mailbox",
+        },
+    'account_sent_reset': {
+        'nl': "Als er een account bestaat met dit e-mailadres, hebben we "
+        "een e-mail gestuurd met een link om een nieuw wachtwoord te "
+        "kiezen.",
+        'fr': "Si un compte existe avec cette adresse e-mail, nous avons "
+        "envoyé un e-mail avec un lien pour choisir un nouveau mot de "
+        "passe.",
+        'en': "If an account exists with this e-mail address, we have sent "
+        "an e-mail with a link to choose a new password.",
+        },
+    'account_sent_spam': {
+        'nl': "Geen e-mail gekregen binnen enkele minuten? Kijk ook bij de "
+        "ongewenste e-mail.",
+        'fr': "Pas d'e-mail reçu après quelques minutes ? Regardez aussi "
+        "dans les courriers indésirables.",
+        'en': "No e-mail within a few minutes? Check your spam folder too.",
+        },
+    'account_validate_title': {
+        'nl': "Uw e-mailadres bevestigen",
+        'fr': "Confirmer votre adresse e-mail",
+        'en': "Confirm your e-mail address",
+        },
+    'account_validate_intro': {
+        'nl': "Vul het wachtwoord in dat u koos toen u het account maakte.",
+        'fr': "Indiquez le mot de passe choisi lors de la création du "
+        "compte.",
+        'en': "Enter the password you chose when you created the account.",
+        },
+    'account_validate': {
+        'nl': "Bevestigen",
+        'fr': "Confirmer",
+        'en': "Confirm",
+        },
+    'account_forgot': {
+        'nl': "Wachtwoord vergeten?",
+        'fr': "Mot de passe oublié ?",
+        'en': "Forgot your password?",
+        },
+    'account_login_title': {
+        'nl': "Aanmelden",
+        'fr': "Se connecter",
+        'en': "Log in",
+        },
+    'account_login_intro': {
+        'nl': "Meld u aan om uw klachten te volgen.",
+        'fr': "Connectez-vous pour suivre vos plaintes.",
+        'en': "Log in to follow your complaints.",
+        },
+    'account_logged_in_as': {
+        'nl': "U bent aangemeld als %(email)s.",
+        'fr': "Vous êtes connecté en tant que %(email)s.",
+        'en': "You are logged in as %(email)s.",
+        },
+    'account_no_account': {
+        'nl': "Nog geen account? Maak er een.",
+        'fr': "Pas encore de compte ? Créez-en un.",
+        'en': "No account yet? Create one.",
+        },
+    'account_without': {
+        'nl': "Een klacht indienen zonder account",
+        'fr': "Introduire une plainte sans compte",
+        'en': "File a complaint without an account",
+        },
+    'account_logged_out': {
+        'nl': "U bent afgemeld.",
+        'fr': "Vous êtes déconnecté.",
+        'en': "You are logged out.",
+        },
+    'account_reset_done': {
+        'nl': "Uw wachtwoord is gewijzigd. Meld u aan met het nieuwe "
+        "wachtwoord.",
+        'fr': "Votre mot de passe a été modifié. Connectez-vous avec le "
+        "nouveau mot de passe.",
+        'en': "Your password has been changed. Log in with the new "
+        "password.",
+        },
+    'account_reset_request_title': {
+        'nl': "Wachtwoord vergeten",
+        'fr': "Mot de passe oublié",
+        'en': "Forgotten password",
+        },
+    'account_reset_request_intro': {
+        'nl': "Vul het e-mailadres van uw account in. We sturen u een link "
+        "om een nieuw wachtwoord te kiezen.",
+        'fr': "Indiquez l'adresse e-mail de votre compte. Nous vous "
+        "envoyons un lien pour choisir un nouveau mot de passe.",
+        'en': "Enter the e-mail address of your account. We send you a "
+        "link to choose a new password.",
+        },
+    'account_reset_send': {
+        'nl': "Link versturen",
+        'fr': "Envoyer le lien",
+        'en': "Send the link",
+        },
+    'account_reset_title': {
+        'nl': "Een nieuw wachtwoord kiezen",
+        'fr': "Choisir un nouveau mot de passe",
+        'en': "Choose a new password",
+        },
+    'account_reset_save': {
+        'nl': "Wachtwoord opslaan",
+        'fr': "Enregistrer le mot de passe",
+        'en': "Save the password",
+        },
+    'account_welcome': {
+        'nl': "Uw e-mailadres is bevestigd. Welkom!",
+        'fr': "Votre adresse e-mail est confirmée. Bienvenue !",
+        'en': "Your e-mail address is confirmed. Welcome!",
+        },
+    'account_no_complaints': {
+        'nl': "U hebt nog geen klachten.",
+        'fr': "Vous n'avez pas encore de plainte.",
+        'en': "You have no complaints yet.",
+        },
+    'account_number': {
+        'nl': "Nummer",
+        'fr': "Numéro",
+        'en': "Number",
+        },
+    'account_back_to_list': {
+        'nl': "Terug naar mijn klachten",
+        'fr': "Retour à mes plaintes",
+        'en': "Back to my complaints",
+        },
+    'account_decisions': {
+        'nl': "Beslissingen",
+        'fr': "Décisions",
+        'en': "Decisions",
+        },
+    'account_admissible': {
+        'nl': "Uw klacht is ontvankelijk",
+        'fr': "Votre plainte est recevable",
+        'en': "Your complaint is admissible",
+        },
+    'account_inadmissible': {
+        'nl': "Uw klacht is niet ontvankelijk",
+        'fr': "Votre plainte n'est pas recevable",
+        'en': "Your complaint is not admissible",
+        },
+    'account_answer': {
+        'nl': "Ons antwoord",
+        'fr': "Notre réponse",
+        'en': "Our answer",
+        },
+    'account_feedback_agree': {
+        'nl': "U ging akkoord met onze beslissing",
+        'fr': "Vous avez accepté notre décision",
+        'en': "You agreed with our decision",
+        },
+    'account_feedback_disagree': {
+        'nl': "U ging niet akkoord met onze beslissing",
+        'fr': "Vous n'avez pas accepté notre décision",
+        'en': "You disagreed with our decision",
+        },
+    'account_messages': {
+        'nl': "Berichten die we u stuurden",
+        'fr': "Messages que nous vous avons envoyés",
+        'en': "Messages we sent you",
+        },
+    'account_no_messages': {
+        'nl': "We stuurden u nog geen berichten over deze klacht.",
+        'fr': "Nous ne vous avons encore envoyé aucun message sur cette "
+        "plainte.",
+        'en': "We have not sent you any messages about this complaint yet.",
+        },
+    'account_link_removed': {
+        'nl': "[link: zie de e-mail]",
+        'fr': "[lien : voir l'e-mail]",
+        'en': "[link: see the e-mail]",
+        },
+    'account_email_fixed': {
+        'nl': "Het e-mailadres van uw account.",
+        'fr': "L'adresse e-mail de votre compte.",
+        'en': "The e-mail address of your account.",
+        },
+    'err_name_account': {
+        'nl': "Vul uw naam in.",
+        'fr': "Indiquez votre nom.",
+        'en': "Enter your name.",
+        },
+    'err_password_short': {
+        'nl': "Kies een wachtwoord van minstens %(length)s tekens.",
+        'fr': "Choisissez un mot de passe d'au moins %(length)s caractères.",
+        'en': "Choose a password of at least %(length)s characters.",
+        },
+    'err_password_email': {
+        'nl': "Kies een wachtwoord dat niet uw e-mailadres is.",
+        'fr': "Choisissez un mot de passe différent de votre adresse "
+        "e-mail.",
+        'en': "Choose a password that is not your e-mail address.",
+        },
+    'err_password_repeat': {
+        'nl': "De twee wachtwoorden zijn niet gelijk.",
+        'fr': "Les deux mots de passe ne sont pas identiques.",
+        'en': "The two passwords are not the same.",
+        },
+    'err_login': {
+        'nl': "Het e-mailadres of het wachtwoord is niet juist.",
+        'fr': "L'adresse e-mail ou le mot de passe est incorrect.",
+        'en': "The e-mail address or the password is not correct.",
+        },
+    'err_login_unconfirmed': {
+        'nl': "Uw e-mailadres is nog niet bevestigd. We stuurden u een "
+        "nieuwe e-mail met een link om het te bevestigen.",
+        'fr': "Votre adresse e-mail n'est pas encore confirmée. Nous vous "
+        "avons envoyé un nouvel e-mail avec un lien pour la confirmer.",
+        'en': "Your e-mail address is not confirmed yet. We have sent you "
+        "a new e-mail with a link to confirm it.",
         },
     }
 

@@ -87,7 +87,7 @@ class IntakeTestCase(unittest.TestCase):
             department=str(self.department), **VALID)
         self.assertEqual(response.status_code, 200, errors(response))
         body = text(response)
-        self.assertIn("Controleer je klacht", body)
+        self.assertIn("Controleer uw klacht", body)
         self.assertIn("Geen antwoord op mijn e-mail", body)
         self.assertIn("27 maart 2026", body)
         self.assertIn("Burgerzaken", body)
@@ -195,11 +195,11 @@ class IntakeTestCase(unittest.TestCase):
         future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
         cases = [
             ({'name': ''}, 'name',
-                "Vul je naam in, of kies om anoniem te blijven.",
+                "Vul uw naam in, of kies om anoniem te blijven.",
                 "Indiquez votre nom, ou choisissez de rester anonyme."),
             ({'email': '', 'street': ''}, 'email',
-                "Vul je e-mailadres in, of je volledige postadres, zodat we "
-                "je kunnen antwoorden.",
+                "Vul uw e-mailadres in, of uw volledige postadres, zodat we "
+                "u kunnen antwoorden.",
                 "Indiquez votre adresse e-mail, ou votre adresse postale "
                 "complète, pour que nous puissions vous répondre."),
             ({'email': 'an@'}, 'email',
@@ -213,7 +213,7 @@ class IntakeTestCase(unittest.TestCase):
                 "Indiquez un numéro de téléphone avec uniquement des "
                 "chiffres, des espaces et +."),
             ({'short_description': ''}, 'short_description',
-                "Vul het onderwerp van je klacht in.",
+                "Vul het onderwerp van uw klacht in.",
                 "Indiquez l'objet de votre plainte."),
             ({'short_description': 'x' * 101}, 'short_description',
                 "Gebruik ten hoogste 100 tekens.",
@@ -244,10 +244,10 @@ class IntakeTestCase(unittest.TestCase):
         response = self.portal.next(form)
         self.assertEqual(response.status_code, 400)
         self.assertEqual(errors(response), [
-                "Vul je naam in, of kies om anoniem te blijven.",
-                "Vul je e-mailadres in, of je volledige postadres, zodat "
-                "we je kunnen antwoorden.",
-                "Vul het onderwerp van je klacht in.",
+                "Vul uw naam in, of kies om anoniem te blijven.",
+                "Vul uw e-mailadres in, of uw volledige postadres, zodat "
+                "we u kunnen antwoorden.",
+                "Vul het onderwerp van uw klacht in.",
                 "Beschrijf wat er gebeurde.",
                 ])
 

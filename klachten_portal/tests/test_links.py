@@ -107,7 +107,7 @@ class LinksTestCase(unittest.TestCase):
         # nothing typed
         response = self.portal.post(path, form.data())
         self.assertEqual(response.status_code, 400)
-        self.assertEqual(errors(response), ["Vul je antwoord in."])
+        self.assertEqual(errors(response), ["Vul uw antwoord in."])
         self.assertEqual(self.read(
                 'klachten.information.request', request_id)['state'],
             'requested')
@@ -119,7 +119,7 @@ class LinksTestCase(unittest.TestCase):
         self.assertIn('/portal/thanks/information',
             response.headers['Location'])
         thanks = self.portal.client.get(response.headers['Location'])
-        self.assertIn("we hebben je antwoord ontvangen", text(thanks))
+        self.assertIn("we hebben uw antwoord ontvangen", text(thanks))
         with Transaction().start(self.db, 0, readonly=True):
             pool = Pool(self.db)
             request = pool.get('klachten.information.request')(request_id)
@@ -225,7 +225,7 @@ class LinksTestCase(unittest.TestCase):
         response = self.portal.post(path, form.data(choice='disagree'))
         self.assertEqual(response.status_code, 400)
         self.assertEqual(
-            errors(response), ["Schrijf waarom je niet akkoord gaat."])
+            errors(response), ["Schrijf waarom u niet akkoord gaat."])
         response = self.portal.post(path, form.data(lang='fr'))
         self.assertEqual(errors(response),
             ["Choisissez si vous êtes d'accord ou non."])

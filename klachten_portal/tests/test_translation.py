@@ -36,7 +36,7 @@ class TranslationTestCase(TranslationTestMixin, unittest.TestCase):
         "The templates ask only for texts that exist"
         templates = Path(__file__).resolve().parent.parent / 'templates'
         used = set()
-        for path in templates.glob('*.html'):
+        for path in templates.glob('**/*.html'):
             used |= set(re.findall(
                     r"_\('([a-z0-9_]+)'", path.read_text(encoding='utf-8')))
         self.assertEqual(used - set(messages.MESSAGES), set())

@@ -1,0 +1,523 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The pages of citizen accounts: register, confirm the address, log in
+and out, choose a new password, and "Mijn klachten".
+
+As every portal route, these run as root without access rules: the
+session cookie names the account, and every complaint is looked up within
+what that account may see (account.WebUser.portal_complaints_domain), so
+another number or id is "not found", exactly like one that does not exist.
+"""
+import datetime as dt
+import logging
+import re
+
+from werkzeug.exceptions import BadRequest, Gone, NotFound, TooManyRequests
+from werkzeug.utils import redirect
+
+import trytond.config as config
+from klachten_base.outbox import parse_addresses
+from trytond.exceptions import RateLimitException
+from trytond.pool import Pool
+from trytond.protocols.wrappers import with_pool
+from trytond.transaction import Transaction
+from trytond.worker import run_task
+from trytond.wsgi import app
+
+from . import messages, status, web
+from .account import dummy_check, session_hours
+from .intake import Intake, valid_email
+
+logger = logging.getLogger(__name__)
+
+SESSION_COOKIE = 'klachten_portal_session'
+NAME_MAX = 100
+EMAIL_MAX = 254
+PASSWORD_MAX = 200
+# where the login may send the citizen next
+NEXT = {'account', 'complaint'}
+# a portal link in a message shown on the page (it is in the e-mail)
+LINK = re.compile(r'https?://\S+/portal/(?:information|feedback|status)/'
+    r'[A-Za-z0-9_-]+')
+# state of the reaction: text
+FEEDBACK = {'agree': 'account_feedback_agree',
+    'disagree': 'account_feedback_disagree'}
+
+
+def _(lang, key, **values):
+    return messages.gettext(lang, key, **values)
+
+
+def password_length():
+    return max(8, config.getint('password', 'length', default=8))
+
+
+# Rate limits, besides the POST limit of every page
+def _limit(request, bucket, key, limit, window):
+    "Refuse (429) the request when key sent too many of bucket"
+    limit = web.setting(f'{bucket}_rate_limit', limit)
+    window = web.setting(f'{bucket}_rate_window', window)
+    if limit > 0 and not web.limiter.hit((bucket, key), limit, window):
+        logger.warning("portal: rate limit %s reached by %s", bucket,
+            request.remote_addr)
+        raise TooManyRequests()
+
+
+def limit_login(request, email):
+    "Per client address and per e-mail address"
+    _limit(request, 'login', request.remote_addr, 20, 600)
+    _limit(request, 'login_address', email.lower(), 5, 900)
+
+
+def limit_mail(request, email):
+    "The account e-mails one address may be sent"
+    _limit(request, 'account_mail', email.lower(), 3, 3600)
+
+
+# Sessions
+def _context(request, lang):
+    return {'_request': request.context, 'language': lang}
+
+
+def current_user(request, pool):
+    """The account of the request's session cookie, or None (inside a
+    transaction)"""
+    key = request.cookies.get(SESSION_COOKIE, '')
+    if not key or len(key) > 128:
+        return None
+    Session = pool.get('web.user.session')
+    sessions = Session.search([('key', '=', key)], limit=1)
+    if not sessions:
+        return None
+    session, = sessions
+    now = dt.datetime.now()
+    if (session.expired
+            or session.create_date < now - dt.timedelta(
+                hours=session_hours())):
+        return None
+    user = session.user
+    if not user.active or not user.email_valid:
+        return None
+    return user
+
+
+def _set_session(request, response, key):
+    database = request.view_args['database_name']
+    response.set_cookie(SESSION_COOKIE, key, path=web.root(request, database),
+        secure=request.is_secure, httponly=True, samesite='Lax')
+    return response
+
+
+def _drop_session(request, response):
+    database = request.view_args['database_name']
+    response.delete_cookie(SESSION_COOKIE, path=web.root(request, database),
+        secure=request.is_secure, httponly=True, samesite='Lax')
+    return response
+
+
+def _go(request, pool, path, lang, **params):
+    query = '&'.join(
+        [f'lang={lang}'] + [f'{k}={v}' for k, v in params.items()])
+    return redirect(
+        f'{web.root(request, pool.database_name)}/{path}?{query}', code=303)
+
+
+def _run_tasks(pool, transaction):
+    while transaction.tasks:
+        run_task(pool, transaction.tasks.pop())
+
+
+def render(request, template, lang, account=None, **values):
+    return web.render(request, f'account/{template}.html', lang,
+        personal=True, account=account, **values)
+
+
+def _password_errors(form, lang, password, repeat, email):
+    if len(password) < password_length():
+        form.error('password', _(lang, 'err_password_short',
+                length=password_length()))
+    elif len(password) > PASSWORD_MAX:
+        form.error('password', _(lang, 'err_too_long', max=PASSWORD_MAX))
+    elif password.lower() == email.lower():
+        form.error('password', _(lang, 'err_password_email'))
+    elif password != repeat:
+        form.error('password_repeat', _(lang, 'err_password_repeat'))
+
+
+def _password(request):
+    value = request.form.get('password', '')
+    if len(value) > PASSWORD_MAX * 4:
+        raise BadRequest()
+    return value
+
+
+# Registration
+def register(request, pool):
+    lang = web.language(request)
+    if request.method == 'GET':
+        with Transaction().start(pool.database_name, 0, readonly=True):
+            return render(request, 'register', lang,
+                account=current_user(request, pool), form=Intake({}))
+    web.check_csrf(request)
+    name = web.form_value(request, 'name', NAME_MAX)
+    email = web.form_value(request, 'email', EMAIL_MAX)
+    password = _password(request)
+    repeat = request.form.get('password_repeat', '')
+    form = Intake({'name': name, 'email': email})
+    if not name:
+        form.error('name', _(lang, 'err_name_account'))
+    elif len(name) > NAME_MAX:
+        form.error('name', _(lang, 'err_too_long', max=NAME_MAX))
+    if not email or len(email) > EMAIL_MAX or not valid_email(email):
+        form.error('email', _(lang, 'err_email'))
+    _password_errors(form, lang, password, repeat, email)
+    if form.errors:
+        return render(request, 'register', lang, form=form, status=400)
+    limit_mail(request, email)
+
+    def _register():
+        with Transaction().start(pool.database_name, 0,
+                context=_context(request, lang)) as transaction:
+            User = pool.get('web.user')
+            User.portal_register(email, password, name, lang)
+            transaction.commit()
+        _run_tasks(pool, transaction)
+    web.retrying(pool.database_name, _register)
+    return _go(request, pool, 'account/sent/register', lang)
+
+
+SENT = {
+    'register': ('account_sent_register_title', 'account_sent_register'),
+    'reset': ('account_sent_reset_title', 'account_sent_reset'),
+    }
+
+
+def sent(request, kind):
+    if kind not in SENT:
+        raise NotFound()
+    lang = web.language(request)
+    title, text = SENT[kind]
+    return render(request, 'sent', lang, title_key=title, text_key=text)
+
+
+# Confirming the address
+def validate(request, pool, token):
+    lang = web.language(request)
+    User = pool.get('web.user')
+    if request.method == 'GET':
+        with Transaction().start(pool.database_name, 0, readonly=True):
+            if not User.portal_validating(token):
+                raise Gone()
+            return render(request, 'validate', lang, form=Intake({}),
+                token_page=True)
+    web.check_csrf(request)
+    password = _password(request)
+    with Transaction().start(pool.database_name, 0,
+            context=_context(request, lang)) as transaction:
+        user = User.portal_validating(token)
+        if not user:
+            raise Gone()
+        limit_login(request, user.email)
+        valid, _hash = User.check_password(password, user.password_hash)
+        if not valid:
+            Attempt = pool.get('web.user.authenticate.attempt')
+            Attempt.add(user.email)
+            transaction.commit()
+            form = Intake({})
+            form.error('password', _(lang, 'err_login'))
+            return render(request, 'validate', lang, form=form, status=400,
+                token_page=True)
+        User.portal_validate(user)
+        key = user.new_session()
+        transaction.commit()
+    response = _go(request, pool, 'account', lang, welcome=1)
+    return _set_session(request, response, key)
+
+
+# Login and logout
+def login(request, pool):
+    lang = web.language(request)
+    following = request.values.get('next', '')
+    if following not in NEXT:
+        following = 'account'
+    if request.method == 'GET':
+        notice = {'out': 'account_logged_out', 'reset': 'account_reset_done',
+            }.get(request.args.get('done', ''))
+        with Transaction().start(pool.database_name, 0, readonly=True):
+            return render(request, 'login', lang,
+                account=current_user(request, pool), form=Intake({}),
+                following=following, notice=notice)
+    web.check_csrf(request)
+    email = web.form_value(request, 'email', EMAIL_MAX)[:EMAIL_MAX]
+    password = _password(request)
+    form = Intake({'email': email})
+    if not email or not password:
+        form.error('email', _(lang, 'err_login'))
+        return render(request, 'login', lang, form=form, status=400,
+            following=following, notice=None)
+    limit_login(request, email)
+    User = pool.get('web.user')
+    with Transaction().start(pool.database_name, 0,
+            context=_context(request, lang)) as transaction:
+        if not User.portal_find(email):
+            dummy_check(password)
+        try:
+            user = User.authenticate(email, password)
+        except RateLimitException:
+            transaction.commit()
+            raise TooManyRequests()
+        key = None
+        if user and user.email_valid:
+            key = user.new_session()
+        elif user:
+            # the right password, an address not yet confirmed
+            form.error('email', _(lang, 'err_login_unconfirmed'))
+            if web.limiter.hit(('account_mail', email.lower()),
+                    web.setting('account_mail_rate_limit', 3),
+                    web.setting('account_mail_rate_window', 3600)):
+                User.portal_send_validation(user, lang)
+        else:
+            form.error('email', _(lang, 'err_login'))
+        transaction.commit()
+    _run_tasks(pool, transaction)
+    if key is None:
+        with Transaction().start(pool.database_name, 0, readonly=True):
+            return render(request, 'login', lang, form=form, status=400,
+                following=following, notice=None)
+    return _set_session(request, _go(request, pool, following, lang), key)
+
+
+def logout(request, pool):
+    lang = web.language(request)
+    web.check_csrf(request)
+    key = request.cookies.get(SESSION_COOKIE, '')
+    if key and len(key) <= 128:
+        with Transaction().start(pool.database_name, 0) as transaction:
+            pool.get('web.user.session').remove(key)
+            transaction.commit()
+    return _drop_session(request, _go(request, pool, 'account/login', lang,
+            done='out'))
+
+
+# Forgotten password
+def reset_request(request, pool):
+    lang = web.language(request)
+    if request.method == 'GET':
+        with Transaction().start(pool.database_name, 0, readonly=True):
+            return render(request, 'reset_request', lang, form=Intake({}))
+    web.check_csrf(request)
+    email = web.form_value(request, 'email', EMAIL_MAX)
+    form = Intake({'email': email})
+    if not email or len(email) > EMAIL_MAX or not valid_email(email):
+        form.error('email', _(lang, 'err_email'))
+        return render(request, 'reset_request', lang, form=form, status=400)
+    limit_mail(request, email)
+
+    def _request():
+        with Transaction().start(pool.database_name, 0,
+                context=_context(request, lang)) as transaction:
+            User = pool.get('web.user')
+            user = User.portal_find(email)
+            if user:
+                User.portal_request_reset(user, lang)
+            transaction.commit()
+        _run_tasks(pool, transaction)
+    web.retrying(pool.database_name, _request)
+    return _go(request, pool, 'account/sent/reset', lang)
+
+
+def reset(request, pool, token):
+    lang = web.language(request)
+    User = pool.get('web.user')
+    if request.method == 'GET':
+        with Transaction().start(pool.database_name, 0, readonly=True):
+            user, usable = User.portal_resetting(token)
+            if not usable:
+                raise Gone()
+            return render(request, 'reset', lang, form=Intake({}),
+                token_page=True)
+    web.check_csrf(request)
+    password = _password(request)
+    repeat = request.form.get('password_repeat', '')
+    with Transaction().start(pool.database_name, 0,
+            context=_context(request, lang)) as transaction:
+        user, usable = User.portal_resetting(token)
+        if not usable:
+            raise Gone()
+        form = Intake({})
+        _password_errors(form, lang, password, repeat, user.email)
+        if form.errors:
+            return render(request, 'reset', lang, form=form, status=400,
+                token_page=True)
+        User.portal_reset(user, password)
+        transaction.commit()
+    return _drop_session(request, _go(request, pool, 'account/login', lang,
+            done='reset'))
+
+
+# My complaints
+def _require(request, pool, lang):
+    "The logged-in account, or a redirection to the login"
+    user = current_user(request, pool)
+    if user is None:
+        return None, _go(request, pool, 'account/login', lang,
+            next='account')
+    return user, None
+
+
+def complaints(request, pool):
+    lang = web.language(request)
+    with Transaction().start(pool.database_name, 0, readonly=True,
+            context={'language': lang}):
+        user, response = _require(request, pool, lang)
+        if response:
+            return response
+        Complaint = pool.get('klachten.complaint')
+        records = Complaint.search(user.portal_complaints_domain(),
+            order=[('received_date', 'DESC'), ('id', 'DESC')])
+        return render(request, 'complaints', lang, account=user,
+            complaints=[_summary(c) for c in records],
+            welcome=bool(request.args.get('welcome')))
+
+
+def complaint(request, pool, number):
+    lang = web.language(request)
+    with Transaction().start(pool.database_name, 0, readonly=True,
+            context={'language': lang}):
+        user, response = _require(request, pool, lang)
+        if response:
+            return response
+        if not number or len(number) > 64:
+            raise NotFound()
+        Complaint = pool.get('klachten.complaint')
+        records = Complaint.search(user.portal_complaints_domain()
+            + [('number', '=', number)], limit=1)
+        if not records:
+            raise NotFound()
+        record, = records
+        return render(request, 'complaint', lang, account=user,
+            complaint=_summary(record), decisions=_decisions(record),
+            emails=_emails(record, user, lang))
+
+
+def _summary(complaint):
+    text, phase = status.STATES[complaint.state]
+    return {
+        'number': complaint.number,
+        'short_description': complaint.short_description,
+        'description': complaint.description,
+        'received_date': complaint.received_date,
+        'state_key': text,
+        'phase_key': f'status_phase_{phase}' if phase else None,
+        'answer_due': complaint.answer_due
+        if complaint.state not in {'closed', 'cancelled'} else None,
+        }
+
+
+def _decisions(complaint):
+    "What was decided, as the e-mails told the complainant"
+    decisions = []
+    if complaint.admissibility:
+        decisions.append({
+                'title_key': f'account_{complaint.admissibility}',
+                'date': complaint.admissibility_date,
+                'grounds': [g.name for g in complaint.inadmissibility_grounds]
+                if complaint.admissibility == 'inadmissible' else [],
+                'text': complaint.admissibility_motivation,
+                })
+    answer = complaint.reply or complaint.conclusion
+    if (complaint.decision_date and answer
+            and complaint.admissibility != 'inadmissible'):
+        decisions.append({
+                'title_key': 'account_answer',
+                'date': complaint.decision_date,
+                'grounds': [],
+                'text': answer,
+                })
+    if complaint.feedback in FEEDBACK:
+        decisions.append({
+                'title_key': FEEDBACK[complaint.feedback],
+                'date': complaint.feedback_date,
+                'grounds': [],
+                'text': complaint.feedback_comment,
+                })
+    return decisions
+
+
+def _emails(complaint, user, lang):
+    "The e-mails sent to the account's address about complaint"
+    Email = Pool().get('klachten.email')
+    address = user.email.lower()
+    result = []
+    for email in Email.search([
+                ('complaint', '=', complaint.id),
+                ('state', '=', 'sent'),
+                ], order=[('sent_at', 'ASC'), ('id', 'ASC')]):
+        try:
+            recipients = parse_addresses(email.to) + parse_addresses(
+                email.cc)
+        except ValueError:
+            continue
+        if address not in {a.addr_spec.lower() for a in recipients}:
+            continue
+        result.append({
+                'date': (email.sent_at or email.create_date).date(),
+                'subject': email.subject,
+                'body': LINK.sub(_(lang, 'account_link_removed'),
+                    email.body or ''),
+                })
+    return result
+
+
+# The routes (here rather than in routes.py, which they would only crowd)
+def _route(path, methods=('GET',), token_page=False):
+    def decorator(func):
+        return app.route(f'/<database_name>/portal/account{path}',
+            methods=list(methods))(web.page(token_page=token_page)(
+                with_pool(func)))
+    return decorator
+
+
+@_route('')
+def route_complaints(request, pool):
+    return complaints(request, pool)
+
+
+@_route('/complaint/<number>')
+def route_complaint(request, pool, number):
+    return complaint(request, pool, number)
+
+
+@_route('/register', methods=['GET', 'POST'])
+def route_register(request, pool):
+    return register(request, pool)
+
+
+@_route('/sent/<kind>')
+def route_sent(request, pool, kind):
+    return sent(request, kind)
+
+
+@_route('/validate/<token>', methods=['GET', 'POST'], token_page=True)
+def route_validate(request, pool, token):
+    return validate(request, pool, token)
+
+
+@_route('/login', methods=['GET', 'POST'])
+def route_login(request, pool):
+    return login(request, pool)
+
+
+@_route('/logout', methods=['POST'])
+def route_logout(request, pool):
+    return logout(request, pool)
+
+
+@_route('/reset', methods=['GET', 'POST'])
+def route_reset_request(request, pool):
+    return reset_request(request, pool)
+
+
+@_route('/reset/<token>', methods=['GET', 'POST'], token_page=True)
+def route_reset(request, pool, token):
+    return reset(request, pool, token)
