@@ -1,0 +1,249 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.model import ModelView, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.transaction import Transaction
+
+from . import render
+
+# kind of _notify: kind of letter
+NOTIFY_LETTERS = {
+    'acknowledgement': 'acknowledgement',
+    'admissible': 'admissible',
+    'inadmissible': 'inadmissible',
+    'conclusion': 'reasoned_reply',
+    'cancel': 'cancellation',
+    }
+ELECTRONIC_CHANNELS = {'email', 'web_form'}
+LETTER_MODES = [
+    ('never', "Never"),
+    ('beside', "Beside the E-mail"),
+    ('instead', "Instead of the E-mail"),
+    ]
+OMBUDSMAN = {
+    'flemish': (
+        "Bent u het niet eens met dit antwoord? Dan kunt u terecht bij de "
+        "Vlaamse Ombudsdienst, Koloniënstraat 11, 1000 Brussel, "
+        "gratis telefoon 1700, www.vlaamseombudsdienst.be."),
+    'awb': (
+        "Bent u het niet eens met dit antwoord? Dan kunt u binnen een "
+        "jaar een klacht indienen bij de Nationale ombudsman, Postbus "
+        "93122, 2509 AC Den Haag, telefoon 0800 335 55 55, "
+        "www.nationaleombudsman.nl."),
+    }
+
+
+class Configuration(metaclass=PoolMeta):
+    __name__ = 'klachten.configuration'
+
+    letter_mode = fields.Selection(
+        LETTER_MODES, "Letters", required=True,
+        help="For complainants who did not complain by e-mail or web form, "
+        "or who have no e-mail address: make a letter to print beside or "
+        "instead of the e-mail of a workflow step.")
+    letter_pdf = fields.Boolean(
+        "PDF of Letters",
+        help="Make a PDF of each letter too, ready to print.")
+    ombudsman = fields.Text(
+        "Ombudsman", translate=True,
+        help="Where the complainant can go next, in the reasoned reply.")
+
+    @classmethod
+    def default_letter_mode(cls):
+        return 'beside'
+
+    @classmethod
+    def default_letter_pdf(cls):
+        return True
+
+    @classmethod
+    def default_ombudsman(cls):
+        return OMBUDSMAN['flemish']
+
+    @classmethod
+    def apply_flemish_preset(cls, configurations):
+        super().apply_flemish_preset(configurations)
+        cls.write(configurations, {'ombudsman': OMBUDSMAN['flemish']})
+
+    @classmethod
+    def apply_awb_preset(cls, configurations):
+        super().apply_awb_preset(configurations)
+        cls.write(configurations, {'ombudsman': OMBUDSMAN['awb']})
+
+
+class Complaint(metaclass=PoolMeta):
+    __name__ = 'klachten.complaint'
+
+    documents = fields.One2Many(
+        'klachten.document', 'complaint', "Documents", readonly=True,
+        help="The letters and reports made for the complaint, every "
+        "version.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'make_report_pdf': {
+                    'invisible': ~Eval('state').in_([
+                            'investigation', 'conclusion', 'feedback',
+                            'closed']),
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def copy(cls, complaints, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('documents', None)
+        return super().copy(complaints, default=default)
+
+    @classmethod
+    @ModelView.button
+    def finalise_report(cls, complaints):
+        # The PDF belongs to the step: if it cannot be made the step is
+        # undone with the transaction and the handler can try again.
+        super().finalise_report(complaints)
+        Document = Pool().get('klachten.document')
+        Document.make(cls.browse(complaints), 'investigation_report')
+
+    @classmethod
+    @ModelView.button
+    def make_report_pdf(cls, complaints):
+        "Make a new version of the investigation report's PDF"
+        Document = Pool().get('klachten.document')
+        Document.make(complaints, 'investigation_report')
+
+    def wants_letter(self):
+        "Whether the complainant is written to by post"
+        if self.anonymous or not (self.complainant or self.representative):
+            return False
+        return (self.channel not in ELECTRONIC_CHANNELS
+            or not self.complainant_address_email)
+
+    @classmethod
+    def _notify(cls, complaints, kind, text=None, records=None):
+        pool = Pool()
+        Document = pool.get('klachten.document')
+        config = cls._configuration()
+        letter_kind = NOTIFY_LETTERS.get(kind)
+        by_letter = []
+        if letter_kind and config.letter_mode != 'never':
+            by_letter = [c for c in complaints if c.wants_letter()]
+        if by_letter and config.letter_mode == 'instead':
+            pairs = [(c, r) for c, r in zip(complaints, records or complaints)
+                if c not in by_letter]
+            complaints = [c for c, _ in pairs]
+            records = [r for _, r in pairs] if records else None
+        if complaints:
+            super()._notify(complaints, kind, text=text, records=records)
+        if by_letter:
+            Document.make(by_letter, letter_kind, text=text,
+                state='to_print', pdf=config.letter_pdf,
+                interactive=bool(Transaction().user))
+
+    def document_values(self, language, text=None):
+        """The values a template may show, as text in language.
+
+        Every value is text or a list of texts (or of dicts of texts)
+        already formatted: a template cannot reach the database."""
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        Configuration = pool.get('klachten.configuration')
+        t = render.text
+        with Transaction().set_context(language=language):
+            lang = Lang.get(language)
+            complaint = self.__class__(self.id)
+            config = Configuration(1)
+            company = complaint.company.party
+
+            def date(value):
+                return t(lang.strftime(value) if value else '')
+
+            def name(record):
+                return t(record.rec_name if record else '')
+
+            def address(party):
+                found = party.address_get() if party else None
+                return t(found.full_address if found else '')
+
+            def label(field):
+                selection = complaint.fields_get([field])[field]['selection']
+                return t(dict(selection).get(getattr(complaint, field)) or '')
+            addressee = complaint.representative or complaint.complainant
+            advices = []
+            for advice in getattr(complaint, 'advice_requests', None) or []:
+                if getattr(advice, 'state', None) != 'answered':
+                    continue
+                answered = getattr(advice, 'answered_at', None)
+                advices.append({
+                        'advisor': t(getattr(advice, 'advisor', None) or ''),
+                        'question': t(getattr(advice, 'question', None)),
+                        'answer': t(getattr(advice, 'answer', None)),
+                        'date': date(answered.date() if answered else None),
+                        })
+            handler = (complaint.handler_user or complaint.handler_role)
+            return {
+                'municipality': name(company),
+                'municipality_address': address(company),
+                'today': date(pool.get('ir.date').today()),
+                'number': t(complaint.number or ''),
+                'received_date': date(complaint.received_date),
+                'registration_date': date(complaint.registration_date),
+                'channel': label('channel'),
+                'complainant': t('' if complaint.anonymous
+                    else (complaint.complainant.rec_name
+                        if complaint.complainant else '')),
+                'complainant_address': address(
+                    None if complaint.anonymous else complaint.complainant),
+                'complainant_email': t(complaint.complainant_email or ''),
+                'complainant_phone': t(complaint.complainant_phone or ''),
+                'representative': name(complaint.representative),
+                'addressee': t('' if complaint.anonymous
+                    else (addressee.rec_name if addressee else '')),
+                'addressee_address': address(
+                    None if complaint.anonymous else addressee),
+                'short_description': t(complaint.short_description),
+                'description': t(complaint.description),
+                'incident_date': date(complaint.incident_date),
+                'remedy_sought': t(complaint.remedy_sought),
+                'basis': label('basis'),
+                'subject': name(complaint.subject),
+                'concerned_department': name(complaint.concerned_department),
+                'handler_department': name(complaint.handler_department),
+                'handler': name(handler),
+                'admissibility': label('admissibility'),
+                'admissibility_date': date(complaint.admissibility_date),
+                'admissibility_motivation': t(
+                    complaint.admissibility_motivation),
+                'grounds': [t(g.rec_name)
+                    for g in complaint.inadmissibility_grounds],
+                'report': t(complaint.report),
+                'outcome': label('outcome'),
+                'outcome_motivation': t(complaint.outcome_motivation),
+                'no_judgement_reason': label('no_judgement_reason'),
+                'solution': t(complaint.solution),
+                'remedies': [t(r.rec_name) for r in complaint.remedies],
+                'report_date': date(complaint.report_date),
+                'conclusion': t(complaint.conclusion),
+                'reply': t(complaint.reply),
+                'decision_date': date(complaint.decision_date),
+                'answer_due': date(complaint.answer_due),
+                'cancel_reason': t(complaint.cancel_reason),
+                'coordinator_contact': t(config.coordinator_contact),
+                'ombudsman': t(config.ombudsman),
+                'advices': advices,
+                'text': t(text),
+                }
+
+
+class Admissible(metaclass=PoolMeta):
+    __name__ = 'klachten.complaint.admissible'
+
+    def default_start(self, fields):
+        values = super().default_start(fields)
+        config = Pool().get('klachten.configuration')(1)
+        if config.letter_mode != 'never' and self.record.wants_letter():
+            # the complainant is written to by post
+            values['inform'] = True
+        return values

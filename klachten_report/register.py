@@ -1,0 +1,387 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The complaints register in Excel (klachtenregister).
+
+The rows are read with one SQL query over the complaints the user may see
+(the search applies the access rules) and written as they come with
+openpyxl's write-only mode: memory does not grow with the number of
+complaints, only the finished file is held.  Text typed by people is
+always written as text: a cell never becomes a formula."""
+import datetime as dt
+import io
+import re
+from collections import Counter, defaultdict
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from trytond import backend
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.report import Report
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateReport, StateView, Wizard
+
+from .render import clean
+
+BATCH = 2000
+# A cell starting with one of these is a formula (or a DDE trick) for a
+# spreadsheet; tab and newline are control characters kept by clean().
+RISKY = re.compile(r'^[=+\-@\t\r\n]')
+
+# (key, SQL column or None, width)
+COLUMNS = [
+    ('number', 'number', 16),
+    ('received_date', 'received_date', 12),
+    ('acknowledged_on', 'acknowledged_on', 12),
+    ('decision_date', 'decision_date', 12),
+    ('closing_date', 'closing_date', 12),
+    ('state', 'state', 14),
+    ('track', 'track', 10),
+    ('channel', 'channel', 12),
+    ('concerned_department', 'concerned_department', 20),
+    ('handler_department', 'handler_department', 20),
+    ('basis', 'basis', 14),
+    ('subject', 'subject', 20),
+    ('short_description', 'short_description', 40),
+    ('admissibility', 'admissibility', 14),
+    ('inadmissibility_grounds', None, 30),
+    ('outcome', 'outcome', 18),
+    ('remedies', None, 24),
+    ('days_taken', None, 10),
+    ('within_term', None, 10),
+    ('handler', 'handler_user', 20),
+    ('extension_count', 'extension_count', 10),
+    ]
+SQL_COLUMNS = ['id', 'answer_due', 'handler_role'] + [
+    c for _, c, _ in COLUMNS if c]
+SELECTIONS = ['state', 'track', 'channel', 'basis', 'admissibility',
+    'outcome']
+TOTALS = ['state', 'channel', 'basis', 'admissibility', 'outcome',
+    'within_term']
+
+
+def text_cell(worksheet, value):
+    "A cell of value that a spreadsheet shows as typed, never computes"
+    cell = WriteOnlyCell(worksheet, value=value)
+    cell.data_type = 's'
+    return cell
+
+
+def safe(worksheet, value):
+    "value as a cell value: text cleaned, risky text forced to text"
+    if isinstance(value, str):
+        value = clean(value)
+        if RISKY.match(value):
+            return text_cell(worksheet, value)
+    return value
+
+
+def write_workbook(headers, rows, totals_title, totals, widths=None):
+    """Return the .xlsx bytes of the register.
+
+    rows is an iterable of lists of values (str, int, date, None); totals
+    a callable that returns the rows of the second sheet once rows is
+    consumed."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(headers[0])
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers[1]:
+        cell = WriteOnlyCell(sheet, value=clean(header))
+        cell.font = bold
+        header_cells.append(cell)
+    for i, width in enumerate(widths or [], 1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = 'B2'
+    sheet.append(header_cells)
+    count = 0
+    for row in rows:
+        sheet.append([safe(sheet, v) for v in row])
+        count += 1
+    last = get_column_letter(len(headers[1]))
+    sheet.auto_filter.ref = f'A1:{last}{count + 1}'
+
+    summary = workbook.create_sheet(totals_title)
+    summary.column_dimensions['A'].width = 40
+    summary.column_dimensions['B'].width = 12
+    for row in totals():
+        if len(row) == 1:
+            cell = WriteOnlyCell(summary, value=clean(row[0]))
+            cell.font = bold
+            summary.append([cell])
+        else:
+            summary.append([safe(summary, v) for v in row])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+class ComplaintRegister(Report):
+    "The complaints register (.xlsx) of the given or searched complaints"
+    __name__ = 'klachten.complaint.register'
+
+    @classmethod
+    def execute(cls, ids, data):
+        pool = Pool()
+        ActionReport = pool.get('ir.action.report')
+        Date = pool.get('ir.date')
+        action_id = data.get('action_id')
+        if action_id is None:
+            action, = ActionReport.search([
+                    ('report_name', '=', cls.__name__),
+                    ], limit=1)
+        else:
+            action = ActionReport(action_id)
+        ids = list(map(int, ids or []))
+        cls.check_access(action, 'klachten.complaint', ids)
+        domain = data.get('domain')
+        if domain is None:
+            domain = [('id', 'in', ids)]
+        content = cls.render_register(domain)
+        name = f'{action.name}-{Date.today().isoformat()}'
+        return ('xlsx', content, False, name)
+
+    @classmethod
+    def render_register(cls, domain):
+        "Return the .xlsx bytes of the complaints that match domain"
+        pool = Pool()
+        Complaint = pool.get('klachten.complaint')
+        query = Complaint.search(domain, order=[], query=True)
+        labels = cls._labels()
+        counters = defaultdict(Counter)
+        days = []
+
+        def rows():
+            for values in cls._rows(query, labels):
+                for key in TOTALS:
+                    counters[key][values[key]] += 1
+                if values['days_taken'] is not None:
+                    days.append(values['days_taken'])
+                yield [values[k] for k, _, _ in COLUMNS]
+
+        def totals():
+            total = sum(counters['state'].values())
+            yield [gettext('klachten_report.msg_register_total'), total]
+            for key in TOTALS:
+                yield [labels['headers'][key]]
+                for value, count in sorted(counters[key].items(),
+                        key=lambda i: (-i[1], i[0] or '')):
+                    yield [value or gettext(
+                            'klachten_report.msg_register_empty'), count]
+            yield [gettext('klachten_report.msg_register_average_days')]
+            yield [gettext('klachten_report.msg_register_decided'),
+                len(days)]
+            yield [gettext('klachten_report.msg_register_average'),
+                round(sum(days) / len(days), 1) if days else None]
+
+        headers = [labels['headers'][k] for k, _, _ in COLUMNS]
+        return write_workbook(
+            (gettext('klachten_report.msg_register_sheet'), headers),
+            rows(), gettext('klachten_report.msg_register_totals'), totals,
+            widths=[w for _, _, w in COLUMNS])
+
+    @classmethod
+    def _labels(cls):
+        "Translated headers, selection labels and names, read once"
+        pool = Pool()
+        Complaint = pool.get('klachten.complaint')
+        Subject = pool.get('klachten.subject')
+        Department = pool.get('klachten.department')
+        Role = pool.get('klachten.role')
+        User = pool.get('res.user')
+        Ground = pool.get('klachten.inadmissibility_ground')
+        Remedy = pool.get('klachten.remedy')
+        definitions = Complaint.fields_get(SELECTIONS)
+        labels = {
+            'headers': {k: gettext(f'klachten_report.msg_register_{k}')
+                for k, _, _ in COLUMNS},
+            'yes': gettext('klachten_report.msg_register_yes'),
+            'no': gettext('klachten_report.msg_register_no'),
+            }
+        for name in SELECTIONS:
+            labels[name] = {k: v
+                for k, v in definitions[name]['selection'] if k}
+        with Transaction().set_context(active_test=False):
+            for key, Model in [
+                    ('subject', Subject), ('department', Department),
+                    ('role', Role), ('user', User), ('ground', Ground),
+                    ('remedy', Remedy)]:
+                labels[key] = {r.id: r.rec_name for r in Model.search([])}
+        return labels
+
+    @classmethod
+    def _cursor(cls):
+        "A cursor that streams rows (server side on PostgreSQL)"
+        connection = Transaction().connection
+        if backend.name == 'postgresql':
+            return connection.cursor(name='klachten_register')
+        return connection.cursor()
+
+    @classmethod
+    def _rows(cls, query, labels):
+        "Yield a dict of the register's values per complaint"
+        pool = Pool()
+        Complaint = pool.get('klachten.complaint')
+        table = Complaint.__table__()
+        cursor = cls._cursor()
+        cursor.execute(*table.select(
+                *[getattr(table, c) for c in SQL_COLUMNS],
+                where=table.id.in_(query),
+                order_by=[table.id.asc]))
+        today = Pool().get('ir.date').today()
+        subjects, departments = labels['subject'], labels['department']
+        users, roles = labels['user'], labels['role']
+        try:
+            while True:
+                batch = cursor.fetchmany(BATCH)
+                if not batch:
+                    break
+                ids = [r[0] for r in batch]
+                grounds = cls._many2many(
+                    'klachten.complaint-klachten.inadmissibility_ground',
+                    'ground', ids, labels['ground'])
+                remedies = cls._many2many(
+                    'klachten.complaint-klachten.remedy', 'remedy', ids,
+                    labels['remedy'])
+                for row in batch:
+                    v = dict(zip(SQL_COLUMNS, row))
+                    for name in SELECTIONS:
+                        v[name] = labels[name].get(v[name])
+                    for name in ['received_date', 'acknowledged_on',
+                            'decision_date', 'closing_date', 'answer_due']:
+                        v[name] = _date(v[name])
+                    received, decided = v['received_date'], v['decision_date']
+                    v['days_taken'] = (
+                        (decided - received).days
+                        if decided and received else None)
+                    if decided and v['answer_due']:
+                        v['within_term'] = labels['yes'
+                            if decided <= v['answer_due'] else 'no']
+                    elif v['answer_due'] and v['answer_due'] < today:
+                        v['within_term'] = labels['no']
+                    else:
+                        v['within_term'] = None
+                    v['concerned_department'] = departments.get(
+                        v['concerned_department'])
+                    v['handler_department'] = departments.get(
+                        v['handler_department'])
+                    v['subject'] = subjects.get(v['subject'])
+                    v['handler'] = users.get(v['handler_user']) or roles.get(
+                        v['handler_role'])
+                    v['inadmissibility_grounds'] = '; '.join(
+                        grounds.get(v['id'], [])) or None
+                    v['remedies'] = '; '.join(
+                        remedies.get(v['id'], [])) or None
+                    v['extension_count'] = v['extension_count'] or 0
+                    yield v
+        finally:
+            cursor.close()
+
+    @classmethod
+    def _many2many(cls, relation, target, ids, names):
+        "{complaint id: [names]} of the relation for the ids"
+        Relation = Pool().get(relation)
+        table = Relation.__table__()
+        cursor = Transaction().connection.cursor()
+        result = defaultdict(list)
+        cursor.execute(*table.select(
+                table.complaint, getattr(table, target),
+                where=table.complaint.in_(ids),
+                order_by=[table.complaint, table.id]))
+        for complaint, record in cursor:
+            result[complaint].append(names.get(record, str(record)))
+        return result
+
+
+def _date(value):
+    "SQLite returns dates as text"
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+class RegisterExportStart(ModelView):
+    __name__ = 'klachten.complaint.register.start'
+    __string__ = "Export Complaints Register"
+
+    scope = fields.Selection([
+            ('records', "The Records in the List"),
+            ('filters', "All Complaints Matching the Filters"),
+            ], "Complaints", required=True,
+        help="The records the action was started on, or every complaint "
+        "you may see that matches the filters below.")
+    record_count = fields.Integer("Records", readonly=True)
+    from_date = fields.Date("Received From",
+        states={'invisible': Eval('scope') != 'filters'})
+    to_date = fields.Date("Received To",
+        states={'invisible': Eval('scope') != 'filters'})
+    states = fields.MultiSelection(
+        'get_states', "States",
+        states={'invisible': Eval('scope') != 'filters'},
+        help="Leave empty for every state.")
+    department = fields.Many2One(
+        'klachten.department', "Department",
+        states={'invisible': Eval('scope') != 'filters'},
+        help="Handled by or about this department.")
+
+    @classmethod
+    def get_states(cls):
+        Complaint = Pool().get('klachten.complaint')
+        return Complaint.fields_get(['state'])['state']['selection']
+
+
+class RegisterExport(Wizard):
+    "Export the complaints register"
+    __name__ = 'klachten.complaint.register.export'
+    start = StateView('klachten.complaint.register.start',
+        'klachten_report.register_export_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Export", 'export', 'tryton-print', default=True),
+            ])
+    export = StateReport('klachten.complaint.register')
+
+    def default_start(self, fields):
+        ids = self.records_ids()
+        return {
+            'scope': 'records' if ids else 'filters',
+            'record_count': len(ids),
+            }
+
+    def records_ids(self):
+        context = Transaction().context
+        if context.get('active_model') != 'klachten.complaint':
+            return []
+        return [i for i in context.get('active_ids') or [] if i >= 0]
+
+    def domain(self):
+        start = self.start
+        if start.scope == 'records':
+            return [('id', 'in', self.records_ids())]
+        domain = []
+        if start.from_date:
+            domain.append(('received_date', '>=', start.from_date))
+        if start.to_date:
+            domain.append(('received_date', '<=', start.to_date))
+        if start.states:
+            domain.append(('state', 'in', list(start.states)))
+        if start.department:
+            domain.append(['OR',
+                    ('handler_department', '=', start.department.id),
+                    ('concerned_department', '=', start.department.id),
+                    ])
+        department = Transaction().context.get('department')
+        if department:
+            # the department filter of the complaints list
+            domain.append(['OR',
+                    ('handler_department', '=', department),
+                    ('concerned_department', '=', department),
+                    ])
+        return domain
+
+    def do_export(self, action):
+        return action, {'domain': self.domain()}

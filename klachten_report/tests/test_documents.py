@@ -1,0 +1,368 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Letters and the investigation report, read back as the complainant and
+the coordinator would: Word with python-docx, PDF with pdftotext.
+LibreOffice is the real one; it is broken on purpose only through a
+wrapper or a PATH without it."""
+import datetime as dt
+import io
+import re
+import unittest
+import zipfile
+
+from klachten_base.tests.tools import (
+    admit, create_complainant, create_complaint, run_wizard, set_user,
+    setup_municipality, xml_id)
+from proteus import Model
+from proteus import config as pconfig
+from trytond.exceptions import UserError, UserWarning
+from trytond.tests.test_tryton import drop_db
+from trytond.tests.tools import activate_modules
+
+from .. import convert
+from .tools import CRASH, docx_text, fake_soffice, pdf_text, soffice
+
+HOSTILE = "<script>alert('x')</script> {{ number }} ${ record.id } {% if %}"
+ACCENTS = "Één café in Liège, coördinator, naïef, garçon"
+LEFTOVER = re.compile(r'\{\{|\}\}|\{%|%\}')
+
+
+def leftover(text):
+    "Placeholders left in text, apart from the hostile one we typed"
+    return LEFTOVER.findall(text.replace(HOSTILE, ''))
+
+
+class DocumentsTestCase(unittest.TestCase):
+    "Letters and the investigation report"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_modules('klachten_report')
+        cls.config = pconfig.get_config()
+        Lang = Model.get('ir.lang')
+        for code in ['nl', 'fr']:
+            lang, = Lang.find([('code', '=', code)])
+            lang.translatable = True
+            lang.save()
+        Lang.find([('code', '=', 'nl')])[0].click('load_translations')
+        cls.ns = setup_municipality()
+        set_user('klachtenadmin')
+        configuration = Model.get('klachten.configuration')(1)
+        configuration.coordinator_contact = "Katrien Vermeulen, 011 22 33 44"
+        configuration.letter_mode = 'beside'
+        configuration.letter_pdf = False
+        configuration.save()
+
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
+        super().tearDownClass()
+
+    def configure(self, **values):
+        set_user('klachtenadmin', self.config)
+        configuration = Model.get('klachten.configuration')(1)
+        for name, value in values.items():
+            setattr(configuration, name, value)
+        configuration.save()
+
+    def complainant(self, name, language=None, email=None):
+        set_user('coordinator', self.config)
+        party = create_complainant(name, email)
+        if language:
+            Lang = Model.get('ir.lang')
+            party.lang, = Lang.find([('code', '=', language)])
+        address, = party.addresses or [party.addresses.new()]
+        address.street = "Kerkstraat 1"
+        address.postal_code = "2980"
+        address.city = "Zoersel"
+        party.save()
+        return party
+
+    def documents(self, complaint, kind):
+        Document = Model.get('klachten.document')
+        return Document.find([
+                ('complaint', '=', complaint.id),
+                ('kind', '=', kind),
+                ], order=[('version', 'ASC')])
+
+    def test_letters_per_language(self):
+        "Each letter in the complainant's language, filled in completely"
+        cases = [
+            ('nl', "Wij hebben uw klacht", "Ontvankelijk"),
+            ('fr', "Nous avons bien reçu votre plainte", "Recevable"),
+            ('en', "We have received your complaint", "Admissible"),
+            ]
+        for language, greeting, _ in cases:
+            with self.subTest(language=language):
+                party = self.complainant(f"Jan {language}", language)
+                set_user('coordinator', self.config)
+                complaint = create_complaint(
+                    party, channel='letter',
+                    short_description=f"{ACCENTS} {HOSTILE}")
+                letter, = self.documents(complaint, 'acknowledgement')
+                self.assertEqual(letter.state, 'to_print')
+                self.assertEqual(letter.language, language)
+                self.assertIsNone(letter.pdf)
+                text = docx_text(letter.docx_file)
+                self.assertIn(greeting, text)
+                self.assertIn(complaint.number, text)
+                self.assertIn(ACCENTS, text)
+                self.assertIn(HOSTILE, text)
+                self.assertIn("Katrien Vermeulen, 011 22 33 44", text)
+                self.assertIn("Zoersel", text)
+                self.assertIn(str(complaint.answer_due.year), text)
+                self.assertIn("Dunder Mifflin", text)  # the letterhead
+                self.assertEqual(leftover(text), [])
+                # attached to the complaint under a versioned name
+                Attachment = Model.get('ir.attachment')
+                attachment, = Attachment.find([
+                        ('resource', '=', str(complaint)),
+                        ])
+                self.assertTrue(attachment.name.endswith('-v1.docx'))
+                # nothing acknowledged until the letter is posted
+                self.assertIsNone(complaint.acknowledged_on)
+                letter.click('mark_sent')
+                complaint.reload()
+                self.assertEqual(
+                    complaint.acknowledged_on, letter.sent_date)
+
+    def test_no_letter_by_email(self):
+        "Who complained by e-mail gets the e-mail and no letter"
+        party = self.complainant("Mail Only", 'nl', 'mail@example.org')
+        set_user('coordinator', self.config)
+        complaint = create_complaint(party, channel='email')
+        self.assertEqual(self.documents(complaint, 'acknowledgement'), [])
+        self.assertEqual(len(complaint.emails), 1)
+
+    def test_letter_instead_of_email(self):
+        "Configured so, a letter complainant gets the letter only"
+        self.configure(letter_mode='instead')
+        try:
+            party = self.complainant("Per Post", 'nl', 'post@example.org')
+            set_user('coordinator', self.config)
+            complaint = create_complaint(party, channel='letter')
+            self.assertEqual(
+                len(self.documents(complaint, 'acknowledgement')), 1)
+            self.assertEqual(len(complaint.emails), 0)
+        finally:
+            self.configure(letter_mode='beside')
+
+    def test_decisions(self):
+        "Inadmissible, reasoned reply and cancellation letters, in Dutch"
+        Ground = Model.get('klachten.inadmissibility_ground')
+        Remedy = Model.get('klachten.remedy')
+        party = self.complainant("Mia Janssens", 'nl')
+        set_user('coordinator', self.config)
+
+        complaint = create_complaint(party, channel='phone')
+        ground = Ground(xml_id('ground_older_than_year'))
+        run_wizard('inadmissible', complaint, grounds=[ground],
+            motivation="Feiten van 2019.", inform=True)
+        letter, = self.documents(complaint, 'inadmissible')
+        text = docx_text(letter.docx_file)
+        with pconfig.get_config().set_context(language='nl'):
+            ground_name = Ground(ground.id).rec_name
+        self.assertIn(ground_name, text)
+        self.assertIn("Feiten van 2019.", text)
+        self.assertIn("niet als klacht behandelen", text)
+        self.assertEqual(leftover(text), [])
+
+        complaint = create_complaint(party, channel='counter')
+        self.assertEqual(
+            self.documents(complaint, 'acknowledgement')[0].state,
+            'to_print')
+        run_wizard('cancel', complaint, reason="Dubbel ingediend.",
+            inform=True)
+        letter, = self.documents(complaint, 'cancellation')
+        text = docx_text(letter.docx_file)
+        self.assertIn("Dubbel ingediend.", text)
+        self.assertIn("stopgezet", text)
+
+        complaint = create_complaint(party, channel='letter')
+        admit(complaint, self.ns)
+        letter, = self.documents(complaint, 'admissible')
+        self.assertIn("ontvankelijk", docx_text(letter.docx_file))
+        set_user('handler1', self.config)
+        complaint = Model.get('klachten.complaint')(complaint.id)
+        complaint.report = "Het loket was gesloten."
+        complaint.outcome = 'founded'
+        complaint.outcome_motivation = "De openingsuren stonden fout online."
+        complaint.solution = "De website is aangepast."
+        complaint.remedies.append(Remedy(xml_id('remedy_repair')))
+        complaint.save()
+        complaint.click('finalise_report')
+        set_user('coordinator', self.config)
+        complaint = Model.get('klachten.complaint')(complaint.id)
+        run_wizard('conclude', complaint, conclusion="Gegrond.",
+            inform=True, reply="Wij bieden u onze excuses aan.")
+        letter, = self.documents(complaint, 'reasoned_reply')
+        text = docx_text(letter.docx_file)
+        for expected in ["Gegrond", "Wij bieden u onze excuses aan.",
+                "De openingsuren stonden fout online.",
+                "De website is aangepast.", "Vlaamse Ombudsdienst"]:
+            self.assertIn(expected, text)
+        self.assertEqual(leftover(text), [])
+        # the report PDF of the finalise step is on the complaint too
+        report, = self.documents(complaint, 'investigation_report')
+        self.assertIn("Het loket was gesloten.", pdf_text(report.pdf_file))
+
+    def test_report_pdf(self):
+        "The report (in the user's language) holds its text literally"
+        party = self.complainant("Ruth Claes", 'nl', 'ruth@example.org')
+        set_user('coordinator', self.config)
+        complaint = create_complaint(
+            party, description=f"{ACCENTS}\nTweede regel.")
+        admit(complaint, self.ns)
+        set_user('handler1', self.config)
+        complaint = Model.get('klachten.complaint')(complaint.id)
+        complaint.report = f"Onderzoek: {HOSTILE}\n{ACCENTS}"
+        complaint.outcome = 'unfounded'
+        complaint.outcome_motivation = "Geen fout gevonden."
+        complaint.save()
+
+        # LibreOffice crashes: the step is undone and can be retried
+        with soffice(fake_soffice(CRASH)):
+            with self.assertRaises(UserError) as cm:
+                complaint.click('finalise_report')
+        self.assertIn("LibreOffice", cm.exception.message)
+        complaint.reload()
+        self.assertEqual(complaint.state, 'investigation')
+        self.assertEqual(self.documents(complaint, 'investigation_report'),
+            [])
+        # LibreOffice missing: the same
+        with soffice('missing'):
+            with self.assertRaises(UserError) as cm:
+                complaint.click('finalise_report')
+        self.assertIn("soffice", cm.exception.message)
+        complaint.reload()
+        self.assertEqual(complaint.state, 'investigation')
+
+        complaint.click('finalise_report')
+        complaint.reload()
+        self.assertEqual(complaint.state, 'conclusion')
+        report, = self.documents(complaint, 'investigation_report')
+        self.assertTrue(report.pdf_name.endswith('-v1.pdf'))
+        text = pdf_text(report.pdf_file)
+        for expected in [HOSTILE, ACCENTS, "Geen fout gevonden.",
+                "Tweede regel.", complaint.number, "Unfounded"]:
+            self.assertIn(expected, re.sub(r'\s+', ' ', text))
+
+        # on demand: a second version, the first one kept
+        complaint.click('make_report_pdf')
+        first, second = self.documents(complaint, 'investigation_report')
+        self.assertEqual((first.version, second.version), (1, 2))
+        self.assertTrue(first.pdf_file)
+        self.assertTrue(second.pdf_name.endswith('-v2.pdf'))
+
+    def test_letter_pdf_failure(self):
+        "A letter whose PDF fails: the user decides, the PDF comes later"
+        self.configure(letter_pdf=True)
+        try:
+            party = self.complainant("Bart Wouters", 'nl')
+            set_user('coordinator', self.config)
+            Complaint = Model.get('klachten.complaint')
+            complaint = create_complaint(party, channel='letter',
+                register=False)
+            with soffice(fake_soffice(CRASH)):
+                with self.assertRaises(UserWarning) as cm:
+                    complaint.click('register')
+                complaint.reload()
+                self.assertEqual(complaint.state, 'draft')
+                self.assertIn("LibreOffice", cm.exception.message)
+                Warning = Model.get('res.user.warning')
+                Warning.skip(cm.exception.name, False, self.config.context)
+                complaint.click('register')
+            complaint = Complaint(complaint.id)
+            self.assertEqual(complaint.state, 'evaluation')
+            letter, = self.documents(complaint, 'acknowledgement')
+            self.assertIsNone(letter.pdf)
+            self.assertIn("LibreOffice", letter.pdf_error)
+            self.assertIn("Wij hebben uw klacht", docx_text(letter.docx_file))
+            letter.click('make_pdf')
+            letter.reload()
+            self.assertIsNone(letter.pdf_error)
+            text = pdf_text(letter.pdf_file)
+            self.assertIn("Wij hebben uw klacht", text)
+            self.assertIn(complaint.number, text)
+
+            # a new version supersedes the unsent one; a sent one stays
+            letter.click('mark_sent')
+            run_wizard('cancel', complaint, reason="Ingetrokken.",
+                inform=True)
+            first, = self.documents(complaint, 'cancellation')
+            self.assertEqual(first.state, 'to_print')
+            self.assertTrue(first.pdf)
+            self.assertEqual(
+                self.documents(complaint, 'acknowledgement')[0].state,
+                'sent')
+        finally:
+            self.configure(letter_pdf=False)
+
+    def test_templates(self):
+        "An own template replaces the default; a bad one is refused"
+        Template = Model.get('klachten.document.template')
+        set_user('klachtenadmin', self.config)
+        template, = Template.find([
+                ('kind', '=', 'cancellation'), ('language', '=', 'en')])
+        default = bytes(template.default_template)
+        self.assertEqual(template.default_template_name,
+            'cancellation.en.docx')
+        # no template refers to anything outside itself
+        for record in Template.find([]):
+            with zipfile.ZipFile(io.BytesIO(
+                        bytes(record.default_template))) as package:
+                for name in package.namelist():
+                    if name.endswith('.rels'):
+                        self.assertNotIn(b'External', package.read(name))
+        self.assertTrue(convert.network_prefix(),
+            "LibreOffice must run without a network here")
+
+        linked = self.with_external_image(default)
+        template.template = linked
+        template.template_name = 'linked.docx'
+        with self.assertRaises(UserError) as cm:
+            template.save()
+        self.assertIn("internet", cm.exception.message)
+        template.reload()
+        template.template = b'not a word file'
+        with self.assertRaises(UserError):
+            template.save()
+        template.reload()
+
+        own = default.replace(b'We have stopped handling',
+            b'Our own letterhead: we stopped')
+        template.template = own
+        template.template_name = 'own.docx'
+        template.save()
+        try:
+            party = self.complainant("Own Template", 'en')
+            set_user('coordinator', self.config)
+            complaint = create_complaint(party, channel='letter',
+                received_date=dt.date.today())
+            run_wizard('cancel', complaint, reason="Test.", inform=True)
+            letter, = self.documents(complaint, 'cancellation')
+            self.assertIn("Our own letterhead: we stopped",
+                docx_text(letter.docx_file))
+        finally:
+            set_user('klachtenadmin', self.config)
+            template.template = None
+            template.save()
+
+    @staticmethod
+    def with_external_image(data):
+        "data with a relationship to an image on the internet"
+        source = zipfile.ZipFile(io.BytesIO(data))
+        output = io.BytesIO()
+        with zipfile.ZipFile(output, 'w') as target:
+            for item in source.infolist():
+                content = source.read(item)
+                if item.filename == 'word/_rels/document.xml.rels':
+                    content = content.replace(b'</Relationships>',
+                        b'<Relationship Id="rIdX" Type="http://schemas.'
+                        b'openxmlformats.org/officeDocument/2006/'
+                        b'relationships/image" Target="http://example.com/'
+                        b'logo.png" TargetMode="External"/>'
+                        b'</Relationships>')
+                target.writestr(item, content)
+        return output.getvalue()

@@ -1,0 +1,12 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.modules.company.tests import CompanyTestMixin
+from trytond.tests.test_tryton import ModuleTestCase
+
+
+class KlachtenReportTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test the klachten_report module's declarations"
+    module = 'klachten_report'
+
+
+del ModuleTestCase
