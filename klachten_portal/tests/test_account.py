@@ -11,6 +11,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .. import web
+from . import test_pages
 from .tools import (
     SECURITY_HEADERS, VALID, Form, Portal, count, errors,
     set_up_portal_database, settings, text)
@@ -492,3 +493,36 @@ class AccountTestCase(unittest.TestCase):
         self.assertEqual(form.get('short_description'),
             VALID['short_description'])
         self.assertEqual(form.get('email'), VALID['email'])
+
+    def test_pages_accessible(self):
+        "Every account page has the structure of the other portal pages"
+        check = test_pages.PagesTestCase.check
+        email = 'toon.vermeulen@example.org'
+        portal = Portal(self.db)
+        check(self, portal.get('account/register?lang=fr'), 'fr')
+        response = self.register('', name='', portal=portal)
+        self.assertEqual(response.status_code, 400)
+        check(self, response)
+        response = self.register(email, portal=portal)
+        check(self, portal.client.get(response.headers['Location']))
+        path = self.link(email, 'account_validation')
+        check(self, portal.get(path + '?lang=en'), 'en')
+        response = portal.post(path, Form(text(portal.get(path))).data(
+                password='wrong password'))
+        check(self, response)
+        response = portal.post(path, Form(text(portal.get(path))).data(
+                password=PASSWORD))
+        check(self, portal.client.get(response.headers['Location']))
+        check(self, portal.get('account/login'))
+        response = portal.file(name="Toon Vermeulen")
+        number = self.number(response)
+        check(self, portal.get('account'))
+        check(self, portal.get(f'account/complaint/{number}'))
+        check(self, portal.get('account/complaint/K1999-0001'))
+        check(self, portal.get('account/reset'))
+        response = portal.post('account/reset',
+            Form(text(portal.get('account/reset'))).data(email=email))
+        check(self, portal.client.get(response.headers['Location']))
+        check(self, portal.get(self.link(email, 'account_reset')))
+        response = self.login('nobody@example.org', portal=Portal(self.db))
+        check(self, response)
