@@ -2,42 +2,54 @@
 # this repository contains the full copyright notices and license terms.
 """The portal in a real browser (Chromium) against a real trytond process:
 a citizen files a complaint and answers the e-mailed links, staff work
-over the web client's JSON-RPC, axe-core checks every page."""
+over the web client's JSON-RPC, axe-core checks every page.  The texts
+come from messages.py (Dutch), so a reworded text breaks no test."""
 import re
 
 from playwright.sync_api import expect
 
 from .. import messages
-from .browser import BrowserTestCase
+from .browser import BrowserTestCase, axe, describe_violations
 from .tools import PDF, PNG
 
+# field: value, for the fields typed in
 COMPLAINT = {
-    'Naam': "Mieke Janssens",
-    'E-mailadres': 'mieke.janssens@example.org',
-    'Telefoon': '03 123 45 67',
-    'Straat en huisnummer': "Dorpsstraat 12",
-    'Postcode': '2980',
-    'Gemeente': "Zoersel",
-    'Onderwerp': "Containerpark onverwacht gesloten",
-    'Beschrijf wat er gebeurde': (
+    'name': "Mieke Janssens",
+    'email': 'mieke.janssens@example.org',
+    'phone': '03 123 45 67',
+    'street': "Dorpsstraat 12",
+    'postal_code': '2980',
+    'city': "Zoersel",
+    'short_description': "Containerpark onverwacht gesloten",
+    'description': (
         "Ik kwam op zaterdag met mijn aanhangwagen aan.\n"
         "Het containerpark was dicht, zonder bericht op de website."),
-    'Wat zou je graag hebben?': "Een bericht op de website bij sluiting",
+    'remedy_sought': "Een bericht op de website bij sluiting",
     }
 INCIDENT = '2026-03-14'
+
+
+def _(key, **kwargs):
+    "The Dutch text of key"
+    return messages.gettext('nl', key, **kwargs)
+
+
+def label(key):
+    "A field's label: its text and (niet) verplicht"
+    return re.compile('^' + re.escape(_(key)) + r'(\s|$)')
 
 
 class CitizenTestCase(BrowserTestCase):
     "A citizen on the portal, staff in the back office"
 
     def fill_form(self, page, values=COMPLAINT, files=()):
-        for label, value in values.items():
-            page.get_by_label(label).fill(value)
-        page.get_by_label("Wanneer gebeurde het?").fill(INCIDENT)
-        page.get_by_label("Over welke dienst gaat het?").select_option(
+        for name, value in values.items():
+            page.get_by_label(label(name)).fill(value)
+        page.get_by_label(label('incident_date')).fill(INCIDENT)
+        page.get_by_label(label('department')).select_option(
             label="Burgerzaken")
         if files:
-            page.get_by_label("Bijlagen").set_input_files(files)
+            page.get_by_label(label('attachments')).set_input_files(files)
 
     def summary(self, page):
         "The review page's rows: {term: description}"
@@ -51,12 +63,12 @@ class CitizenTestCase(BrowserTestCase):
         "Fill in the form, Volgende, Indienen: return the number"
         page.goto(self.site.url('complaint'))
         self.fill_form(page, values, files)
-        page.get_by_role('button', name="Volgende").click()
+        page.get_by_role('button', name=_('next')).click()
         expect(page.get_by_role('heading', level=1)).to_have_text(
-            "Controleer je klacht")
-        page.get_by_role('button', name="Indienen").click()
+            _('review_title'))
+        page.get_by_role('button', name=_('submit')).click()
         expect(page.get_by_role('heading', level=1)).to_have_text(
-            "Je klacht is ingediend")
+            _('receipt_title'))
         return page.locator('.number').inner_text().strip()
 
     def test_file_complaint(self):
@@ -66,42 +78,43 @@ class CitizenTestCase(BrowserTestCase):
         self.assertEqual(response.status, 200)
         expect(page.locator('html')).to_have_attribute('lang', 'nl')
         expect(page.get_by_role('heading', level=1)).to_have_text(
-            "Een klacht indienen")
+            _('form_title'))
         self.fill_form(page, files=[{'name': 'ticket.pdf',
                     'mimeType': 'application/pdf', 'buffer': PDF}])
-        page.get_by_role('button', name="Volgende").click()
+        page.get_by_role('button', name=_('next')).click()
 
         expect(page.get_by_role('heading', level=1)).to_have_text(
-            "Controleer je klacht")
+            _('review_title'))
         rows = self.summary(page)
-        for label, value in COMPLAINT.items():
-            self.assertEqual(rows[label], value, label)
-        self.assertEqual(rows["Wanneer gebeurde het?"], "14 maart 2026")
-        self.assertEqual(rows["Over welke dienst gaat het?"], "Burgerzaken")
-        self.assertEqual(rows["Bijlagen"], "ticket.pdf")
-        self.assertEqual(rows["Ik wil anoniem blijven"], "Nee")
+        for name, value in COMPLAINT.items():
+            self.assertEqual(rows[_(name)], value, name)
+        self.assertEqual(rows[_('incident_date')], "14 maart 2026")
+        self.assertEqual(rows[_('department')], "Burgerzaken")
+        self.assertEqual(rows[_('attachments')], "ticket.pdf")
+        self.assertEqual(rows[_('anonymous')], _('no'))
 
-        page.get_by_role('button', name="Vorige").click()
+        page.get_by_role('button', name=_('back')).click()
         expect(page.get_by_role('heading', level=1)).to_have_text(
-            "Een klacht indienen")
-        for label, value in COMPLAINT.items():
-            expect(page.get_by_label(label)).to_have_value(value)
-        expect(page.get_by_label("Wanneer gebeurde het?")).to_have_value(
+            _('form_title'))
+        for name, value in COMPLAINT.items():
+            expect(page.get_by_label(label(name))).to_have_value(value)
+        expect(page.get_by_label(label('incident_date'))).to_have_value(
             INCIDENT)
         # the file travels with the form without being sent again
-        expect(page.get_by_label(re.compile('ticket.pdf'))).not_to_be_checked()
+        expect(page.get_by_label(re.compile('ticket.pdf'))).not_to_be_checked(
+            )
         edited = "Containerpark gesloten zonder aankondiging"
-        page.get_by_label("Onderwerp").fill(edited)
-        page.get_by_role('button', name="Volgende").click()
+        page.get_by_label(label('short_description')).fill(edited)
+        page.get_by_role('button', name=_('next')).click()
 
         rows = self.summary(page)
-        self.assertEqual(rows["Onderwerp"], edited)
-        self.assertEqual(rows["Naam"], COMPLAINT['Naam'])
-        self.assertEqual(rows["Bijlagen"], "ticket.pdf")
-        page.get_by_role('button', name="Indienen").click()
+        self.assertEqual(rows[_('short_description')], edited)
+        self.assertEqual(rows[_('name')], COMPLAINT['name'])
+        self.assertEqual(rows[_('attachments')], "ticket.pdf")
+        page.get_by_role('button', name=_('submit')).click()
 
         expect(page.get_by_role('heading', level=1)).to_have_text(
-            "Je klacht is ingediend")
+            _('receipt_title'))
         self.assertIn('/portal/complaint/receipt/', page.url)
         number = page.locator('.number').inner_text().strip()
         self.assertTrue(number)
@@ -118,12 +131,12 @@ class CitizenTestCase(BrowserTestCase):
         self.assertEqual(complaint['channel'], 'web_form')
         self.assertEqual(complaint['short_description'], edited)
         self.assertEqual(complaint['description'],
-            COMPLAINT['Beschrijf wat er gebeurde'])
+            COMPLAINT['description'])
         self.assertEqual(complaint['remedy_sought'],
-            COMPLAINT['Wat zou je graag hebben?'])
+            COMPLAINT['remedy_sought'])
         self.assertEqual(complaint['incident_date'].isoformat(), INCIDENT)
         self.assertEqual(
-            complaint['complainant.']['rec_name'], COMPLAINT['Naam'])
+            complaint['complainant.']['rec_name'], COMPLAINT['name'])
         self.assertEqual(
             complaint['concerned_department.']['rec_name'], "Burgerzaken")
         self.assertIn(messages.format_date('nl', complaint['answer_due']),
@@ -135,10 +148,10 @@ class CitizenTestCase(BrowserTestCase):
 
         # the acknowledgement's link shows the complaint
         self.site.send_mail()
-        status, = self.site.links('status', to=COMPLAINT['E-mailadres'])
+        status, = self.site.links('status', to=COMPLAINT['email'])
         page.goto(status)
         expect(page.get_by_role('heading', level=1)).to_have_text(
-            f"Klacht {number}")
+            _('status_title', number=number))
         expect(page.locator('main')).to_contain_text(edited)
 
     def test_answer_and_disagree(self):
@@ -146,7 +159,7 @@ class CitizenTestCase(BrowserTestCase):
         email = 'pieter.claes@example.org'
         page = self.new_page()
         number = self.file_complaint(
-            page, {**COMPLAINT, 'E-mailadres': email})
+            page, {**COMPLAINT, 'email': email})
         coordinator = self.site.back_office('coordinator')
         complaint_id = coordinator.id(
             'klachten.complaint', [('number', '=', number)])
@@ -159,16 +172,16 @@ class CitizenTestCase(BrowserTestCase):
         information, = self.site.links('information', to=email)
         page.goto(information)
         expect(page.get_by_role('heading', level=1)).to_have_text(
-            f"Bijkomende informatie over klacht {number}")
+            _('information_title', number=number))
         expect(page.locator('main')).to_contain_text(question)
         answer = "Om 10.15 uur, de poort was op slot."
-        page.get_by_label("Je antwoord").fill(answer)
-        page.get_by_label("Bijlagen").set_input_files([{
+        page.get_by_label(label('information_answer')).fill(answer)
+        page.get_by_label(label('attachments')).set_input_files([{
                     'name': 'poort.png', 'mimeType': 'image/png',
                     'buffer': PNG}])
-        page.get_by_role('button', name="Antwoord versturen").click()
+        page.get_by_role('button', name=_('information_send')).click()
         expect(page.get_by_role('heading', level=1)).to_have_text(
-            "Bedankt, we hebben je antwoord ontvangen.")
+            _('information_done'))
 
         # the coordinator admits, the handler reports, the coordinator
         # concludes and asks for feedback
@@ -199,12 +212,12 @@ class CitizenTestCase(BrowserTestCase):
         feedback, = self.site.links('feedback', to=email)
         page.goto(feedback)
         expect(page.locator('main')).to_contain_text(reply)
-        page.get_by_label("Ik ga niet akkoord").check()
+        page.get_by_label(_('feedback_disagree')).check()
         comment = "Op de website stond niets, ik heb een schermafdruk."
-        page.get_by_label("Waarom ga je niet akkoord?").fill(comment)
-        page.get_by_role('button', name="Reactie versturen").click()
+        page.get_by_label(label('feedback_comment')).fill(comment)
+        page.get_by_role('button', name=_('feedback_send')).click()
         expect(page.get_by_role('heading', level=1)).to_have_text(
-            "Bedankt. De klachtencoördinator bekijkt je klacht opnieuw.")
+            _('feedback_done_disagree'))
         self.assert_no_csp_errors(page)
 
         complaint = coordinator.read('klachten.complaint', complaint_id, [
@@ -227,4 +240,188 @@ class CitizenTestCase(BrowserTestCase):
             response = page.goto(url)
             self.assertEqual(response.status, 410)
             expect(page.get_by_role('heading', level=1)).to_have_text(
-                "Deze link werkt niet meer")
+                _('e410_title'))
+
+    def test_accessibility(self):
+        "axe-core finds no WCAG 2.1 A or AA violation on any page, in Dutch"
+        email = 'an.wouters@example.org'
+        page = self.new_page(accessibility=True)
+        checked = []
+        found = {}
+
+        def check(name):
+            expect(page.locator('html')).to_have_attribute('lang', 'nl')
+            violations = axe(page)
+            checked.append(name)
+            if violations:
+                found[name] = describe_violations(violations)
+
+        def goto(url, status=200):
+            response = page.goto(url)
+            self.assertEqual(response.status, status, url)
+
+        goto(self.site.url('complaint'))
+        check('form')
+        page.get_by_role('button', name=_('next')).click()
+        expect(page.locator('.error-summary')).to_be_visible()
+        check('form with errors')
+        self.fill_form(page, {**COMPLAINT, 'email': email},
+            files=[{'name': 'ticket.pdf', 'mimeType': 'application/pdf',
+                    'buffer': PDF}])
+        page.get_by_role('button', name=_('next')).click()
+        check('review')
+        page.get_by_role('button', name=_('back')).click()
+        check('form with a file')
+        page.get_by_role('button', name=_('next')).click()
+        page.get_by_role('button', name=_('submit')).click()
+        number = page.locator('.number').inner_text().strip()
+        check('receipt')
+
+        office = self.site.back_office('coordinator')
+        complaint_id = office.id(
+            'klachten.complaint', [('number', '=', number)])
+        office.run_wizard('klachten.complaint.request_information',
+            'klachten.complaint', [complaint_id], {
+                'recipient': 'complainant', 'question': "Welk uur?"})
+        self.site.send_mail()
+        status, = self.site.links('status', to=email)
+        goto(status)
+        check('status')
+        information, = self.site.links('information', to=email)
+        goto(information)
+        check('information')
+        page.get_by_role('button', name=_('information_send')).click()
+        expect(page.locator('.error-summary')).to_be_visible()
+        check('information with errors')
+        page.get_by_label(label('information_answer')).fill("Om 10 uur.")
+        page.get_by_role('button', name=_('information_send')).click()
+        check('thanks for the information')
+        goto(information, 410)
+        check('used link (410)')
+        goto(self.site.url('information/' + 'x' * 43), 404)
+        check('unknown link (404)')
+
+        office.run_wizard('klachten.complaint.inadmissible',
+            'klachten.complaint', [complaint_id], {
+                'grounds': office.call('klachten.inadmissibility_ground',
+                    'search', [], 0, 1, None),
+                'motivation': "Dit is een melding, geen klacht.",
+                'inform': True, 'request_feedback': True})
+        self.site.send_mail()
+        feedback, = self.site.links('feedback', to=email)
+        goto(feedback)
+        check('feedback')
+        page.get_by_role('button', name=_('feedback_send')).click()
+        expect(page.locator('.error-summary')).to_be_visible()
+        check('feedback with errors')
+        page.get_by_label(_('feedback_agree')).check()
+        page.get_by_role('button', name=_('feedback_send')).click()
+        check('thanks for agreeing')
+        goto(self.site.url('thanks/disagree'))
+        check('thanks for disagreeing')
+
+        self.assertEqual(found, {}, '\n\n'.join(
+                f'{name}:\n{text}' for name, text in found.items()))
+        self.assertEqual(len(checked), 15)
+
+        # axe really checks: a field without a label and grey on white
+        page.locator('main').evaluate('''main => main.insertAdjacentHTML(
+            'beforeend',
+            '<input type="text"><p style="color: #ccc">Grijs op wit</p>')''')
+        self.assertEqual({v['id'] for v in axe(page)},
+            {'label', 'color-contrast'})
+
+    CONTROLS = 'a[href], button, input:not([type=hidden]), select, textarea'
+
+    def mark_controls(self, page):
+        """Number the page's controls and note how each looks without
+        focus; return how many there are"""
+        return page.evaluate('''(selector) => {
+            const controls = document.querySelectorAll(selector);
+            controls.forEach((element, index) => {
+                const style = getComputedStyle(element);
+                element.dataset.control = index;
+                element.blurredLook = [style.outlineStyle,
+                    style.outlineWidth, style.boxShadow].join(' ');
+            });
+            return controls.length;
+        }''', self.CONTROLS)
+
+    def focus_ring(self, page):
+        """The focused control (its number, or None) and whether it shows
+        a focus indicator that it does not show without focus"""
+        return page.evaluate('''() => {
+            const element = document.activeElement;
+            const style = getComputedStyle(element);
+            const box = element.getBoundingClientRect();
+            const look = [style.outlineStyle, style.outlineWidth,
+                style.boxShadow].join(' ');
+            return {
+                control: element.dataset.control ?? null,
+                element: element.outerHTML.slice(0, 100),
+                visible: box.width > 0 && box.height > 0
+                    && box.right > 0 && box.bottom > 0,
+                indicator: look !== element.blurredLook && (
+                    style.outlineStyle !== 'none'
+                    && style.outlineWidth !== '0px'
+                    || style.boxShadow !== 'none'),
+            };
+        }''')
+
+    def test_keyboard(self):
+        "Every control is reached with Tab and shows where the focus is"
+        page = self.new_page()
+        for path in ['complaint', 'information/' + 'x' * 43]:
+            page.goto(self.site.url(path))
+            self.mark_controls(page)
+            page.keyboard.press('Tab')
+            skip = page.get_by_role('link', name=_('skip'))
+            expect(skip).to_be_focused()
+            ring = self.focus_ring(page)
+            self.assertTrue(ring['visible'] and ring['indicator'], ring)
+            page.keyboard.press('Enter')
+            expect(page.locator('main')).to_be_focused()
+
+        page.goto(self.site.url('complaint'))
+        count = self.mark_controls(page)
+        reached = []
+        # a date field takes a Tab per part (day, month, year)
+        for _step in range(4 * count):
+            page.keyboard.press('Tab')
+            ring = self.focus_ring(page)
+            if ring['control'] is None:
+                break
+            with self.subTest(element=ring['element']):
+                self.assertTrue(ring['visible'], ring)
+                self.assertTrue(ring['indicator'], ring)
+            if ring['control'] not in reached:
+                reached.append(ring['control'])
+        self.assertEqual(reached, [str(i) for i in range(count)])
+
+    def test_errors_for_screen_readers(self):
+        """An error is announced, tied to its field, and its link in the
+        summary leads to the field"""
+        page = self.new_page()
+        page.goto(self.site.url('complaint'))
+        page.get_by_role('button', name=_('next')).click()
+        summary = page.get_by_role('alert')
+        expect(summary).to_contain_text(_('error_summary'))
+        fields = {
+            'name': 'err_name',
+            'email': 'err_contact',
+            'short_description': 'err_short_description',
+            'description': 'err_description',
+            }
+        for name, key in fields.items():
+            with self.subTest(field=name):
+                field = page.get_by_label(label(name))
+                expect(field).to_have_attribute('aria-invalid', 'true')
+                expect(field).to_have_accessible_description(
+                    re.compile(re.escape(_(key))))
+                link = summary.get_by_role('link', name=_(key))
+                expect(link).to_have_attribute('href', '#' + name)
+        # the rest is not marked
+        expect(page.get_by_label(label('phone'))).not_to_have_attribute(
+            'aria-invalid', 'true')
+        summary.get_by_role('link', name=_('err_description')).click()
+        expect(page.get_by_label(label('description'))).to_be_focused()
