@@ -79,8 +79,8 @@ CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu',
 AXE = Path(os.environ.get('KLACHTEN_AXE',
         TOP / 'node_modules' / 'axe-core' / 'axe.min.js'))
 WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
-# the links of the e-mails: kind, token
-LINK = re.compile(r'https?://[^/\s]+/([^/\s]+)/portal/([a-z_]+)/([\w-]+)')
+# the links of the e-mails: database, kind (the path), token
+LINK = re.compile(r'https?://[^/\s]+/([^/\s]+)/portal/([a-z_/]+)/([\w-]+)')
 
 
 def set_up_database(test_class, modules=('klachten_portal',),
@@ -203,8 +203,8 @@ class Site:
 
     def links(self, kind=None, to=None, messages=None):
         """The portal links (URLs) of the e-mails received, of kind
-        ('information', 'feedback', 'status', ...) and to an address, in
-        the order they arrived"""
+        ('information', 'feedback', 'status', 'account/validate', ...)
+        and to an address, in the order they arrived"""
         found = []
         if messages is None:
             messages = self.smtp.messages

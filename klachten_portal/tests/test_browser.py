@@ -425,3 +425,76 @@ class CitizenTestCase(BrowserTestCase):
             'aria-invalid', 'true')
         summary.get_by_role('link', name=_('err_description')).click()
         expect(page.get_by_label(label('description'))).to_be_focused()
+
+    def test_account_accessibility(self):
+        "axe-core finds no violation on the account pages, in Dutch"
+        email = 'lotte.peeters@example.org'
+        secret = 'Lotte-Klaverveld-2026'
+        page = self.new_page(accessibility=True)
+        found = {}
+
+        def check(name, heading=None):
+            expect(page.locator('html')).to_have_attribute('lang', 'nl')
+            if heading:
+                expect(page.get_by_role('heading', level=1)).to_have_text(
+                    heading)
+            violations = axe(page)
+            if violations:
+                found[name] = describe_violations(violations)
+
+        page.goto(self.site.url('account/register'))
+        check('register')
+        page.get_by_role('button', name=_('account_register')).click()
+        check('register with errors', _('account_register_title'))
+        page.get_by_label(label('name')).fill("Lotte Peeters")
+        page.get_by_label(label('email')).fill(email)
+        page.get_by_label(label('account_password')).fill(secret)
+        page.get_by_label(label('account_password_repeat')).fill(secret)
+        page.get_by_role('button', name=_('account_register')).click()
+        check('registration sent')
+
+        self.site.send_mail()
+        validate, = self.site.links('account/validate', to=email)
+        page.goto(validate)
+        check('confirm the address')
+        page.get_by_label(label('account_password')).fill(secret)
+        page.get_by_role('button', name=_('account_validate')).click()
+        check('my complaints, none yet', _('account_my_complaints'))
+
+        page.goto(self.site.url('complaint'))
+        check('form, logged in')
+        page.get_by_label(label('short_description')).fill("Geen antwoord")
+        page.get_by_label(label('description')).fill("Ik wacht al lang.")
+        page.get_by_role('button', name=_('next')).click()
+        check('review, logged in', _('review_title'))
+        page.get_by_role('button', name=_('submit')).click()
+        number = page.locator('.number').inner_text().strip()
+        page.goto(self.site.url('account'))
+        check('my complaints', _('account_my_complaints'))
+        page.get_by_role('link', name=re.compile(re.escape(number))).click()
+        check('my complaint', _('status_title', number=number))
+
+        page.get_by_role('button', name=_('account_logout')).click()
+        page.goto(self.site.url('account/login'))
+        check('login')
+        page.get_by_label(label('email')).fill(email)
+        page.get_by_label(label('account_password')).fill('wrong-password')
+        page.get_by_role('button', name=_('account_login')).click()
+        expect(page.get_by_role('alert')).to_be_visible()
+        check('login with errors')
+
+        page.goto(self.site.url('account/reset'))
+        check('forgotten password')
+        page.get_by_label(label('email')).fill(email)
+        page.get_by_role('button', name=_('account_reset_send')).click()
+        check('reset sent')
+        self.site.send_mail()
+        reset, = self.site.links('account/reset', to=email)
+        page.goto(reset)
+        check('new password')
+        page.get_by_role('button', name=_('account_reset_save')).click()
+        expect(page.get_by_role('alert')).to_be_visible()
+        check('new password with errors')
+
+        self.assertEqual(found, {}, '\n\n'.join(
+                f'{name}:\n{text}' for name, text in found.items()))
