@@ -40,6 +40,8 @@ def _link(pool, token, purpose, lock=False):
 def _open(record, purpose):
     if purpose == 'status':
         return True
+    if purpose == 'survey':
+        return record.state == 'closed'
     if purpose == 'information':
         return record.state == 'requested' and record.complaint.state not in {
             'closed', 'cancelled'}
@@ -163,6 +165,7 @@ THANKS = {
     'information': 'information_done',
     'agree': 'feedback_done_agree',
     'disagree': 'feedback_done_disagree',
+    'survey': 'survey_done',
     }
 
 

@@ -525,6 +525,95 @@ MESSAGES = {
         "complaint again.",
         },
 
+    # The satisfaction survey
+    'survey_title': {
+        'nl': "Hoe tevreden ben je over de behandeling van klacht "
+        "%(number)s?",
+        'fr': "Êtes-vous satisfait du traitement de la plainte %(number)s ?",
+        'en': "How satisfied are you with the handling of complaint "
+        "%(number)s?",
+        },
+    'survey_intro': {
+        'nl': "Je klacht is afgesloten. Wat de uitkomst ook is: we willen "
+        "graag weten hoe je de behandeling ervaren hebt, zodat we beter "
+        "kunnen werken. Antwoorden is vrijwillig en kan één keer.",
+        'fr': "Votre plainte est clôturée. Quelle qu'en soit l'issue, nous "
+        "aimerions savoir comment vous avez vécu son traitement, afin de "
+        "mieux travailler. Répondre est facultatif et possible une seule "
+        "fois.",
+        'en': "Your complaint is closed. Whatever the outcome, we would "
+        "like to know how you found its handling, so that we can do "
+        "better. Answering is voluntary and can be done once.",
+        },
+    'survey_privacy': {
+        'nl': "Alleen de klachtencoördinator leest je antwoord.",
+        'fr': "Seul le coordinateur des plaintes lit votre réponse.",
+        'en': "Only the complaints coordinator reads your answer.",
+        },
+    'survey_score': {
+        'nl': "Hoe tevreden ben je?",
+        'fr': "Quel est votre degré de satisfaction ?",
+        'en': "How satisfied are you?",
+        },
+    'survey_score_hint': {
+        'nl': "Kies een score van 1 (helemaal niet tevreden) tot 5 (heel "
+        "tevreden).",
+        'fr': "Choisissez une note de 1 (pas du tout satisfait) à 5 (très "
+        "satisfait).",
+        'en': "Choose a score from 1 (very dissatisfied) to 5 (very "
+        "satisfied).",
+        },
+    'survey_score_1': {
+        'nl': "1 - Helemaal niet tevreden",
+        'fr': "1 - Pas du tout satisfait",
+        'en': "1 - Very dissatisfied",
+        },
+    'survey_score_2': {
+        'nl': "2 - Niet tevreden",
+        'fr': "2 - Pas satisfait",
+        'en': "2 - Dissatisfied",
+        },
+    'survey_score_3': {
+        'nl': "3 - Neutraal",
+        'fr': "3 - Neutre",
+        'en': "3 - Neutral",
+        },
+    'survey_score_4': {
+        'nl': "4 - Tevreden",
+        'fr': "4 - Satisfait",
+        'en': "4 - Satisfied",
+        },
+    'survey_score_5': {
+        'nl': "5 - Heel tevreden",
+        'fr': "5 - Très satisfait",
+        'en': "5 - Very satisfied",
+        },
+    'survey_comment': {
+        'nl': "Toelichting",
+        'fr': "Commentaire",
+        'en': "Comment",
+        },
+    'survey_comment_hint': {
+        'nl': "Wat ging goed, wat kan beter?",
+        'fr': "Qu'est-ce qui s'est bien passé, que pouvons-nous améliorer ?",
+        'en': "What went well, what could be better?",
+        },
+    'survey_send': {
+        'nl': "Antwoord versturen",
+        'fr': "Envoyer la réponse",
+        'en': "Send the answer",
+        },
+    'err_score': {
+        'nl': "Kies een score van 1 tot 5.",
+        'fr': "Choisissez une note de 1 à 5.",
+        'en': "Choose a score from 1 to 5.",
+        },
+    'survey_done': {
+        'nl': "Bedankt voor je antwoord.",
+        'fr': "Merci pour votre réponse.",
+        'en': "Thank you for your answer.",
+        },
+
     # The status page
     'status_title': {
         'nl': "Klacht %(number)s",

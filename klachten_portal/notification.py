@@ -15,6 +15,7 @@ LINKS = {
     'acknowledgement': ('status', 'status'),
     'information': ('information', 'information'),
     'feedback': ('feedback', 'feedback'),
+    'survey': ('survey', 'survey'),
     }
 # days a link to answer an information request works after its due date
 INFORMATION_GRACE = 7

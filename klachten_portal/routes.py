@@ -9,7 +9,7 @@ from werkzeug.exceptions import NotFound
 from trytond.protocols.wrappers import Response, with_pool
 from trytond.wsgi import app
 
-from . import intake, links, status, web
+from . import intake, links, status, survey, web
 
 
 @app.route('/<database_name>/portal/complaint', methods=['GET', 'POST'])
@@ -48,6 +48,14 @@ def feedback(request, pool, token):
 @with_pool
 def complaint_status(request, pool, token):
     return status.status(request, pool, token)
+
+
+@app.route('/<database_name>/portal/survey/<token>',
+    methods=['GET', 'POST'])
+@web.page(token_page=True)
+@with_pool
+def satisfaction_survey(request, pool, token):
+    return survey.survey(request, pool, token)
 
 
 @app.route('/<database_name>/portal/thanks/<kind>', methods=['GET'])

@@ -18,6 +18,7 @@ PURPOSES = [
     ('information', "Answer an Information Request"),
     ('feedback', "Give Feedback on a Decision"),
     ('status', "Follow a Complaint"),
+    ('survey', "Answer the Satisfaction Survey"),
     ]
 
 

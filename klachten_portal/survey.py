@@ -1,0 +1,245 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The satisfaction survey: when a complaint is closed, whatever its
+outcome, the complainant is e-mailed a link to score its handling from 1
+to 5 with a comment.  Only the coordinators read the answers."""
+import datetime as dt
+
+from sql.aggregate import Avg, Count
+from werkzeug.exceptions import Gone
+
+import trytond.config as config
+from trytond import backend
+from trytond.model import (
+    Check, Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.model.exceptions import SQLConstraintError
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction, without_check_access
+
+from . import messages, web
+from .intake import Intake
+from .links import _link, _thanks
+from .notification import portal_base_url
+
+SCORES = ['1', '2', '3', '4', '5']
+COMMENT_MAX = 5000
+# days the survey link works after the complaint was closed
+SURVEY_DAYS = 30
+
+
+def survey_days():
+    return config.getint(
+        'klachten', 'portal_survey_days', default=SURVEY_DAYS)
+
+
+class SurveyAnswer(ModelSQL, ModelView):
+    __name__ = 'klachten.survey.answer'
+    __string__ = "Satisfaction Survey Answer"
+
+    complaint = fields.Many2One(
+        'klachten.complaint', "Complaint", required=True, readonly=True,
+        ondelete='CASCADE')
+    score = fields.Integer(
+        "Score", required=True, readonly=True,
+        domain=[('score', '>=', 1), ('score', '<=', 5)],
+        help="From 1 (very dissatisfied) to 5 (very satisfied).")
+    comment = fields.Text("Comment", readonly=True)
+    date = fields.Date("Answered On", required=True, readonly=True)
+    department = fields.Function(
+        fields.Many2One('klachten.department', "Department",
+            help="The department that handled the complaint, or else the "
+            "one it concerned."),
+        'get_department', searcher='search_department')
+    outcome = fields.Function(
+        fields.Selection('get_outcomes', "Outcome"),
+        'get_outcome', searcher='search_outcome')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('complaint_unique', Unique(t, t.complaint),
+                'klachten_portal.msg_survey_answer_unique'),
+            ('score_range', Check(t, (t.score >= 1) & (t.score <= 5)),
+                'klachten_portal.msg_survey_score_range'),
+            ]
+        cls._sql_indexes.add(Index(t, (t.date, Index.Range())))
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    def get_rec_name(self, name):
+        return f'{self.complaint.rec_name}: {self.score}'
+
+    def get_department(self, name):
+        department = (self.complaint.handler_department
+            or self.complaint.concerned_department)
+        return department.id if department else None
+
+    @classmethod
+    def search_department(cls, name, clause):
+        return ['OR',
+            [('complaint.handler_department',) + tuple(clause[1:])],
+            [('complaint.handler_department', '=', None),
+                ('complaint.concerned_department',) + tuple(clause[1:])],
+            ]
+
+    @classmethod
+    def get_outcomes(cls):
+        Complaint = Pool().get('klachten.complaint')
+        return Complaint.fields_get(['outcome'])['outcome']['selection']
+
+    def get_outcome(self, name):
+        return self.complaint.outcome
+
+    @classmethod
+    def search_outcome(cls, name, clause):
+        return [('complaint.outcome',) + tuple(clause[1:])]
+
+    @classmethod
+    def statistics(cls, domain=None):
+        """(number of answers, average score or None) of the answers in
+        domain that the user may read, for the reports"""
+        table = cls.__table__()
+        query = cls.search(domain or [], query=True, order=[])
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(
+                Count(table.id), Avg(table.score),
+                where=table.id.in_(query)))
+        number, average = cursor.fetchone()
+        return number, (float(average) if average is not None else None)
+
+
+class Complaint(metaclass=PoolMeta):
+    __name__ = 'klachten.complaint'
+
+    survey_answers = fields.One2Many(
+        'klachten.survey.answer', 'complaint', "Satisfaction Survey",
+        readonly=True,
+        help="What the complainant answered to the satisfaction survey "
+        "after the complaint was closed.")
+
+    @classmethod
+    def copy(cls, complaints, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('survey_answers', None)
+        return super().copy(complaints, default=default)
+
+    @classmethod
+    @Workflow.transition('closed')
+    def close(cls, complaints):
+        super().close(complaints)
+        cls._send_survey(complaints)
+
+    @classmethod
+    def _send_survey(cls, complaints):
+        "E-mail the satisfaction survey of the just closed complaints"
+        complaints = [c for c in complaints if c._survey_wanted()]
+        if complaints:
+            cls._notify(complaints, 'survey')
+
+    def _survey_wanted(self):
+        Configuration = Pool().get('klachten.configuration')
+        return bool(Configuration(1).survey and portal_base_url()
+            and not self.anonymous and self.complainant_address_email
+            and not self.survey_answers)
+
+
+class Configuration(metaclass=PoolMeta):
+    __name__ = 'klachten.configuration'
+
+    survey = fields.Boolean(
+        "Satisfaction Survey",
+        help="When a complaint is closed, e-mail the complainant a link to "
+        "score its handling from 1 to 5 (needs the portal's address).")
+
+    @classmethod
+    def default_survey(cls):
+        return True
+
+
+class Notification(metaclass=PoolMeta):
+    __name__ = 'klachten.notification'
+
+    @classmethod
+    def template(cls, kind):
+        if kind == 'survey':
+            pool = Pool()
+            ModelData = pool.get('ir.model.data')
+            Template = pool.get('ir.email.template')
+            return Template(ModelData.get_id(
+                    'klachten_portal', 'email_template_survey'))
+        return super().template(kind)
+
+    @classmethod
+    def _portal_link_expiry(cls, kind, record):
+        if kind == 'survey':
+            today = Pool().get('ir.date').today()
+            return today + dt.timedelta(days=survey_days())
+        return super()._portal_link_expiry(kind, record)
+
+
+# The page of the e-mailed link
+def survey(request, pool, token):
+    lang = web.language(request)
+    database = pool.database_name
+    if request.method == 'GET':
+        with Transaction().start(database, 0, readonly=True):
+            link, complaint = _open_link(pool, token)
+            return survey_page(request, lang, complaint, Intake({}))
+    web.check_csrf(request)
+    return web.retrying(database, lambda: _survey_post(
+            request, pool, token, lang))
+
+
+def _open_link(pool, token, lock=False):
+    "The link and its closed complaint, refused when already answered"
+    link, complaint = _link(pool, token, 'survey', lock=lock)
+    Answer = pool.get('klachten.survey.answer')
+    if Answer.search([('complaint', '=', complaint.id)], limit=1):
+        raise Gone()
+    return link, complaint
+
+
+def read(request, lang):
+    "The Intake of the survey's form, checked"
+    score = request.form.get('score', '')
+    comment = web.form_value(request, 'comment', COMMENT_MAX)
+    intake = Intake({'score': score, 'comment': comment})
+    if score not in SCORES:
+        intake.error('score', messages.gettext(lang, 'err_score'))
+    if len(comment) > COMMENT_MAX:
+        intake.error('comment', messages.gettext(
+                lang, 'err_too_long', max=COMMENT_MAX))
+    return intake
+
+
+def _survey_post(request, pool, token, lang):
+    Answer = pool.get('klachten.survey.answer')
+    Token = pool.get('klachten.portal.token')
+    with Transaction().start(pool.database_name, 0) as transaction:
+        link, complaint = _open_link(pool, token, lock=True)
+        intake = read(request, lang)
+        if intake.errors:
+            return survey_page(request, lang, complaint, intake, status=400)
+        if not Token.claim(link):
+            raise Gone()
+        try:
+            with without_check_access():
+                Answer.create([{
+                            'complaint': complaint.id,
+                            'score': int(intake.values['score']),
+                            'comment': intake.values['comment'] or None,
+                            'date': pool.get('ir.date').today(),
+                            }])
+        except (backend.DatabaseIntegrityError, SQLConstraintError):
+            # answered through another link in a concurrent transaction
+            raise Gone()
+        transaction.commit()
+    return _thanks(request, pool, 'survey', lang)
+
+
+def survey_page(request, lang, complaint, intake, status=200):
+    return web.render(request, 'survey.html', lang, status=status,
+        token_page=True, number=complaint.number,
+        scores=[(s, f'survey_score_{s}') for s in SCORES],
+        intake=intake)
