@@ -93,7 +93,7 @@ def shared(record):
 
 def page(request, lang, record, intake, status=200):
     return web.render(request, 'advice.html', lang, status=status,
-        token_page=True, request=record, number=record.complaint.number,
+        token_page=True, advice=record, number=record.complaint.number,
         shared=shared(record), intake=intake, limits=intake_.limits(),
         format_size=lambda s: messages.format_size(lang, s))
 
