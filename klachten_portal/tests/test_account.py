@@ -249,6 +249,21 @@ class AccountTestCase(unittest.TestCase):
             response = self.login('piet.maes@example.org', portal=portal)
             self.assertEqual(response.status_code, 429)
 
+    def test_secure_cookie(self):
+        "Over HTTPS the session cookie is Secure"
+        email = 'nina.goossens@example.org'
+        self.account(email)
+        portal = Portal(self.db)
+        https = {'base_url': 'https://localhost'}
+        form = Form(text(portal.get('account/login', **https)))
+        response = portal.post('account/login',
+            form.data(email=email, password=PASSWORD), **https)
+        self.assertEqual(response.status_code, 303)
+        cookie = self.cookie(response)
+        for part in ['Secure', 'HttpOnly', 'SameSite=Lax']:
+            self.assertIn(part, cookie)
+        self.assertEqual(portal.get('account', **https).status_code, 200)
+
     def test_reset(self):
         "Forgot the password: a link, a new password, the old one fails"
         email = 'lies.wouters@example.org'
