@@ -10,6 +10,8 @@ import re
 import unittest
 import zipfile
 
+from docx import Document as DocxDocument
+
 from klachten_base.tests.tools import (
     admit, create_complainant, create_complaint, run_wizard, set_user,
     setup_municipality, xml_id)
@@ -330,8 +332,8 @@ class DocumentsTestCase(unittest.TestCase):
             template.save()
         template.reload()
 
-        own = default.replace(b'We have stopped handling',
-            b'Our own letterhead: we stopped')
+        own = self.edited(default, 'We have stopped handling',
+            'Our own letterhead: we stopped')
         template.template = own
         template.template_name = 'own.docx'
         template.save()
@@ -348,6 +350,17 @@ class DocumentsTestCase(unittest.TestCase):
             set_user('klachtenadmin', self.config)
             template.template = None
             template.save()
+
+    @staticmethod
+    def edited(data, old, new):
+        "data with old replaced by new, as edited in Word"
+        document = DocxDocument(io.BytesIO(data))
+        for paragraph in document.paragraphs:
+            if old in paragraph.text:
+                paragraph.text = paragraph.text.replace(old, new)
+        output = io.BytesIO()
+        document.save(output)
+        return output.getvalue()
 
     @staticmethod
     def with_external_image(data):

@@ -47,7 +47,7 @@ def fake_soffice(script):
 
 CRASH = 'echo "soffice: fatal error" >&2\nkill -SEGV $$'
 EMPTY = 'exit 0'
-HANG = 'sleep 60 &\nsleep 60'
+HANG = 'sleep 987 &\nsleep 987'
 
 
 @contextmanager

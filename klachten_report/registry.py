@@ -151,7 +151,9 @@ class ComplaintRegister(Report):
         "Return the .xlsx bytes of the complaints that match domain"
         pool = Pool()
         Complaint = pool.get('klachten.complaint')
-        query = Complaint.search(domain, order=[], query=True)
+        # the register lists registered complaints: drafts have no number
+        query = Complaint.search(
+            [domain, ('state', '!=', 'draft')], order=[], query=True)
         labels = cls._labels()
         counters = defaultdict(Counter)
         days = []
@@ -211,6 +213,7 @@ class ComplaintRegister(Report):
                     ('subject', Subject), ('department', Department),
                     ('role', Role), ('user', User), ('ground', Ground),
                     ('remedy', Remedy)]:
+                # in the model's order, as the client lists them
                 labels[key] = {r.id: r.rec_name for r in Model.search([])}
         return labels
 
@@ -291,11 +294,13 @@ class ComplaintRegister(Report):
         result = defaultdict(list)
         cursor.execute(*table.select(
                 table.complaint, getattr(table, target),
-                where=table.complaint.in_(ids),
-                order_by=[table.complaint, table.id]))
+                where=table.complaint.in_(ids)))
+        order = {r: i for i, r in enumerate(names)}
         for complaint, record in cursor:
-            result[complaint].append(names.get(record, str(record)))
-        return result
+            result[complaint].append(record)
+        return {c: [names.get(r, str(r))
+                for r in sorted(records, key=lambda r: order.get(r, -1))]
+            for c, records in result.items()}
 
 
 def _date(value):
