@@ -527,15 +527,15 @@ MESSAGES = {
 
     # The satisfaction survey
     'survey_title': {
-        'nl': "Hoe tevreden ben je over de behandeling van klacht "
+        'nl': "Hoe tevreden bent u over de behandeling van klacht "
         "%(number)s?",
         'fr': "Êtes-vous satisfait du traitement de la plainte %(number)s ?",
         'en': "How satisfied are you with the handling of complaint "
         "%(number)s?",
         },
     'survey_intro': {
-        'nl': "Je klacht is afgesloten. Wat de uitkomst ook is: we willen "
-        "graag weten hoe je de behandeling ervaren hebt, zodat we beter "
+        'nl': "Uw klacht is afgesloten. Wat de uitkomst ook is: we willen "
+        "graag weten hoe u de behandeling ervaren hebt, zodat we beter "
         "kunnen werken. Antwoorden is vrijwillig en kan één keer.",
         'fr': "Votre plainte est clôturée. Quelle qu'en soit l'issue, nous "
         "aimerions savoir comment vous avez vécu son traitement, afin de "
@@ -546,12 +546,12 @@ MESSAGES = {
         "better. Answering is voluntary and can be done once.",
         },
     'survey_privacy': {
-        'nl': "Alleen de klachtencoördinator leest je antwoord.",
+        'nl': "Alleen de klachtencoördinator leest uw antwoord.",
         'fr': "Seul le coordinateur des plaintes lit votre réponse.",
         'en': "Only the complaints coordinator reads your answer.",
         },
     'survey_score': {
-        'nl': "Hoe tevreden ben je?",
+        'nl': "Hoe tevreden bent u?",
         'fr': "Quel est votre degré de satisfaction ?",
         'en': "How satisfied are you?",
         },
@@ -609,7 +609,7 @@ MESSAGES = {
         'en': "Choose a score from 1 to 5.",
         },
     'survey_done': {
-        'nl': "Bedankt voor je antwoord.",
+        'nl': "Bedankt voor uw antwoord.",
         'fr': "Merci pour votre réponse.",
         'en': "Thank you for your answer.",
         },

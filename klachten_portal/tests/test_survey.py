@@ -136,7 +136,7 @@ class SurveyTestCase(unittest.TestCase):
             self.assertEqual(response.headers['Cache-Control'], 'no-store')
         page = text(response)
         self.assertIn(f"behandeling van klacht {number}?", page)
-        self.assertIn('<legend>Hoe tevreden ben je?', page)
+        self.assertIn('<legend>Hoe tevreden bent u?', page)
         self.assertEqual(len(re.findall(
                     r'<input type="radio" id="score[-\d]*" name="score" '
                     r'value="[1-5]">', page)), 5)
@@ -178,7 +178,7 @@ class SurveyTestCase(unittest.TestCase):
         self.assertIn('/portal/thanks/survey?lang=nl',
             response.headers['Location'])
         thanks = self.portal.client.get(response.headers['Location'])
-        self.assertIn("Bedankt voor je antwoord.", text(thanks))
+        self.assertIn("Bedankt voor uw antwoord.", text(thanks))
         self.assertEqual(self.answers(complaint_id),
             [(4, "Vriendelijk, maar traag.", dt.date.today())])
 
