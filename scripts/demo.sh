@@ -35,6 +35,10 @@ path = $DB_DIR
 [web]
 listen = 127.0.0.1:8000
 root = $SAO_ROOT
+
+[klachten]
+# the links of the e-mails to citizens lead to the portal of this server
+portal_url = ${URL%/}
 EOF
 confs=("$CONF")
 [ -f "$LOCAL_CONF" ] && confs+=("$LOCAL_CONF")

@@ -151,7 +151,12 @@ PARTIES = {
         'bert.lemmens@example.net', '+32 470 00 00 25'),
     'sarah': ("Sarah Vervoort", "Meersstraat", "25", None, None,
         'sarah.vervoort@example.com', None),
+    'burger': ("Lotte Vos", "Tuinstraat", "8", None, None,
+        'burger@example.com', '+32 470 00 00 26'),
     }
+# The citizen account of the portal (klachten_portal): e-mail, password,
+# party; its complaints are those of the party
+CITIZEN = ('burger@example.com', 'demo-burger', 'burger')
 FAXES = {
     'notaris': '+32 9 000 00 13',
     'lindehof': '+32 9 000 00 21',
@@ -839,6 +844,33 @@ COMPLAINTS = [
             (1, 'register', {}),
             (1, 'relate', dict(to='parkeervergunning-traag')),
             ]),
+    # Filed on the portal by the citizen of the demo account (CITIZEN)
+    _c('portal-bewonerskaart', 30, 'web_form', 'coordinator',
+        "Bewonerskaart na zes weken nog niet ontvangen",
+        "Ik vroeg op 2 september een bewonerskaart voor parkeren aan en "
+        "betaalde meteen online. Zes weken later heb ik nog niets "
+        "ontvangen en op mijn twee e-mails kwam geen antwoord.",
+        complainant='burger', subject="Parkeren", basis='communication',
+        department='burgerzaken', incident=3,
+        remedy_sought="Mijn bewonerskaart, en een antwoord op mijn mails.",
+        steps=[
+            (0, 'register', {}),
+            (2, 'admissible', dict(handler='handler1')),
+            ]),
+    _c('portal-snoeiafval', 70, 'web_form', 'coordinator',
+        "Vraag over de kalender van de snoeiafvalophaling",
+        "Wanneer wordt er in de Tuinstraat snoeiafval opgehaald? Op de "
+        "website staan twee verschillende data.",
+        complainant='burger', subject="Afvalophaling", basis='content',
+        department='omgeving',
+        steps=[
+            (0, 'register', {}),
+            (2, 'inadmissible', dict(
+                    grounds=['ground_not_complaint'],
+                    motivation="Uw bericht is een vraag om informatie. We "
+                    "hebben het doorgestuurd naar de dienst Omgeving, die u "
+                    "rechtstreeks antwoordt.")),
+            ]),
     ]
 
 CONCLUSIONS = {
@@ -892,6 +924,15 @@ def print_logins(out=sys.stdout):
     for login, password, name, _, _, role, hint in USERS:
         lines.append(f"  {login:{width}}{password:{pwidth}}{name}, {role}")
         lines.append(f"  {'':{width}}{'':{pwidth}}try: {hint}")
+    email, password, party = CITIZEN
+    lines += [
+        "",
+        "The citizens' portal (e.g. "
+        "http://127.0.0.1:8000/klachten/portal/account/login):",
+        "",
+        f"  {email}  {password}  {PARTIES[party][0]}, citizen: "
+        "Mijn klachten shows her two complaints",
+        ]
     lines.append("")
     print('\n'.join(lines), file=out)
 
@@ -952,6 +993,7 @@ class Demo:
         self.setup_departments()
         self.setup_parties()
         self.play_complaints()
+        self.setup_citizen()
         self.finish()
         self.log(f"Demo data loaded in {time.monotonic() - start:.0f} s.")
 
@@ -1103,6 +1145,25 @@ class Demo:
                 party.lang = self.nl
             party.save()
             self.parties[key] = party.id
+
+    def setup_citizen(self):
+        "The portal account of CITIZEN, when klachten_portal is activated"
+        from proteus import Model
+        Module = Model.get('ir.module')
+        if not Module.find([
+                    ('name', '=', 'klachten_portal'),
+                    ('state', '=', 'activated'),
+                    ]):
+            return
+        self.as_user('admin')
+        WebUser = Model.get('web.user')
+        Party = Model.get('party.party')
+        email, password, party = CITIZEN
+        self.log(f"Creating the portal account {email}")
+        user = WebUser(email=email, email_valid=True,
+            party=Party(self.parties[party]))
+        user.password = password
+        user.save()
 
     # The complaints
     def play_complaints(self):
@@ -1437,12 +1498,17 @@ def demo_status():
 def activate(config, verbose=True):
     from proteus import Model, Wizard
     Module = Model.get('ir.module')
-    module, = Module.find([('name', '=', 'klachten_base')])
-    if module.state != 'activated':
+    # klachten_portal (the citizens' pages) when it is installed
+    modules = Module.find([
+            ('name', 'in', ['klachten_base', 'klachten_portal'])])
+    todo = [m for m in modules if m.state != 'activated']
+    if todo:
         if verbose:
-            print("Activating klachten_base", file=sys.stderr, flush=True)
-        if module.state == 'not activated':
-            module.click('activate')
+            print("Activating " + ', '.join(m.name for m in todo),
+                file=sys.stderr, flush=True)
+        for module in todo:
+            if module.state == 'not activated':
+                module.click('activate')
         Wizard('ir.module.activate_upgrade').execute('upgrade')
         Model.reset(config)
     User = Model.get('res.user')
