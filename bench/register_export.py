@@ -178,6 +178,7 @@ def bench(args, uri, database):
     ids = json.loads(output.strip().splitlines()[-1])
 
     from openpyxl import load_workbook
+
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     pool = Pool(database)
@@ -223,7 +224,7 @@ def bench(args, uri, database):
             'peak_mb': memory / 2**20, 'floor_peak_mb': floor_memory / 2**20,
             'file_mb': len(content) / 2**20,
             }
-        del rows
+        rows = None
         log(json.dumps(result))
         results.append(result)
     conn.close()
