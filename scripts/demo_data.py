@@ -1498,9 +1498,11 @@ def demo_status():
 def activate(config, verbose=True):
     from proteus import Model, Wizard
     Module = Model.get('ir.module')
-    # klachten_portal (the citizens' pages) when it is installed
+    # klachten_portal (the citizens' pages) and klachten_report (register,
+    # report and letters) when they are installed
     modules = Module.find([
-            ('name', 'in', ['klachten_base', 'klachten_portal'])])
+            ('name', 'in', [
+                    'klachten_base', 'klachten_portal', 'klachten_report'])])
     todo = [m for m in modules if m.state != 'activated']
     if todo:
         if verbose:
