@@ -145,21 +145,23 @@ class Complaint(metaclass=PoolMeta):
                         })
 
     @classmethod
-    def _withdraw_advice(cls, complaints, reason):
+    def _withdraw_advice(cls, complaints, state, reason):
+        "Withdraw the pending advice of the complaints that reached state"
         Request = Pool().get('klachten.advice.request')
-        Request.withdraw_requests([r for c in complaints
+        complaints = cls.browse([c.id for c in complaints])
+        Request.withdraw_requests([r for c in complaints if c.state == state
                 for r in c.advice_requests if r.state == 'requested'],
             reason)
 
     @classmethod
     def close(cls, complaints):
         super().close(complaints)
-        cls._withdraw_advice(complaints, 'complaint_closed')
+        cls._withdraw_advice(complaints, 'closed', 'complaint_closed')
 
     @classmethod
     def mark_cancelled(cls, complaints):
         super().mark_cancelled(complaints)
-        cls._withdraw_advice(complaints, 'complaint_cancelled')
+        cls._withdraw_advice(complaints, 'cancelled', 'complaint_cancelled')
 
 
 class Task(metaclass=PoolMeta):

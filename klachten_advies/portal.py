@@ -62,7 +62,7 @@ def _closed_page(request, lang, record, unsent=None):
         token_page=True, title_key=title, text_key=text, unsent=unsent)
 
 
-def _check(link, record):
+def _check(link):
     "Refuse (410) a link that was used, revoked or has expired"
     if not link.usable:
         raise Gone()
@@ -106,7 +106,7 @@ def advice(request, pool, token):
             link, record = _link(pool, token)
             if record.state != 'requested':
                 return _closed_page(request, lang, record)
-            _check(link, record)
+            _check(link)
             return page(request, lang, record, Intake({}))
     web.check_csrf(request)
     return web.retrying(database, lambda: _post(request, pool, token, lang))
@@ -118,7 +118,7 @@ def _post(request, pool, token, lang):
         answer = web.form_value(request, 'answer', ANSWER_MAX)
         if record.state != 'requested':
             return _closed_page(request, lang, record, unsent=answer)
-        _check(link, record)
+        _check(link)
         intake = Intake({'answer': answer})
         if not answer:
             intake.error('answer', messages.gettext(lang, 'err_advice'))
