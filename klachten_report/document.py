@@ -279,6 +279,8 @@ class Document(Workflow, ModelSQL, ModelView):
     def _file_name(cls, complaint, kind, language, version):
         with Transaction().set_context(language=language):
             label = cls._kind_string(kind)
+            # read again: the step may just have given the number
+            complaint = complaint.__class__(complaint.id)
         number = complaint.number or str(complaint.id)
         return f'{slug(number)}-{slug(label)}-v{version}'
 

@@ -91,11 +91,14 @@ class DocumentsTestCase(unittest.TestCase):
     def test_letters_per_language(self):
         "Each letter in the complainant's language, filled in completely"
         cases = [
-            ('nl', "Wij hebben uw klacht", "Ontvankelijk"),
-            ('fr', "Nous avons bien reçu votre plainte", "Recevable"),
-            ('en', "We have received your complaint", "Admissible"),
+            ('nl', "Wij hebben uw klacht"),
+            ('fr', "Nous avons bien reçu votre plainte"),
+            ('en', "We have received your complaint"),
             ]
-        for language, greeting, _ in cases:
+        # fr is not loaded: its labels are the English ones
+        slug = {'nl': 'ontvangstbevestiging', 'fr': 'acknowledgement',
+            'en': 'acknowledgement'}
+        for language, greeting in cases:
             with self.subTest(language=language):
                 party = self.complainant(f"Jan {language}", language)
                 set_user('coordinator', self.config)
@@ -121,7 +124,8 @@ class DocumentsTestCase(unittest.TestCase):
                 attachment, = Attachment.find([
                         ('resource', '=', str(complaint)),
                         ])
-                self.assertTrue(attachment.name.endswith('-v1.docx'))
+                self.assertEqual(attachment.name,
+                    f'{complaint.number.lower()}-{slug[language]}-v1.docx')
                 # nothing acknowledged until the letter is posted
                 self.assertIsNone(complaint.acknowledged_on)
                 letter.click('mark_sent')
