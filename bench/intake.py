@@ -1,0 +1,451 @@
+#!/usr/bin/env python3
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Benchmark of the portal's complaint intake over HTTP on loopback.
+
+trytond (klachten_portal activated in a PostgreSQL database) is served by
+gunicorn with --workers sync worker processes (trytond.application, the
+WSGI entry point trytond documents for production).  locust drives it
+with --users concurrent users without pause, each filing complaints as a
+browser does: GET the form, POST "Volgende", POST "Indienen" (303 to the
+receipt), GET the receipt.  Next to it, the floor: a bare trytond route
+of this benchmark only (bench/intake_server.py) that inserts one row in
+the same database in its own transaction.
+
+For each number of users: the floor, then the intake, each after a
+warm-up run; it reports accepted requests per second, p50 and p95 of
+their latency, the ratio to the floor, and checks in the database that
+every accepted submission exists exactly once (and nothing else).
+
+    .venv/bin/python bench/intake.py --users 4,16
+
+Without --uri it starts a throwaway PostgreSQL cluster on 127.0.0.1 (as
+scripts/test.sh does; bench/deadline_cron.py's Cluster) and removes it at
+the end.  gunicorn is installed with pip into var/bench-tools/ when
+missing (not into .venv: it is not a dependency of the modules).
+"""
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TOP = HERE.parent
+README = HERE / 'README.md'
+TOOLS = TOP / 'var' / 'bench-tools'
+BIN = Path(sys.executable).parent
+START_MARK = '<!-- intake:start (written by bench/intake.py) -->'
+END_MARK = '<!-- intake:end -->'
+STEPS = ['1 form', '2 review', '3 submit', '4 receipt']
+
+sys.path.insert(0, str(HERE))
+from deadline_cron import Cluster, log, run_checked  # noqa: E402
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--users', default='4,16',
+        help="numbers of concurrent users, comma-separated "
+        "(default: %(default)s)")
+    parser.add_argument('--run-time', type=int, default=30,
+        help="seconds of each measured run (default: %(default)s)")
+    parser.add_argument('--warmup', type=int, default=8,
+        help="seconds of the unmeasured run before each (default: "
+        "%(default)s)")
+    parser.add_argument('--workers', type=int, default=4,
+        help="gunicorn worker processes (default: %(default)s)")
+    parser.add_argument('--uri',
+        help="an existing PostgreSQL server (postgresql://user@host:port/);"
+        " default: a throwaway cluster")
+    parser.add_argument('--database', default=None,
+        help="the database to create (default: klachten_intake_<pid>)")
+    parser.add_argument('--keep', action='store_true',
+        help="keep the database (and the throwaway cluster running)")
+    parser.add_argument('--no-readme', action='store_true',
+        help="only print; do not write bench/README.md")
+    parser.add_argument('--setup-child', metavar='DATABASE',
+        help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.users = [int(u) for u in args.users.split(',')]
+    return args
+
+
+def setup_child(database):
+    "Create company, departments and staff (run in a process of its own)"
+    from proteus import config as pconfig
+    cfg = pconfig.set_trytond(database=database)
+    from klachten_base.tests.tools import setup_municipality
+    setup_municipality(cfg)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def gunicorn_path():
+    "The folder to put on PYTHONPATH for gunicorn (installed if missing)"
+    try:
+        import gunicorn  # noqa: F401
+        return None
+    except ImportError:
+        pass
+    if not (TOOLS / 'gunicorn').is_dir():
+        log(f"Installing gunicorn into {TOOLS} (pip)...")
+        subprocess.run([sys.executable, '-m', 'pip', 'install', '--quiet',
+                '--disable-pip-version-check', '--target', str(TOOLS),
+                'gunicorn'], check=True)
+    return str(TOOLS)
+
+
+class Server:
+    "gunicorn serving intake_server:app"
+
+    def __init__(self, uri, database, workers):
+        self.port = free_port()
+        self.url = f'http://127.0.0.1:{self.port}'
+        self.log = tempfile.NamedTemporaryFile(
+            prefix='klachten-intake-', suffix='.log', delete=False)
+        paths = [p for p in [gunicorn_path(), str(HERE)] if p]
+        env = dict(os.environ,
+            PYTHONPATH=os.pathsep.join(paths),
+            TRYTOND_DATABASE__URI=uri,
+            TRYTOND_DATABASE_NAMES=database,
+            TRYTOND_KLACHTEN__PORTAL_POST_RATE_LIMIT='0',
+            TRYTOND_KLACHTEN__PORTAL_TOKEN_RATE_LIMIT='0')
+        env.pop('TRYTOND_CONFIG', None)
+        self.process = subprocess.Popen([sys.executable, '-m', 'gunicorn',
+                '--workers', str(workers), '--worker-class', 'sync',
+                '--bind', f'127.0.0.1:{self.port}', '--timeout', '120',
+                '--log-level', 'warning', 'intake_server:app'],
+            env=env, cwd=HERE, stdin=subprocess.DEVNULL,
+            stdout=self.log, stderr=subprocess.STDOUT)
+        self.version = subprocess.run([sys.executable, '-c',
+                'import gunicorn; print(gunicorn.__version__)'],
+            env=env, capture_output=True, text=True).stdout.strip()
+        self.database = database
+        self.workers = workers
+        self._wait()
+
+    def _wait(self, timeout=180):
+        "Until every worker has loaded the pool and serves the form"
+        end = time.monotonic() + timeout
+        served = 0
+        while time.monotonic() < end and served < 3 * self.workers:
+            if self.process.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(
+                        f'{self.url}/{self.database}/portal/complaint',
+                        timeout=60) as response:
+                    if response.status == 200:
+                        served += 1
+                        continue
+            except (OSError, urllib.error.URLError):
+                pass
+            time.sleep(0.2)
+        if served < 3 * self.workers:
+            self.stop()
+            raise RuntimeError("gunicorn did not serve the form:\n"
+                + Path(self.log.name).read_text()[-5000:])
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+        os.unlink(self.log.name)
+
+
+def run_locust(server, user_class, users, seconds):
+    "Run locust; return (records, accepted keys)"
+    with tempfile.NamedTemporaryFile(suffix='.jsonl') as out:
+        env = dict(os.environ, BENCH_DATABASE=server.database,
+            BENCH_OUT=out.name)
+        result = subprocess.run([str(BIN / 'locust'),
+                '-f', str(HERE / 'intake_load.py'), '--headless',
+                '--users', str(users), '--spawn-rate', str(users),
+                '--run-time', f'{seconds}s', '--stop-timeout', '60',
+                '--host', server.url, '--only-summary',
+                '--loglevel', 'WARNING', user_class],
+            env=env, capture_output=True, text=True, cwd=HERE)
+        records, accepted = [], []
+        for line in Path(out.name).read_text().splitlines():
+            item = json.loads(line)
+            if 'request' in item:
+                records.append(item['request'])
+            else:
+                accepted.append(item['accepted'])
+    if not records:
+        log(result.stdout[-3000:], result.stderr[-3000:])
+        raise RuntimeError(f"locust ran no request ({user_class})")
+    return records, accepted
+
+
+def percentile(values, p):
+    values = sorted(values)
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method='inclusive')[p - 1]
+
+
+def summarise(records, name):
+    "requests/s, p50, p95, count, failures of the requests called name"
+    mine = [r for r in records if r[0] == name]
+    ok = [r for r in mine if r[3]]
+    start = min(r[1] for r in records)
+    end = max(r[1] + r[2] / 1000 for r in records)
+    times = [r[2] for r in ok]
+    return {
+        'rate': len(ok) / (end - start),
+        'p50': percentile(times, 50) if times else None,
+        'p95': percentile(times, 95) if times else None,
+        'count': len(ok),
+        'failures': len(mine) - len(ok),
+        'seconds': end - start,
+        }
+
+
+def verify(connection, table, column, accepted):
+    """Whether every accepted key is in table exactly once, and no other
+    row exists; return (missing, doubled, unaccepted rows)"""
+    rows = dict(connection.execute(
+            f'SELECT {column}, count(*) FROM {table} '
+            f'WHERE {column} IS NOT NULL GROUP BY {column}').fetchall())
+    accepted = set(accepted)
+    missing = len([k for k in accepted if k not in rows])
+    doubled = len([k for k, n in rows.items() if n > 1])
+    extra = len([k for k in rows if k not in accepted])
+    return missing, doubled, extra
+
+
+def main():
+    args = parse_args()
+    if args.setup_child:
+        setup_child(args.setup_child)
+        return
+    for name in ['TRYTOND_CONFIG', 'DB_NAME', 'DB_CACHE']:
+        os.environ.pop(name, None)
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
+    cluster = None
+    try:
+        if args.uri:
+            uri = args.uri if args.uri.endswith('/') else args.uri + '/'
+            cluster_info = 'given by --uri'
+        else:
+            cluster = Cluster()
+            uri = cluster.start()
+            cluster_info = 'throwaway cluster, fsync off'
+            log(f"PostgreSQL on {uri} (data in {cluster.dir})")
+        database = args.database or f'klachten_intake_{os.getpid()}'
+        bench(args, uri, database, cluster_info)
+    finally:
+        if cluster is not None and not args.keep:
+            cluster.stop()
+
+
+def bench(args, uri, database, cluster_info):
+    import psycopg
+    admin = psycopg.connect(uri, dbname='postgres', autocommit=True)
+    admin.execute(f'CREATE DATABASE "{database}"')
+    server_version = admin.execute('SHOW server_version').fetchone()[0]
+    try:
+        _bench(args, uri, database, cluster_info, server_version)
+    finally:
+        if not args.keep:
+            admin.execute(
+                'SELECT pg_terminate_backend(pid) FROM pg_stat_activity '
+                'WHERE datname = %s AND pid <> pg_backend_pid()',
+                (database,))
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        else:
+            log(f"Kept the database {database} on {uri}")
+        admin.close()
+
+
+def _bench(args, uri, database, cluster_info, server_version):
+    import psycopg
+    started = time.monotonic()
+    env = dict(os.environ, TRYTOND_DATABASE__URI=uri)
+    with tempfile.NamedTemporaryFile('w', suffix='.pw') as passfile:
+        passfile.write('admin\n')
+        passfile.flush()
+        env['TRYTONPASSFILE'] = passfile.name
+        log(f"Activating klachten_portal on {database} (trytond-admin)...")
+        run_checked([str(BIN / 'trytond-admin'), '-d', database,
+                '-u', 'klachten_portal', '--activate-dependencies',
+                '--email', 'admin@example.org'], env, 'trytond-admin')
+    log("Creating the company, departments and staff (proteus)...")
+    run_checked([sys.executable, __file__, '--setup-child', database], env,
+        'the municipality setup')
+    connection = psycopg.connect(uri, dbname=database, autocommit=True)
+    connection.execute('CREATE TABLE bench_floor (id SERIAL PRIMARY KEY, '
+        'key VARCHAR NOT NULL, created TIMESTAMP DEFAULT now())')
+
+    log(f"Starting gunicorn with {args.workers} workers...")
+    server = Server(uri, database, args.workers)
+    results = []
+    # every key acknowledged so far, by table: the tables keep the rows of
+    # the earlier runs
+    acknowledged = {'bench_floor': [], 'klachten_complaint': []}
+    try:
+        for users in args.users:
+            for kind, user_class, name, table, column in [
+                    ('floor', 'FloorUser', 'floor', 'bench_floor', 'key'),
+                    ('intake', 'IntakeUser', '3 submit',
+                        'klachten_complaint', 'portal_submission_key'),
+                    ]:
+                log(f"{users} users, {kind}: warm-up {args.warmup} s, "
+                    f"then {args.run_time} s...")
+                _, warm = run_locust(server, user_class, users, args.warmup)
+                records, accepted = run_locust(
+                    server, user_class, users, args.run_time)
+                result = summarise(records, name)
+                result.update(users=users, kind=kind)
+                if kind == 'intake':
+                    result['steps'] = {s: summarise(records, s)
+                        for s in STEPS}
+                acknowledged[table] += warm + accepted
+                result['missing'], result['doubled'], result['extra'] = (
+                    verify(connection, table, column, acknowledged[table]))
+                result['accepted'] = len(accepted)
+                log(f"  {result['rate']:.1f}/s, p50 {result['p50']:.0f} ms,"
+                    f" p95 {result['p95']:.0f} ms, {result['failures']} "
+                    "failed; in the database: "
+                    f"{result['missing']} missing, {result['doubled']} "
+                    f"doubled, {result['extra']} not acknowledged")
+                results.append(result)
+        complaints = connection.execute(
+            "SELECT count(*), count(number), "
+            "count(*) FILTER (WHERE state = 'evaluation'), "
+            "count(DISTINCT complainant) FROM klachten_complaint"
+            ).fetchone()
+    finally:
+        server.stop()
+        connection.close()
+    load = os.getloadavg()[1]
+    report = format_report(args, results, complaints, {
+            'load': load,
+            'cluster': cluster_info, 'postgresql': server_version,
+            'gunicorn': server.version, 'seconds': time.monotonic() - started,
+            })
+    print(report)
+    if not args.no_readme:
+        write_readme(report)
+    if any(r['missing'] or r['doubled'] or r['extra'] or r['failures']
+            for r in results):
+        sys.exit(1)
+
+
+def revision():
+    result = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'],
+        cwd=TOP, capture_output=True, text=True)
+    return result.stdout.strip() or '?'
+
+
+def versions():
+    from importlib.metadata import version
+    return {name: version(name) for name in ['trytond', 'locust']}
+
+
+def format_report(args, results, complaints, info):
+    now = dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path('/proc/cpuinfo').read_text().splitlines():
+            if line.startswith('model name'):
+                cpu = line.split(':', 1)[1].strip()
+                break
+    except OSError:
+        pass
+    v = versions()
+    lines = [
+        f"Run on {now} ({info['seconds']:.0f} s in all) at commit "
+        f"{revision()} on {os.cpu_count()} CPUs ({cpu}); PostgreSQL "
+        f"{info['postgresql']} ({info['cluster']}), Python "
+        f"{platform.python_version()}, trytond {v['trytond']}, gunicorn "
+        f"{info['gunicorn']} ({args.workers} sync workers), locust "
+        f"{v['locust']} (FastHttpUser, on the same CPUs). Load average "
+        f"over the last 5 minutes of the run: {info['load']:.1f}.",
+        '',
+        '```sh',
+        '.venv/bin/python bench/intake.py --users '
+        + ','.join(map(str, args.users))
+        + (f' --run-time {args.run_time}' if args.run_time != 30 else '')
+        + (f' --workers {args.workers}' if args.workers != 4 else ''),
+        '```',
+        '',
+        f"Each run: {args.warmup} s of warm-up, then {args.run_time} s "
+        "measured. 'per s' counts the accepted requests (floor: 201, "
+        "intake: the 303 of *Indienen*, one complaint each); p50 and p95 "
+        "are their latencies. The intake's whole flow is four requests "
+        "(form, review, submit, receipt).",
+        '',
+        '| users | floor per s | floor p50 / p95 ms | intake per s '
+        '| submit p50 / p95 ms | floor ÷ intake | flow p50 ms '
+        '(form + review + submit + receipt) |',
+        '| ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+        ]
+    by = {(r['users'], r['kind']): r for r in results}
+    for users in args.users:
+        floor, intake = by[(users, 'floor')], by[(users, 'intake')]
+        steps = intake['steps']
+        flow = ' + '.join(f"{steps[s]['p50']:.0f}" for s in STEPS)
+        lines.append(
+            f"| {users} | {floor['rate']:,.1f} | {floor['p50']:.1f} / "
+            f"{floor['p95']:.1f} | {intake['rate']:,.1f} | "
+            f"{intake['p50']:.0f} / {intake['p95']:.0f} | "
+            f"{floor['rate'] / intake['rate']:.1f} | {flow} |")
+    lines.append('')
+    total, numbered, evaluation, parties = complaints
+    accepted = sum(r['accepted'] for r in results if r['kind'] == 'intake')
+    problems = [r for r in results
+        if r['missing'] or r['doubled'] or r['extra'] or r['failures']]
+    if problems:
+        lines.append("**Not every submission was stored exactly once**: "
+            + '; '.join(f"{r['users']} users {r['kind']}: {r['failures']} "
+                f"failed, {r['missing']} missing, {r['doubled']} doubled, "
+                f"{r['extra']} not acknowledged" for r in problems))
+    else:
+        lines.append(
+            f"**Every accepted submission exists exactly once**: "
+            f"{total:,} complaints in the database (warm-up included; "
+            f"{accepted:,} in the measured runs), each with its key "
+            "acknowledged by a 303 exactly once, none doubled, none "
+            f"without an acknowledgement; {numbered:,} numbered, "
+            f"{evaluation:,} in evaluation, {parties:,} complainants. The "
+            "floor's rows likewise. No request failed.")
+    return '\n'.join(lines)
+
+
+def write_readme(report):
+    text = README.read_text()
+    if START_MARK in text:
+        before = text.split(START_MARK)[0]
+        after = text.split(END_MARK, 1)[1]
+        text = f'{before}{START_MARK}\n{report}\n{END_MARK}{after}'
+    else:
+        text = text.rstrip('\n') + f'\n\n{START_MARK}\n{report}\n{END_MARK}\n'
+    README.write_text(text)
+
+
+if __name__ == '__main__':
+    main()
