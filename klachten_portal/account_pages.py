@@ -17,7 +17,9 @@ from werkzeug.utils import redirect
 
 import trytond.config as config
 from klachten_base.outbox import parse_addresses
+from trytond import backend
 from trytond.exceptions import RateLimitException
+from trytond.model.exceptions import SQLConstraintError
 from trytond.pool import Pool
 from trytond.protocols.wrappers import with_pool
 from trytond.transaction import Transaction
@@ -182,7 +184,11 @@ def register(request, pool):
             User.portal_register(email, password, name, lang)
             transaction.commit()
         _run_tasks(pool, transaction)
-    web.retrying(pool.database_name, _register)
+    try:
+        web.retrying(pool.database_name, _register)
+    except (backend.DatabaseIntegrityError, SQLConstraintError):
+        # the same form sent twice at once: the first made the account
+        pass
     return _go(request, pool, 'account/sent/register', lang)
 
 

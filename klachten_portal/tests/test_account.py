@@ -4,6 +4,7 @@
 login, logout, a new password, and "Mijn klachten"."""
 import datetime as dt
 import re
+import threading
 import unittest
 
 from klachten_base.tests.smtp import SMTPServer
@@ -466,6 +467,33 @@ class AccountTestCase(unittest.TestCase):
         self.assertEqual(self.login(email).status_code, 303)
         self.assertEqual(
             self.login(email, 'een ander wachtwoord').status_code, 400)
+
+    def test_register_concurrent(self):
+        "The same registration sent five times at once makes one account"
+        email = 'sam.dewit@example.org'
+        portals = [Portal(self.db) for _ in range(5)]
+        forms = [Form(text(p.get('account/register'))) for p in portals]
+        barrier = threading.Barrier(len(portals))
+        statuses = []
+
+        def send(portal, form):
+            barrier.wait()
+            statuses.append(portal.post('account/register', form.data(
+                        name="Sam De Wit", email=email, password=PASSWORD,
+                        password_repeat=PASSWORD)).status_code)
+        threads = [threading.Thread(target=send, args=pair)
+            for pair in zip(portals, forms)]
+        # the race in the database, not the limit of e-mails per address
+        with settings(account_mail_rate_limit=0):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        self.assertEqual(statuses, [303] * 5)
+        self.assertEqual(count(self.db, 'web.user', [('email', '=', email)]),
+            1)
+        self.assertEqual(count(self.db, 'party.party',
+                [('name', '=', "Sam De Wit")]), 1)
 
     def test_register_invalid(self):
         "Bad input: a clear message, what was typed kept, nothing stored"
