@@ -39,9 +39,20 @@ def clean(text):
     return _XML_INVALID.sub('', str(text))
 
 
+class Text(Listing):
+    "A Listing that is false when empty, for {% if %} in templates"
+
+    def __init__(self, text):
+        super().__init__(text)
+        self.empty = not text.strip()
+
+    def __bool__(self):
+        return not self.empty
+
+
 def text(value):
     "A value shown as it is typed, newlines as line breaks"
-    return Listing(clean(value).replace('\r\n', '\n').replace('\r', '\n'))
+    return Text(clean(value).replace('\r\n', '\n').replace('\r', '\n'))
 
 
 def _environment():

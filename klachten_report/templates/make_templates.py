@@ -185,7 +185,8 @@ REPORT = {
             ("Kanaal", "{{ channel }}"),
             ("Verzoeker", "{{ complainant }}"),
             ("Betrokken dienst", "{{ concerned_department }}"),
-            ("Behandelaar", "{{ handler }} ({{ handler_department }})"),
+            ("Behandelaar", "{{ handler }}{% if handler_department %} "
+                "({{ handler_department }}){% endif %}"),
             ("Ontvankelijk verklaard op", "{{ admissibility_date }}"),
             ("Verslag afgerond op", "{{ report_date }}"),
             ],
@@ -202,7 +203,8 @@ REPORT = {
             ("Canal", "{{ channel }}"),
             ("Plaignant", "{{ complainant }}"),
             ("Service concerné", "{{ concerned_department }}"),
-            ("Gestionnaire", "{{ handler }} ({{ handler_department }})"),
+            ("Gestionnaire", "{{ handler }}{% if handler_department %} "
+                "({{ handler_department }}){% endif %}"),
             ("Déclarée recevable le", "{{ admissibility_date }}"),
             ("Rapport finalisé le", "{{ report_date }}"),
             ],
@@ -219,7 +221,8 @@ REPORT = {
             ("Channel", "{{ channel }}"),
             ("Complainant", "{{ complainant }}"),
             ("Concerned department", "{{ concerned_department }}"),
-            ("Handler", "{{ handler }} ({{ handler_department }})"),
+            ("Handler", "{{ handler }}{% if handler_department %} "
+                "({{ handler_department }}){% endif %}"),
             ("Declared admissible on", "{{ admissibility_date }}"),
             ("Report finalised on", "{{ report_date }}"),
             ],
