@@ -86,3 +86,38 @@ class ConvertTestCase(unittest.TestCase):
     def test_clean(self):
         "Characters XML cannot hold are dropped, the rest kept"
         self.assertEqual(render.clean("a\x00b\x07c\td\ne"), "abc\td\ne")
+
+
+class RenderTestCase(unittest.TestCase):
+    "Filling in the Word templates"
+
+    def values(self, **values):
+        names = ['municipality', 'municipality_address', 'addressee',
+            'addressee_address', 'today', 'number', 'received_date',
+            'handler_department', 'text', 'answer_due',
+            'coordinator_contact']
+        result = {n: render.text('') for n in names}
+        result.update({k: render.text(v) for k, v in values.items()})
+        return result
+
+    def test_values_are_text(self):
+        "Template code or markup in a value is printed as typed"
+        from ..document import DocumentTemplate
+        from .tools import docx_text
+        hostile = "<w:t>{{ number }}</w:t> ${ x } {% if %} & é"
+        data = DocumentTemplate.template_path('admissible', 'nl').read_bytes()
+        text = docx_text(render.render(data, self.values(
+                    text=f"{hostile}\nline two\x07", number='K1')))
+        self.assertIn(hostile, text)
+        self.assertIn("line two", text)
+        self.assertIn("K1", text)
+
+    def test_empty_paragraph_left_out(self):
+        "An optional paragraph without value is not printed"
+        from ..document import DocumentTemplate
+        from .tools import docx_text
+        data = DocumentTemplate.template_path('admissible', 'en').read_bytes()
+        with_text = docx_text(render.render(data, self.values(text="Note")))
+        without = docx_text(render.render(data, self.values(text=" ")))
+        self.assertEqual(
+            len(with_text.splitlines()), len(without.splitlines()) + 1)
