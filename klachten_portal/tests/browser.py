@@ -46,7 +46,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -145,16 +144,25 @@ class Site:
         return self
 
     def _wait(self, timeout=60):
+        """Until the server serves the complaint form.  That request also
+        loads the database's pool: trytond 8.0 answers a JSON-RPC login
+        that is the first request of a new process with KeyError
+        'res.user' (the pool is registered before it is loaded)."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             if self.process.poll() is not None:
                 break
-            with socket.socket() as sock:
-                if sock.connect_ex(('127.0.0.1', self.port)) == 0:
-                    return
+            try:
+                with urllib.request.urlopen(
+                        self.url('complaint'), timeout=30) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                pass
             time.sleep(0.1)
+        log = self.log()
         self.stop()
-        raise RuntimeError("trytond did not start:\n" + self.log())
+        raise RuntimeError("trytond did not serve the portal:\n" + log)
 
     def stop(self):
         if self.process is not None:
