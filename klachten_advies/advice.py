@@ -414,6 +414,11 @@ class AdviceRequest(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def _refuse_closed(cls, request):
         request = cls(request.id)
+        if request.state == 'requested':
+            # another transaction closed it after this one began
+            raise AdviceClosedError(gettext(
+                    'klachten_advies.msg_advice_changed',
+                    request=request.rec_name))
         raise AdviceClosedError(gettext(
                 'klachten_advies.msg_advice_closed',
                 request=request.rec_name,
@@ -477,7 +482,12 @@ class AdviceRequest(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
             if request.state != 'requested':
                 cls._refuse_closed(request)
             request.check_may_withdraw()
-        return cls.withdraw_requests(requests, 'requester')
+        claimed = cls.withdraw_requests(requests, 'requester')
+        for request in requests:
+            if request not in claimed:
+                # answered or withdrawn by another transaction meanwhile
+                cls._refuse_closed(request)
+        return claimed
 
     def check_may_withdraw(self):
         "Refuse the current user unless they asked or handle the complaint"

@@ -19,6 +19,8 @@ from trytond.protocols.wrappers import Response
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
+from ..exceptions import AdviceClosedError
+
 LINK = re.compile(r'http://portal\.test/([^/]+)/portal/(\w+)/([\w-]+)')
 QUESTION = "Was the parking sign at the Kerkplein visible on 12 May?"
 # what the complainant entered on the portal (klachten_portal VALID)
@@ -323,3 +325,47 @@ class AdvicePageTestCase(unittest.TestCase):
         self.assertEqual(request['state'], 'answered')
         self.assertIn(request['answer'], {'first', 'second'})
         self.assertEqual(request['files'], [f"{request['answer']}.pdf"])
+
+    def test_answer_and_withdraw_at_once(self):
+        "An answer and a withdrawal at once: one wins, the other is told"
+        request_id, path = self.ask(self.investigated())
+        barrier = threading.Barrier(2)
+        outcomes = []
+
+        def act(action):
+            def attempt():
+                with Transaction().start(self.db, 0) as transaction:
+                    Request = Pool(self.db).get('klachten.advice.request')
+                    request = Request(request_id)
+                    if action == 'answer':
+                        Request.give_answer(request, "Advice at once")
+                    else:
+                        Request.withdraw([request])
+                    transaction.commit()
+            barrier.wait()
+            try:
+                # as the RPC dispatcher does: again after a conflict
+                web.retrying(self.db, attempt)
+                outcomes.append((action, 'done'))
+            except AdviceClosedError as error:
+                outcomes.append((action, error.message))
+        threads = [threading.Thread(target=act, args=(a,))
+            for a in ['answer', 'withdraw']]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        outcomes = dict(outcomes)
+        self.assertEqual(len(outcomes), 2, outcomes)
+        done = [a for a, o in outcomes.items() if o == "done"]
+        self.assertEqual(len(done), 1, outcomes)
+        done, = done
+        refused, = [o for a, o in outcomes.items() if o != 'done']
+        state = {'answer': 'Answered', 'withdraw': 'Withdrawn'}[done]
+        self.assertTrue(f'is "{state}"' in refused
+            or "was answered or withdrawn a moment ago" in refused, refused)
+        request = self.read(request_id)
+        self.assertEqual(request['state'],
+            {'answer': 'answered', 'withdraw': 'withdrawn'}[done])
+        self.assertEqual(request['answer'],
+            "Advice at once" if done == 'answer' else None)
