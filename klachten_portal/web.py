@@ -6,6 +6,7 @@ import collections
 import hmac
 import logging
 import random
+import re
 import secrets
 import threading
 import time
@@ -28,6 +29,10 @@ HERE = Path(__file__).resolve().parent
 CSRF_COOKIE = 'klachten_portal_csrf'
 CSRF_FIELD = 'csrf_token'
 ERROR_CODES = {400, 403, 404, 410, 413, 429, 500, 503}
+
+# control characters a text cannot keep: PostgreSQL refuses NUL, and
+# spreadsheets (the register's export) the others; tab and newline stay
+CONTROLS = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
 
 CSP = ("default-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'")
@@ -241,8 +246,15 @@ def retrying(database, func):
 
 
 def form_value(request, name, max_length=None):
-    "The stripped text of field name, refused when absurdly long"
+    """The stripped text of field name, without control characters,
+    refused when absurdly long"""
     value = request.form.get(name, '')
     if max_length and len(value) > max_length * 4:
         raise BadRequest()
-    return value.replace('\r\n', '\n').strip()
+    return clean_text(value).strip()
+
+
+def clean_text(value):
+    "value with Unix newlines and without the control characters"
+    value = value.replace('\r\n', '\n').replace('\r', '\n')
+    return CONTROLS.sub('', value)
