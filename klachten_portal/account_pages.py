@@ -41,6 +41,10 @@ NEXT = {'account', 'complaint'}
 # a portal link in a message shown on the page (it is in the e-mail)
 LINK = re.compile(r'https?://\S+/portal/(?:information|feedback|status)/'
     r'[A-Za-z0-9_-]+')
+# what a session key (web_user's token_hex) and a complaint number look
+# like: anything else is not looked up (PostgreSQL refuses some strings)
+SESSION_KEY = re.compile(r'[0-9a-f]{16,128}')
+NUMBER = re.compile(r'[\w.-]{1,64}')
 # state of the reaction: text
 FEEDBACK = {'agree': 'account_feedback_agree',
     'disagree': 'account_feedback_disagree'}
@@ -85,7 +89,7 @@ def current_user(request, pool):
     """The account of the request's session cookie, or None (inside a
     transaction)"""
     key = request.cookies.get(SESSION_COOKIE, '')
-    if not key or len(key) > 128:
+    if not SESSION_KEY.fullmatch(key):
         return None
     Session = pool.get('web.user.session')
     sessions = Session.search([('key', '=', key)], limit=1)
@@ -297,7 +301,7 @@ def logout(request, pool):
     lang = web.language(request)
     web.check_csrf(request)
     key = request.cookies.get(SESSION_COOKIE, '')
-    if key and len(key) <= 128:
+    if SESSION_KEY.fullmatch(key):
         with Transaction().start(pool.database_name, 0) as transaction:
             pool.get('web.user.session').remove(key)
             transaction.commit()
@@ -393,7 +397,7 @@ def complaint(request, pool, number):
         user, response = _require(request, pool, lang)
         if response:
             return response
-        if not number or len(number) > 64:
+        if not NUMBER.fullmatch(number):
             raise NotFound()
         Complaint = pool.get('klachten.complaint')
         records = Complaint.search(user.portal_complaints_domain()

@@ -357,16 +357,23 @@ class AccountTestCase(unittest.TestCase):
         for response in [refused, missing,
                 bob.get(f'account/complaint/{complaint_id}'),
                 bob.get(f'account/complaint/{number.lower()}'),
-                bob.get(f'account/complaint/{number}%25')]:
+                bob.get(f'account/complaint/{number}%25'),
+                bob.get(f'account/complaint/{number}%00'),
+                bob.get(f'account/complaint/{number}%0A')]:
             self.assertEqual(response.status_code, 404)
             self.assertNotIn("Geheim van Alice", text(response))
             self.assertNotIn("Alice", text(response))
         self.assertEqual(text(refused), text(missing))
         self.assertNotIn(number, text(bob.get('account')))
-        # without a session: the login, not the complaint
-        response = Portal(self.db).get(f'account/complaint/{number}')
-        self.assertEqual(response.status_code, 303)
-        self.assertIn('/account/login', response.headers['Location'])
+        # without a session, or with a made-up one: the login
+        for key in [None, '0' * 64, 'x\x01y']:
+            portal = Portal(self.db)
+            if key:
+                portal.client.set_cookie('klachten_portal_session', key,
+                    path=f'/{self.db}/portal')
+            response = portal.get(f'account/complaint/{number}')
+            self.assertEqual(response.status_code, 303)
+            self.assertIn('/account/login', response.headers['Location'])
 
     def test_filed_without_account(self):
         "A complaint filed before with the confirmed address is shown"
