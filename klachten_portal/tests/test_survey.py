@@ -14,6 +14,7 @@ from trytond.transaction import Transaction, TransactionError, check_access
 
 from .. import web
 from ..survey import SURVEY_DAYS
+from . import test_pages
 from .tools import (
     SECURITY_HEADERS, Form, Portal, count, errors, set_up_portal_database,
     settings, text)
@@ -193,6 +194,24 @@ class SurveyTestCase(unittest.TestCase):
         with Transaction().start(self.db, 0, readonly=True):
             return Pool(self.db).get('klachten.complaint')(
                 complaint_id).number
+
+    def test_page_structure(self):
+        "The survey's pages are built to be accessible, as every page"
+        complaint_id, path = self.closed_with_survey()
+        check = test_pages.PagesTestCase.check
+        for lang in ['nl', 'fr', 'en']:
+            response = self.portal.get(f'{path}?lang={lang}')
+            check(self, response, lang)
+        form = Form(text(response))
+        response = self.portal.post(path, form.data(score='9'))
+        self.assertEqual(response.status_code, 400)
+        body = check(self, response, 'en')
+        self.assertIn('<a href="#score">Choose a score from 1 to 5.</a>',
+            body)
+        response = self.portal.post(path, form.data(score='1'))
+        check(self, self.portal.client.get(response.headers['Location']),
+            'en')
+        check(self, self.portal.get(path))
 
     def test_without_comment(self):
         "The comment is optional"
