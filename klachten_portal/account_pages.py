@@ -39,7 +39,8 @@ PASSWORD_MAX = 200
 # where the login may send the citizen next
 NEXT = {'account', 'complaint'}
 # a portal link in a message shown on the page (it is in the e-mail)
-LINK = re.compile(r'https?://\S+/portal/(?:information|feedback|status)/'
+LINK = re.compile(
+    r'https?://\S+/portal/(?:information|feedback|status|survey)/'
     r'[A-Za-z0-9_-]+')
 # what a session key (web_user's token_hex) and a complaint number look
 # like: anything else is not looked up (PostgreSQL refuses some strings)

@@ -19,6 +19,7 @@ from .tools import (
     SECURITY_HEADERS, Form, Portal, count, errors, set_up_portal_database,
     settings, text)
 
+PASSWORD = 'een lang wachtwoord'
 LINK = re.compile(r'http://portal\.test/([^/\s]+)/portal/survey/([\w-]+)')
 
 
@@ -212,6 +213,35 @@ class SurveyTestCase(unittest.TestCase):
         check(self, self.portal.client.get(response.headers['Location']),
             'en')
         check(self, self.portal.get(path))
+
+    def test_my_complaints(self):
+        "A citizen's account lists the survey e-mail without its link"
+        email = 'els.survey@example.org'
+        portal = Portal(self.db)
+        form = Form(text(portal.get('account/register')))
+        portal.post('account/register', form.data(name="Els Janssens",
+                email=email, password=PASSWORD, password_repeat=PASSWORD))
+        with Transaction().start(self.db, 0, readonly=True):
+            body, = [e.body for e in Pool(self.db).get(
+                    'klachten.email').search([('to', '=', email)])]
+        path = re.search(r'/portal/(account/validate/[\w-]+)', body).group(1)
+        form = Form(text(portal.get(path)))
+        response = portal.post(path, form.data(password=PASSWORD))
+        self.assertEqual(response.status_code, 303)
+        self.portal = portal
+        complaint_id = self.file(email=email)
+        self.declare_inadmissible(complaint_id)
+        path = self.link(complaint_id)
+        with SMTPServer() as smtp, smtp.configured():
+            with Transaction().start(self.db, 0) as transaction:
+                Pool(self.db).get('klachten.email').send_pending()
+                transaction.commit()
+        number = self.number(complaint_id)
+        body = text(portal.get(f'account/complaint/{number}?lang=nl'))
+        self.assertIn("hoe tevreden bent u over onze behandeling?", body)
+        self.assertNotIn('/portal/survey/', body)
+        self.assertIn("[link: zie de e-mail]", body)
+        self.assertEqual(self.portal.get(path).status_code, 200)
 
     def test_without_comment(self):
         "The comment is optional"
