@@ -317,12 +317,25 @@ class CitizenTestCase(BrowserTestCase):
         page.get_by_label(_('feedback_agree')).check()
         page.get_by_role('button', name=_('feedback_send')).click()
         check('thanks for agreeing')
+        # agreeing closes the complaint: the survey's link is e-mailed
+        self.site.send_mail()
+        survey, = self.site.links('survey', to=email)
+        goto(survey)
+        check('survey')
+        page.get_by_role('button', name=_('survey_send')).click()
+        expect(page.locator('.error-summary')).to_be_visible()
+        check('survey with errors')
+        page.get_by_label(_('survey_score_4')).check()
+        page.get_by_role('button', name=_('survey_send')).click()
+        expect(page.get_by_role('heading', level=1)).to_have_text(
+            _('survey_done'))
+        check('thanks for the survey')
         goto(self.site.url('thanks/disagree'))
         check('thanks for disagreeing')
 
         self.assertEqual(found, {}, '\n\n'.join(
                 f'{name}:\n{text}' for name, text in found.items()))
-        self.assertEqual(len(checked), 15)
+        self.assertEqual(len(checked), 18)
 
         # axe really checks: a field without a label and grey on white
         page.locator('main').evaluate('''main => main.insertAdjacentHTML(
