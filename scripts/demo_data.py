@@ -53,7 +53,8 @@ USERS = [
         "dakisolatie')"),
     ('handler3', 'demo-handler3', "Bart Wouters",
         'bart.wouters', ['group_handler', 'group_receiver'],
-        "behandelaar Financiën", "sees only Financiën's"),
+        "behandelaar Financiën", "sees only Financiën's; give the advice "
+        "asked on 'Warme maaltijden' (Klachten > Adviesvragen)"),
     ('handler4', 'demo-handler4', "Nathalie De Smet",
         'nathalie.desmet', ['group_handler', 'group_receiver'],
         "behandelaar Sociale dienst",
@@ -161,6 +162,15 @@ FAXES = {
     'notaris': '+32 9 000 00 13',
     'lindehof': '+32 9 000 00 21',
     }
+
+
+# klachten_advies: key, name, contact, e-mail, advisory committee
+ADVISORY_BODIES = [
+    ('boomdeskundige', "Boomverzorging Vandamme", "Ir. Bart Vandamme",
+        'advies@boomverzorging-vandamme.example', False),
+    ('ombudscommissie', "Klachtenadviescommissie Klaverveld",
+        "Mr. Hilde Peeters", 'commissie@klaverveld.example', True),
+    ]
 
 
 def _c(key, ago, channel, received_by, short, description, steps,
@@ -648,6 +658,10 @@ COMPLAINTS = [
         steps=[
             (2, 'register', {}),
             (4, 'admissible', dict(handler='handler4')),
+            # klachten_advies: Financiën checks the invoices (still open)
+            (8, 'advice', dict(login='handler4', department='financien',
+                    question="Werden de maaltijden van de voorbije weken "
+                    "gefactureerd als 'warm geleverd'?")),
             ]),
     _c('straatverlichting', 35, 'web_form', 'coordinator',
         "Straatverlichting Zandstraat al weken defect",
@@ -745,6 +759,14 @@ COMPLAINTS = [
         steps=[
             (2, 'register', {}),
             (4, 'admissible', dict(handler='handler5')),
+            # klachten_advies: an outside expert on trees, answered
+            (8, 'advice', dict(login='handler5', body='boomdeskundige',
+                    question="Kunnen de wortels van deze linde de "
+                    "verzakking van de oprit veroorzaakt hebben?")),
+            (14, 'give_advice', dict(login='handler5',
+                    answer="Nee: de verzakking ligt op meer dan vier meter "
+                    "van de stam, buiten de wortelzone van een linde van "
+                    "deze leeftijd.")),
             (18, 'report', dict(
                     outcome='unfounded',
                     report="Vaststelling ter plaatse: de verzakking "
@@ -992,6 +1014,7 @@ class Demo:
         self.setup_users()
         self.setup_departments()
         self.setup_parties()
+        self.setup_advisory_bodies()
         self.play_complaints()
         self.setup_citizen()
         self.finish()
@@ -1409,6 +1432,62 @@ class Demo:
         wizard.form.inform = inform
         wizard.execute('confirm')
 
+    # klachten_advies, when it is activated
+    def _advies(self):
+        from proteus import Model
+        Module = Model.get('ir.module')
+        return bool(Module.find([
+                    ('name', '=', 'klachten_advies'),
+                    ('state', '=', 'activated')]))
+
+    def setup_advisory_bodies(self):
+        from proteus import Model
+        if not self._advies():
+            return
+        Body = Model.get('klachten.advisory.body')
+        self.bodies = {}
+        for key, name, contact, email, committee in ADVISORY_BODIES:
+            body = Body(name=name, contact_name=contact, email=email,
+                committee=committee)
+            if self.nl:
+                body.language = self.nl
+            body.save()
+            self.bodies[key] = body.id
+
+    def do_advice(self, spec, date, login, question, department=None,
+            body=None):
+        from proteus import Model
+        if not self._advies():
+            return
+        self.as_user(login)
+        wizard = self._wizard('klachten.complaint.request_advice', spec)
+        wizard.form.question = question
+        if department:
+            wizard.form.kind = 'internal'
+            wizard.form.advisor_department = Model.get(
+                'klachten.department')(self.departments[department])
+            wizard.form.advisor_role = Model.get('klachten.role')(
+                self.get_id('role_handler'))
+        else:
+            wizard.form.kind = 'external'
+            wizard.form.advisory_body = Model.get(
+                'klachten.advisory.body')(self.bodies[body])
+        wizard.execute('confirm')
+
+    def do_give_advice(self, spec, date, login, answer):
+        from proteus import Model, Wizard
+        if not self._advies():
+            return
+        self.as_user(login)
+        Request = Model.get('klachten.advice.request')
+        request, = Request.find([
+                ('complaint', '=', self.complaints[spec['key']]),
+                ('state', '=', 'requested'),
+                ])
+        wizard = Wizard('klachten.advice.request.answer', [request])
+        wizard.form.answer = answer
+        wizard.execute('confirm')
+
     def do_chat(self, spec, date, login, content):
         "An internal message in the complaint's conversation"
         from proteus import Model
@@ -1498,17 +1577,21 @@ def demo_status():
 def activate(config, verbose=True):
     from proteus import Model, Wizard
     Module = Model.get('ir.module')
-    # klachten_portal (the citizens' pages) and klachten_report (register,
-    # report and letters) when they are installed
+    # klachten_portal (the citizens' pages), klachten_report (register,
+    # report and letters) and klachten_advies (advice) when they are
+    # installed
     modules = Module.find([
             ('name', 'in', [
-                    'klachten_base', 'klachten_portal', 'klachten_report'])])
+                    'klachten_base', 'klachten_portal', 'klachten_report',
+                    'klachten_advies'])])
     todo = [m for m in modules if m.state != 'activated']
     if todo:
         if verbose:
             print("Activating " + ', '.join(m.name for m in todo),
                 file=sys.stderr, flush=True)
         for module in todo:
+            # activating one module marks its dependencies: read again
+            module.reload()
             if module.state == 'not activated':
                 module.click('activate')
         Wizard('ir.module.activate_upgrade').execute('upgrade')
