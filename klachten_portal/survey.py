@@ -132,10 +132,13 @@ class Complaint(metaclass=PoolMeta):
 
     @classmethod
     def _send_survey(cls, complaints):
-        "E-mail the satisfaction survey of the just closed complaints"
-        complaints = [c for c in complaints if c._survey_wanted()]
-        if complaints:
-            cls._notify(complaints, 'survey')
+        """E-mail the satisfaction survey of the just closed complaints,
+        whoever closes them (a receiver may not read the answers)"""
+        with without_check_access():
+            complaints = cls.browse(complaints)
+            complaints = [c for c in complaints if c._survey_wanted()]
+            if complaints:
+                cls._notify(complaints, 'survey')
 
     def _survey_wanted(self):
         Configuration = Pool().get('klachten.configuration')

@@ -243,6 +243,35 @@ class SurveyTestCase(unittest.TestCase):
         self.assertIn("[link: zie de e-mail]", body)
         self.assertEqual(self.portal.get(path).status_code, 200)
 
+    def test_closed_by_receiver(self):
+        "A receiver who solves a complaint at the counter sends the survey"
+        users, company = self.users(), self.company()
+        with Transaction().start(self.db, 0) as transaction:
+            pool = Pool(self.db)
+            Party = pool.get('party.party')
+            Complaint = pool.get('klachten.complaint')
+            party, = Party.create([{'name': "Jan Claes",
+                        'contact_mechanisms': [('create', [{
+                                        'type': 'email',
+                                        'value': 'jan@example.org'}])]}])
+            complaint, = Complaint.create([{'company': company,
+                        'channel': 'counter', 'complainant': party.id,
+                        'received_by': users['receiver'],
+                        'short_description': "Lange wachttijd",
+                        'description': "Een uur gewacht aan het loket."}])
+            complaint_id = complaint.id
+            transaction.commit()
+        # as the Resolve wizard of the client does
+        with Transaction().start(self.db, users['receiver'],
+                context={'company': company}) as transaction:
+            Complaint = Pool(self.db).get('klachten.complaint')
+            Complaint.resolve([Complaint(complaint_id)], "Excuses gemaakt.")
+            transaction.commit()
+        self.assertEqual(self.state(complaint_id), 'closed')
+        (subject, body, _), = self.emails(complaint_id)
+        self.assertEqual(self.portal.get(self.link(complaint_id)).status_code,
+            200)
+
     def test_without_comment(self):
         "The comment is optional"
         complaint_id, path = self.closed_with_survey()
