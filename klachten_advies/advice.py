@@ -313,6 +313,13 @@ class AdviceRequest(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
             if not values.get('advisor_user'):
                 _require(complaint, values.get('advisor_role'),
                     'advisor_role')
+                department = values['advisor_department']
+                role = values['advisor_role']
+                if not department.members_with_role(role):
+                    raise MissingInputError(gettext(
+                            'klachten_advies.msg_advice_nobody',
+                            department=department.rec_name,
+                            role=role.rec_name))
             if complaint.confidential:
                 raise AdviceNotAllowedError(gettext(
                         'klachten_advies.msg_advice_confidential',

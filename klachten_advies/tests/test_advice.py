@@ -215,6 +215,11 @@ class AdviceTestCase(unittest.TestCase):
         with self.assertRaises(UserError):
             # neither a role nor a user
             self.ask(complaint, advisor_department=self.department('OM'))
+        with self.assertRaises(UserError) as context:
+            self.ask(complaint, advisor_department=self.department('OM'),
+                advisor_role=self.role('head'))
+        self.assertIn('Nobody has the role "Department Head" in the '
+            'department "Omgeving"', context.exception.message)
         set_user('admin')
         self.assertEqual(
             Model.get('klachten.complaint')(complaint.id).advice_requests,
