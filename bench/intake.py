@@ -76,6 +76,9 @@ def parse_args():
         help="keep the database (and the throwaway cluster running)")
     parser.add_argument('--no-readme', action='store_true',
         help="only print; do not write bench/README.md")
+    parser.add_argument('--profile', action='store_true',
+        help="at the end, profile one submission in this process (cProfile"
+        " and the SQL queries) and report where its time goes")
     parser.add_argument('--setup-child', metavar='DATABASE',
         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -342,7 +345,8 @@ def _bench(args, uri, database, cluster_info, server_version):
         server.stop()
         connection.close()
     load = os.getloadavg()[1]
-    report = format_report(args, results, complaints, {
+    profile = profile_submission(uri, database) if args.profile else None
+    report = format_report(args, results, complaints, profile, {
             'load': load,
             'cluster': cluster_info, 'postgresql': server_version,
             'gunicorn': server.version, 'seconds': time.monotonic() - started,
@@ -366,7 +370,69 @@ def versions():
     return {name: version(name) for name in ['trytond', 'locust']}
 
 
-def format_report(args, results, complaints, info):
+def profile_submission(uri, database):
+    """File one complaint in this process through the WSGI application
+    (werkzeug's test client: no HTTP) and profile its POST "Indienen";
+    return (milliseconds, queries, [(cumulative ms, function)])"""
+    import cProfile
+    import re
+    import urllib.parse
+
+    os.environ['TRYTOND_DATABASE__URI'] = uri
+    from deadline_cron import COUNTER, display_path, is_project
+    from werkzeug.test import Client
+
+    import trytond.config as config
+    from trytond.pool import Pool
+    from trytond.protocols.wrappers import Response
+    from trytond.wsgi import app
+    if not config.has_section('klachten'):
+        config.add_section('klachten')
+    config.set('klachten', 'portal_post_rate_limit', '0')
+    Pool.start()
+    Pool(database).init()
+    COUNTER.install()
+    client = Client(app, Response)
+    root = f'/{database}/portal'
+    form = {'content_type': 'application/x-www-form-urlencoded'}
+    profiler = cProfile.Profile()
+    # the first submission of the process fills its caches: profile the
+    # second, as a server's worker that already served some
+    for number in range(2):
+        page = client.get(f'{root}/complaint?lang=nl').get_data(
+            as_text=True)
+        fields = dict(re.findall(r'<input type="hidden" name="(csrf_token|'
+                r'submission_key)" value="([^"]+)"', page))
+        values = {**fields, 'lang': 'nl', 'name': f"Burger {number}",
+            'email': 'profiel@example.org', 'short_description': "Profiel",
+            'description': "Een klacht om te profileren."}
+        client.post(f'{root}/complaint', data=urllib.parse.urlencode(
+                {**values, 'action': 'next'}), **form)
+        COUNTER.reset()
+        COUNTER.active = True
+        start = time.perf_counter()
+        if number:
+            profiler.enable()
+        response = client.post(f'{root}/complaint',
+            data=urllib.parse.urlencode({**values, 'action': 'submit'}),
+            **form)
+        profiler.disable()
+        elapsed = (time.perf_counter() - start) * 1000
+        COUNTER.active = False
+        if response.status_code != 303:
+            raise RuntimeError(
+                f"profiled submission: {response.status_code}")
+    profiler.create_stats()
+    functions = []
+    for (path, line, name), stat in profiler.stats.items():
+        if is_project(path) and name not in {'wrapper', '<lambda>'}:
+            functions.append((stat[3] * 1000,
+                    f'{display_path(path)}:{line} {name}'))
+    functions.sort(reverse=True)
+    return elapsed, COUNTER.count, functions[:15]
+
+
+def format_report(args, results, complaints, profile, info):
     now = dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
     cpu = platform.processor() or platform.machine()
     try:
@@ -390,7 +456,8 @@ def format_report(args, results, complaints, info):
         '.venv/bin/python bench/intake.py --users '
         + ','.join(map(str, args.users))
         + (f' --run-time {args.run_time}' if args.run_time != 30 else '')
-        + (f' --workers {args.workers}' if args.workers != 4 else ''),
+        + (f' --workers {args.workers}' if args.workers != 4 else '')
+        + (' --profile' if args.profile else ''),
         '```',
         '',
         f"Each run: {args.warmup} s of warm-up, then {args.run_time} s "
@@ -433,6 +500,17 @@ def format_report(args, results, complaints, info):
             f"without an acknowledgement; {numbered:,} numbered, "
             f"{evaluation:,} in evaluation, {parties:,} complainants. The "
             "floor's rows likewise. No request failed.")
+    if profile:
+        elapsed, queries, functions = profile
+        lines += ['', "Where a submission's time goes: one POST *Indienen* "
+            "profiled with cProfile in the benchmark's process after a first "
+            "one (werkzeug's test client on the same database, no HTTP, "
+            "alone but for the machine's other work): "
+            f"{elapsed:,.0f} ms under the profiler, {queries} SQL queries. "
+            "The project's functions by cumulative time (a function's time "
+            "includes what it calls):", '',
+            '| ms | function |', '| ---: | --- |']
+        lines += [f'| {ms:,.0f} | `{name}` |' for ms, name in functions]
     return '\n'.join(lines)
 
 
