@@ -77,6 +77,16 @@ class AdvisoryBody(DeactivableMixin, ModelSQL, ModelView):
     def default_committee(cls):
         return False
 
+    @classmethod
+    def validate_fields(cls, bodies, field_names):
+        super().validate_fields(bodies, field_names)
+        if 'email' in field_names:
+            for body in bodies:
+                if not _valid_email(body.email):
+                    raise MissingInputError(gettext(
+                            'klachten_advies.msg_advisory_body_email',
+                            email=body.email or '', body=body.name))
+
 
 def _visible_in(*states):
     return {

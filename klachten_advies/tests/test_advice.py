@@ -337,6 +337,10 @@ class CommitteeTestCase(unittest.TestCase):
         "Six weeks become ten when an advisory committee advises"
         set_user('klachtenadmin')
         Body = Model.get('klachten.advisory.body')
+        with self.assertRaises(UserError) as context:
+            Body(name="Typo", email='commissie@').save()
+        self.assertIn('"commissie@" of advisory body "Typo" is not valid',
+            context.exception.message)
         committee = Body(name="Klachtenadviescommissie",
             contact_name="Mr. J. de Vries", email='commissie@example.nl',
             committee=True)
