@@ -77,10 +77,12 @@ class SurveyAnswer(ModelSQL, ModelView):
 
     @classmethod
     def search_department(cls, name, clause):
+        nested = clause[0][len(name):]
         return ['OR',
-            [('complaint.handler_department',) + tuple(clause[1:])],
+            [('complaint.handler_department' + nested,) + tuple(clause[1:])],
             [('complaint.handler_department', '=', None),
-                ('complaint.concerned_department',) + tuple(clause[1:])],
+                ('complaint.concerned_department' + nested,)
+                + tuple(clause[1:])],
             ]
 
     @classmethod

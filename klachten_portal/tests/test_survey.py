@@ -472,6 +472,31 @@ class SurveyTestCase(unittest.TestCase):
                 number, average = Answer.statistics(
                     [('complaint', '=', complaint_id)])
             self.assertEqual((number, average), (1, 2.0))
+            for domain, found in [
+                    ([('department', '=', None)], True),
+                    ([('outcome', '=', None)], True),
+                    ([('department.code', '=', 'BZ')], False),
+                    ([('score', '<=', 2)], True),
+                    ([('score', '>', 2)], False),
+                    ]:
+                with self.subTest(domain=domain):
+                    self.assertEqual(bool(Answer.search(domain + [
+                                    ('complaint', '=', complaint_id)])),
+                        found)
+        with Transaction().start(self.db, 0) as transaction:
+            pool = Pool(self.db)
+            Complaint = pool.get('klachten.complaint')
+            department, = pool.get('klachten.department').search(
+                [('code', '=', 'BZ')])
+            Complaint.write([Complaint(complaint_id)],
+                {'concerned_department': department.id})
+            transaction.commit()
+        with Transaction().start(self.db, users['coordinator'],
+                context={'company': company}), check_access():
+            Answer = Pool(self.db).get('klachten.survey.answer')
+            answer, = Answer.search([('department.code', '=', 'BZ'),
+                    ('complaint', '=', complaint_id)])
+            self.assertEqual(answer.department.code, 'BZ')
         for login in ['handler1', 'observer', 'receiver', 'head']:
             with self.subTest(login=login), Transaction().start(
                     self.db, users[login], context={'company': company}):
