@@ -296,6 +296,8 @@ class CitizenTestCase(BrowserTestCase):
         page.get_by_role('button', name=_('information_send')).click()
         expect(page.locator('.error-summary')).to_be_visible()
         check('information with errors')
+        self.assert_described(page.get_by_label(label('information_answer')),
+            'err_answer')
         page.get_by_label(label('information_answer')).fill("Om 10 uur.")
         page.get_by_role('button', name=_('information_send')).click()
         check('thanks for the information')
@@ -317,6 +319,8 @@ class CitizenTestCase(BrowserTestCase):
         page.get_by_role('button', name=_('feedback_send')).click()
         expect(page.locator('.error-summary')).to_be_visible()
         check('feedback with errors')
+        self.assert_described(page.get_by_role(
+                'group', name=label('feedback_choice')), 'err_choice')
         page.get_by_label(_('feedback_agree')).check()
         page.get_by_role('button', name=_('feedback_send')).click()
         check('thanks for agreeing')
@@ -328,6 +332,8 @@ class CitizenTestCase(BrowserTestCase):
         page.get_by_role('button', name=_('survey_send')).click()
         expect(page.locator('.error-summary')).to_be_visible()
         check('survey with errors')
+        self.assert_described(page.get_by_role(
+                'group', name=label('survey_score')), 'err_score')
         page.get_by_label(_('survey_score_4')).check()
         page.get_by_role('button', name=_('survey_send')).click()
         expect(page.get_by_role('heading', level=1)).to_have_text(
@@ -436,6 +442,11 @@ class CitizenTestCase(BrowserTestCase):
         self.assertTrue(all(
                 p.startswith('no visible focus') for p in problems))
 
+    def assert_described(self, locator, key):
+        "A screen reader reads the message of key with the field or group"
+        expect(locator).to_have_accessible_description(
+            re.compile(re.escape(_(key))))
+
     def test_errors_for_screen_readers(self):
         """An error is announced, tied to its field, and its link in the
         summary leads to the field"""
@@ -454,8 +465,7 @@ class CitizenTestCase(BrowserTestCase):
             with self.subTest(field=name):
                 field = page.get_by_label(label(name))
                 expect(field).to_have_attribute('aria-invalid', 'true')
-                expect(field).to_have_accessible_description(
-                    re.compile(re.escape(_(key))))
+                self.assert_described(field, key)
                 link = summary.get_by_role('link', name=_(key))
                 expect(link).to_have_attribute('href', '#' + name)
         # the rest is not marked
