@@ -126,18 +126,21 @@ class Configuration(ModelSingleton, ModelSQL, ModelView, MultiValueMixin):
     def _apply_preset(cls, configurations, preset, country):
         pool = Pool()
         Term = pool.get('klachten.term')
-        for configuration in configurations:
-            Term.delete(configuration.terms)
-            Term.create([{
-                        'configuration': configuration.id,
-                        'kind': kind,
-                        'number': number,
-                        'unit': unit,
-                        'reminder_days': reminder,
-                        } for kind, number, unit, reminder in preset])
-            if country:
-                configuration.holiday_country = country
-        cls.save(configurations)
+        # The client calls the button on id 1, which is not always the id
+        # of the stored record: write the lines of the stored one, and
+        # replace them directly (saving the configuration would write back
+        # the lines as read before).
+        cls.write(list(configurations),
+            {'holiday_country': country} if country else {})
+        configuration = cls.get_singleton()
+        Term.delete(Term.search([('configuration', '=', configuration.id)]))
+        Term.create([{
+                    'configuration': configuration.id,
+                    'kind': kind,
+                    'number': number,
+                    'unit': unit,
+                    'reminder_days': reminder,
+                    } for kind, number, unit, reminder in preset])
 
 
 class ConfigurationSequence(ModelSQL, CompanyValueMixin):
@@ -244,7 +247,10 @@ class Term(ModelSQL, ModelView):
 
     @staticmethod
     def default_configuration():
-        return 1
+        pool = Pool()
+        Configuration = pool.get('klachten.configuration')
+        configuration = Configuration.get_singleton()
+        return configuration.id if configuration else None
 
     @staticmethod
     def default_unit():
