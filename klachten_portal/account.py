@@ -72,6 +72,9 @@ class WebUser(metaclass=PoolMeta):
         Party = pool.get('party.party')
         user = cls.portal_find(email)
         if user and user.email_valid:
+            # spend the time of the hash as for a new account: the answer
+            # must not tell sooner who has an account
+            cls.hash_password(password)
             cls.portal_queue_email(user, 'account_exists', 'account/login',
                 lang)
             return user

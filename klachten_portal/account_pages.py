@@ -72,7 +72,7 @@ def _limit(request, bucket, key, limit, window):
 
 def limit_login(request, email):
     "Per client address and per e-mail address"
-    _limit(request, 'login', request.remote_addr, 20, 600)
+    _limit(request, 'login', web.client(request), 20, 600)
     _limit(request, 'login_address', email.lower(), 5, 900)
 
 

@@ -4,6 +4,7 @@
 headers, the CSRF token, rate limits and the error pages."""
 import collections
 import hmac
+import ipaddress
 import logging
 import random
 import re
@@ -173,6 +174,21 @@ class RateLimiter:
 limiter = RateLimiter()
 
 
+def client(request):
+    """Whom the rate limits count: the client's address, or for IPv6 its
+    /64 network, since every subscriber has one of its own"""
+    address = request.remote_addr or ''
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip.packed[:8] + bytes(8), 64)))
+    return str(ip)
+
+
 def check_rate(request, bucket):
     "Refuse (429) the request when its client sent too many of bucket"
     defaults = {'post': (20, 600), 'token': (60, 600)}
@@ -180,7 +196,7 @@ def check_rate(request, bucket):
     limit = setting(f'{bucket}_rate_limit', limit)
     window = setting(f'{bucket}_rate_window', window)
     if limit > 0 and not limiter.hit(
-            (bucket, request.remote_addr), limit, window):
+            (bucket, client(request)), limit, window):
         logger.warning(
             "portal: rate limit %s reached by %s", bucket,
             request.remote_addr)

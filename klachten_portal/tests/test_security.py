@@ -1,0 +1,140 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""What an attacker on the internet could try on the portal, and what the
+portal answers."""
+import re
+import time
+import unittest
+
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+from .. import web
+from .tools import Form, Portal, set_up_portal_database, settings, text
+
+LINK = re.compile(r'http://portal\.test/[^/]+/portal/(account/[\w/-]+)\?')
+PASSWORD = 'een lang wachtwoord'
+
+
+class FromAddress(Portal):
+    "A browser on the portal from the client address"
+
+    def __init__(self, database, address):
+        super().__init__(database)
+        self.address = address
+
+    def get(self, path, **kwargs):
+        return super().get(path, environ_base={'REMOTE_ADDR': self.address},
+            **kwargs)
+
+    def post(self, path, data, **kwargs):
+        return super().post(path, data,
+            environ_base={'REMOTE_ADDR': self.address}, **kwargs)
+
+
+class SecurityTestCase(unittest.TestCase):
+    "The portal against an attacker"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.db = set_up_portal_database(cls)
+        configured = settings(url='http://portal.test/',
+            post_rate_limit=0, token_rate_limit=0,
+            account_mail_rate_limit=0)
+        configured.__enter__()
+        cls.addClassCleanup(configured.__exit__, None, None, None)
+
+    def setUp(self):
+        web.limiter.clear()
+
+    def client(self, address):
+        "A portal seen from the client address"
+        return FromAddress(self.db, address)
+
+    def register(self, portal, email, password=PASSWORD):
+        form = Form(text(portal.get('account/register?lang=nl')))
+        return portal.post('account/register', form.data(
+                name="An Peeters", email=email, password=password,
+                password_repeat=password))
+
+    def validated_account(self, email):
+        portal = Portal(self.db)
+        self.assertEqual(self.register(portal, email).status_code, 303)
+        with Transaction().start(self.db, 0, readonly=True):
+            Email = Pool(self.db).get('klachten.email')
+            email_, = Email.search([
+                    ('to', '=', email), ('kind', '=', 'account_validation')])
+            path = LINK.search(email_.body).group(1)
+        form = Form(text(portal.get(path)))
+        response = portal.post(path, form.data(password=PASSWORD))
+        self.assertEqual(response.status_code, 303, text(response))
+
+    def test_rate_limit_ipv6_network(self):
+        """A client changing its address within its IPv6 /64 (every
+        subscriber has one) is still counted as one"""
+        with settings(post_rate_limit=2):
+            for address in ['2001:db8:1:2::1', '2001:db8:1:2::2']:
+                response = self.client(address).post('complaint', {})
+                self.assertEqual(response.status_code, 403)
+            response = self.client('2001:db8:1:2:ffff::3').post(
+                'complaint', {})
+            self.assertEqual(response.status_code, 429)
+            self.assertIn("Even geduld", text(response))
+            # another subscriber's network, and IPv4 clients, are not
+            for address in ['2001:db8:1:3::1', '192.0.2.1', '192.0.2.2']:
+                response = self.client(address).post('complaint', {})
+                self.assertEqual(response.status_code, 403, address)
+
+    def test_login_rate_limit_ipv6_network(self):
+        "Guessing logins from addresses of one IPv6 /64 is held back"
+        with settings(login_rate_limit=2, login_address_rate_limit=0):
+            for index in range(2):
+                portal = self.client(f'2001:db8:5:6::{index + 1}')
+                form = Form(text(portal.get('account/login?lang=nl')))
+                response = portal.post('account/login', form.data(
+                        email=f'who{index}@example.org', password='guess'))
+                self.assertEqual(response.status_code, 400)
+            portal = self.client('2001:db8:5:6::99')
+            form = Form(text(portal.get('account/login?lang=nl')))
+            response = portal.post('account/login', form.data(
+                    email='who9@example.org', password='guess'))
+            self.assertEqual(response.status_code, 429)
+
+    def test_token_page_no_referrer(self):
+        """A page whose address holds a token tells the browser to send no
+        Referer, and no meta element of the page overrides it"""
+        portal = Portal(self.db)
+        response = portal.file()
+        self.assertEqual(response.status_code, 303)
+        receipt = portal.client.get(response.headers['Location'])
+        self.assertEqual(receipt.status_code, 200)
+        self.assertEqual(receipt.headers['Referrer-Policy'], 'no-referrer')
+        policies = re.findall(
+            r'<meta\s+name="referrer"\s+content="([^"]*)"', text(receipt))
+        self.assertTrue(all(p == 'no-referrer' for p in policies), policies)
+
+    def test_register_known_address_same_time(self):
+        """Registering an address that has an account takes as long as
+        registering a new one: the answer's time does not tell who has an
+        account (a password hash takes about 0.3 s)"""
+        known = 'kim.de.smet@example.org'
+        self.validated_account(known)
+        portal = Portal(self.db)
+        # warm up
+        self.register(portal, 'warm.up@example.org')
+        new_times, known_times = [], []
+        for index in range(3):
+            for email, times in [
+                    (f'new{index}@example.org', new_times),
+                    (known, known_times)]:
+                form = Form(text(portal.get('account/register?lang=nl')))
+                data = form.data(name="An Peeters", email=email,
+                    password=PASSWORD, password_repeat=PASSWORD)
+                started = time.monotonic()
+                response = portal.post('account/register', data)
+                times.append(time.monotonic() - started)
+                self.assertEqual(response.status_code, 303)
+        # without the hash, a known address answers in a fraction
+        self.assertGreater(min(known_times), 0.6 * min(new_times),
+            (known_times, new_times))
