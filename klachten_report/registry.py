@@ -9,7 +9,6 @@ complaints, only the finished file is held.  Text typed by people is
 always written as text: a cell never becomes a formula."""
 import datetime as dt
 import io
-import re
 from collections import Counter, defaultdict
 
 from openpyxl import Workbook
@@ -31,7 +30,7 @@ from .render import clean
 BATCH = 2000
 # A cell starting with one of these is a formula (or a DDE trick) for a
 # spreadsheet; tab and newline are control characters kept by clean().
-RISKY = re.compile(r'^[=+\-@\t\r\n]')
+RISKY = frozenset('=+-@\t\r\n')
 
 # (key, SQL column or None, width)
 COLUMNS = [
@@ -57,12 +56,17 @@ COLUMNS = [
     ('handler', 'handler_user', 20),
     ('extension_count', 'extension_count', 10),
     ]
-SQL_COLUMNS = ['id', 'answer_due', 'handler_role'] + [
-    c for _, c, _ in COLUMNS if c]
+# the columns read, in the order _rows unpacks them
+SQL_COLUMNS = ['id', 'answer_due', 'handler_role', 'number', 'received_date',
+    'acknowledged_on', 'decision_date', 'closing_date', 'state', 'track',
+    'channel', 'concerned_department', 'handler_department', 'basis',
+    'subject', 'short_description', 'admissibility', 'outcome',
+    'handler_user', 'extension_count']
 SELECTIONS = ['state', 'track', 'channel', 'basis', 'admissibility',
     'outcome']
 TOTALS = ['state', 'channel', 'basis', 'admissibility', 'outcome',
     'within_term']
+COLUMN = {key: i for i, (key, _, _) in enumerate(COLUMNS)}
 
 
 def text_cell(worksheet, value):
@@ -73,11 +77,10 @@ def text_cell(worksheet, value):
 
 
 def safe(worksheet, value):
-    "value as a cell value: text cleaned, risky text forced to text"
-    if isinstance(value, str):
-        value = clean(value)
-        if RISKY.match(value):
-            return text_cell(worksheet, value)
+    """value as a cell value: risky text forced to text.  Text must be
+    clean() already: _rows cleans what people typed, _labels the names."""
+    if value.__class__ is str and value and value[0] in RISKY:
+        return text_cell(worksheet, value)
     return value
 
 
@@ -156,15 +159,18 @@ class ComplaintRegister(Report):
             [domain, ('state', '!=', 'draft')], order=[], query=True)
         labels = cls._labels()
         counters = defaultdict(Counter)
-        days = []
+        days = [0, 0]  # sum, count: memory stays flat
+        positions = [(key, COLUMN[key]) for key in TOTALS]
+        days_taken = COLUMN['days_taken']
 
         def rows():
-            for values in cls._rows(query, labels):
-                for key in TOTALS:
-                    counters[key][values[key]] += 1
-                if values['days_taken'] is not None:
-                    days.append(values['days_taken'])
-                yield [values[k] for k, _, _ in COLUMNS]
+            for row in cls._rows(query, labels):
+                for key, i in positions:
+                    counters[key][row[i]] += 1
+                if row[days_taken] is not None:
+                    days[0] += row[days_taken]
+                    days[1] += 1
+                yield row
 
         def totals():
             total = sum(counters['state'].values())
@@ -176,10 +182,9 @@ class ComplaintRegister(Report):
                     yield [value or gettext(
                             'klachten_report.msg_register_empty'), count]
             yield [gettext('klachten_report.msg_register_average_days')]
-            yield [gettext('klachten_report.msg_register_decided'),
-                len(days)]
+            yield [gettext('klachten_report.msg_register_decided'), days[1]]
             yield [gettext('klachten_report.msg_register_average'),
-                round(sum(days) / len(days), 1) if days else None]
+                round(days[0] / days[1], 1) if days[1] else None]
 
         headers = [labels['headers'][k] for k, _, _ in COLUMNS]
         return write_workbook(
@@ -206,7 +211,7 @@ class ComplaintRegister(Report):
             'no': gettext('klachten_report.msg_register_no'),
             }
         for name in SELECTIONS:
-            labels[name] = {k: v
+            labels[name] = {k: clean(v)
                 for k, v in definitions[name]['selection'] if k}
         with Transaction().set_context(active_test=False):
             for key, Model in [
@@ -214,7 +219,8 @@ class ComplaintRegister(Report):
                     ('role', Role), ('user', User), ('ground', Ground),
                     ('remedy', Remedy)]:
                 # in the model's order, as the client lists them
-                labels[key] = {r.id: r.rec_name for r in Model.search([])}
+                labels[key] = {
+                    r.id: clean(r.rec_name) for r in Model.search([])}
         return labels
 
     @classmethod
@@ -227,7 +233,7 @@ class ComplaintRegister(Report):
 
     @classmethod
     def _rows(cls, query, labels):
-        "Yield a dict of the register's values per complaint"
+        "Yield the register's row of each complaint, in COLUMNS order"
         pool = Pool()
         Complaint = pool.get('klachten.complaint')
         table = Complaint.__table__()
@@ -236,9 +242,14 @@ class ComplaintRegister(Report):
                 *[getattr(table, c) for c in SQL_COLUMNS],
                 where=table.id.in_(query),
                 order_by=[table.id.asc]))
-        today = Pool().get('ir.date').today()
+        today = pool.get('ir.date').today()
         subjects, departments = labels['subject'], labels['department']
         users, roles = labels['user'], labels['role']
+        states, tracks, channels = (
+            labels['state'], labels['track'], labels['channel'])
+        bases, admissibilities, outcomes = (
+            labels['basis'], labels['admissibility'], labels['outcome'])
+        yes, no = labels['yes'], labels['no']
         try:
             while True:
                 batch = cursor.fetchmany(BATCH)
@@ -251,43 +262,43 @@ class ComplaintRegister(Report):
                 remedies = cls._many2many(
                     'klachten.complaint-klachten.remedy', 'remedy', ids,
                     labels['remedy'])
-                for row in batch:
-                    v = dict(zip(SQL_COLUMNS, row))
-                    for name in SELECTIONS:
-                        v[name] = labels[name].get(v[name])
-                    for name in ['received_date', 'acknowledged_on',
-                            'decision_date', 'closing_date', 'answer_due']:
-                        v[name] = _date(v[name])
-                    received, decided = v['received_date'], v['decision_date']
-                    v['days_taken'] = (
-                        (decided - received).days
-                        if decided and received else None)
-                    if decided and v['answer_due']:
-                        v['within_term'] = labels['yes'
-                            if decided <= v['answer_due'] else 'no']
-                    elif v['answer_due'] and v['answer_due'] < today:
-                        v['within_term'] = labels['no']
+                for (id_, answer_due, role, number, received, acknowledged,
+                        decided, closed, state, track, channel, concerned,
+                        handling, basis, subject, description, admissibility,
+                        outcome, handler, extensions) in batch:
+                    if isinstance(received, str):
+                        # SQLite gives dates as text
+                        (answer_due, received, acknowledged, decided,
+                            closed) = map(_date, (answer_due, received,
+                                acknowledged, decided, closed))
+                    if decided and answer_due:
+                        within = yes if decided <= answer_due else no
+                    elif answer_due and answer_due < today:
+                        within = no
                     else:
-                        v['within_term'] = None
-                    v['concerned_department'] = departments.get(
-                        v['concerned_department'])
-                    v['handler_department'] = departments.get(
-                        v['handler_department'])
-                    v['subject'] = subjects.get(v['subject'])
-                    v['handler'] = users.get(v['handler_user']) or roles.get(
-                        v['handler_role'])
-                    v['inadmissibility_grounds'] = '; '.join(
-                        grounds.get(v['id'], [])) or None
-                    v['remedies'] = '; '.join(
-                        remedies.get(v['id'], [])) or None
-                    v['extension_count'] = v['extension_count'] or 0
-                    yield v
+                        within = None
+                    yield [
+                        _text(number), received, acknowledged, decided,
+                        closed,
+                        states.get(state), tracks.get(track),
+                        channels.get(channel), departments.get(concerned),
+                        departments.get(handling), bases.get(basis),
+                        subjects.get(subject), _text(description),
+                        admissibilities.get(admissibility),
+                        grounds.get(id_), outcomes.get(outcome),
+                        remedies.get(id_),
+                        (decided - received).days
+                        if decided and received else None,
+                        within,
+                        users.get(handler) or roles.get(role),
+                        extensions or 0,
+                        ]
         finally:
             cursor.close()
 
     @classmethod
     def _many2many(cls, relation, target, ids, names):
-        "{complaint id: [names]} of the relation for the ids"
+        "{complaint id: 'name; name'} of the relation for the ids"
         Relation = Pool().get(relation)
         table = Relation.__table__()
         cursor = Transaction().connection.cursor()
@@ -298,9 +309,14 @@ class ComplaintRegister(Report):
         order = {r: i for i, r in enumerate(names)}
         for complaint, record in cursor:
             result[complaint].append(record)
-        return {c: [names.get(r, str(r))
-                for r in sorted(records, key=lambda r: order.get(r, -1))]
+        return {c: '; '.join(names.get(r, str(r))
+                for r in sorted(records, key=lambda r: order.get(r, -1)))
             for c, records in result.items()}
+
+
+def _text(value):
+    "Typed text as a cell can hold it; None stays None"
+    return clean(value) if value else value
 
 
 def _date(value):
