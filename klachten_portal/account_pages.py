@@ -11,6 +11,7 @@ another number or id is "not found", exactly like one that does not exist.
 import datetime as dt
 import logging
 import re
+import time
 
 from werkzeug.exceptions import BadRequest, Gone, NotFound, TooManyRequests
 from werkzeug.utils import redirect
@@ -49,10 +50,18 @@ NUMBER = re.compile(r'[\w.-]{1,64}')
 # state of the reaction: text
 FEEDBACK = {'agree': 'account_feedback_agree',
     'disagree': 'account_feedback_disagree'}
+# the least seconds registration and the password request take to answer,
+# whatever the address: their time must not tell who has an account
+STEADY = 0.5
 
 
 def _(lang, key, **values):
     return messages.gettext(lang, key, **values)
+
+
+def _steady(started):
+    "Wait until STEADY seconds have passed since started"
+    time.sleep(max(0, STEADY - (time.monotonic() - started)))
 
 
 def password_length():
@@ -181,6 +190,7 @@ def register(request, pool):
     if form.errors:
         return render(request, 'register', lang, form=form, status=400)
     limit_mail(request, email)
+    started = time.monotonic()
 
     def _register():
         with Transaction().start(pool.database_name, 0,
@@ -194,6 +204,7 @@ def register(request, pool):
     except (backend.DatabaseIntegrityError, SQLConstraintError):
         # the same form sent twice at once: the first made the account
         pass
+    _steady(started)
     return _go(request, pool, 'account/sent/register', lang)
 
 
@@ -323,6 +334,7 @@ def reset_request(request, pool):
         form.error('email', _(lang, 'err_email'))
         return render(request, 'reset_request', lang, form=form, status=400)
     limit_mail(request, email)
+    started = time.monotonic()
 
     def _request():
         with Transaction().start(pool.database_name, 0,
@@ -334,6 +346,7 @@ def reset_request(request, pool):
             transaction.commit()
         _run_tasks(pool, transaction)
     web.retrying(pool.database_name, _request)
+    _steady(started)
     return _go(request, pool, 'account/sent/reset', lang)
 
 

@@ -138,3 +138,24 @@ class SecurityTestCase(unittest.TestCase):
         # without the hash, a known address answers in a fraction
         self.assertGreater(min(known_times), 0.6 * min(new_times),
             (known_times, new_times))
+
+    def test_reset_request_known_address_same_time(self):
+        """Asking a new password for an address that has an account takes
+        as long as for one that has none"""
+        known = 'lotte.wouters@example.org'
+        self.validated_account(known)
+        portal = Portal(self.db)
+        unknown_times, known_times = [], []
+        for index in range(3):
+            for email, times in [
+                    (f'nobody{index}@example.org', unknown_times),
+                    (known, known_times)]:
+                form = Form(text(portal.get('account/reset?lang=nl')))
+                data = form.data(email=email)
+                started = time.monotonic()
+                response = portal.post('account/reset', data)
+                times.append(time.monotonic() - started)
+                self.assertEqual(response.status_code, 303)
+        # a known address's e-mail took 4 times as long to make
+        self.assertLess(min(known_times), 1.3 * min(unknown_times),
+            (known_times, unknown_times))
