@@ -449,7 +449,9 @@ def _decisions(complaint):
                 if complaint.admissibility == 'inadmissible' else [],
                 'text': complaint.admissibility_motivation,
                 })
-    answer = complaint.reply or complaint.conclusion
+    # the reply is what the complainant was written; the conclusion is the
+    # back office's, and stays there when the complainant was not informed
+    answer = complaint.reply
     if (complaint.decision_date and answer
             and complaint.admissibility != 'inadmissible'):
         decisions.append({

@@ -155,7 +155,8 @@ def feedback_page(request, lang, complaint, intake, status=200):
     if complaint.admissibility == 'inadmissible':
         decision = complaint.admissibility_motivation
     else:
-        decision = complaint.reply or complaint.conclusion
+        # the back office's conclusion is not the complainant's to read
+        decision = complaint.reply
     return web.render(request, 'feedback.html', lang, status=status,
         token_page=True, number=complaint.number, decision=decision,
         feedback_due=complaint.feedback_due, intake=intake)

@@ -69,6 +69,7 @@ class SecurityTestCase(unittest.TestCase):
         form = Form(text(portal.get(path)))
         response = portal.post(path, form.data(password=PASSWORD))
         self.assertEqual(response.status_code, 303, text(response))
+        return portal
 
     def test_rate_limit_ipv6_network(self):
         """A client changing its address within its IPv6 /64 (every
@@ -159,3 +160,35 @@ class SecurityTestCase(unittest.TestCase):
         # a known address's e-mail took 4 times as long to make
         self.assertLess(min(known_times), 1.3 * min(unknown_times),
             (known_times, unknown_times))
+
+    def test_conclusion_not_told(self):
+        """A conclusion the complainant was not told (concluded without
+        informing them) stays in the back office: "Mijn klachten" shows
+        only what the complainant was written"""
+        secret = "Medewerker J. Peeters kreeg een berisping."
+        portal = self.validated_account('noor.claes@example.org')
+        response = portal.file()
+        self.assertEqual(response.status_code, 303)
+        key = response.headers['Location'].rsplit('/', 1)[1].split('?')[0]
+        with Transaction().start(self.db, 0) as transaction:
+            pool = Pool(self.db)
+            Complaint = pool.get('klachten.complaint')
+            complaint, = Complaint.search(
+                [('portal_submission_key', '=', key)])
+            department, = pool.get('klachten.department').search(
+                [('code', '=', 'BZ')])
+            role, = pool.get('klachten.role').search(
+                [('code', '=', 'handler')])
+            Complaint.declare_admissible([complaint], department, role)
+            Complaint.write([complaint], {
+                    'report': "Gesprek met de medewerker.",
+                    'outcome': 'unfounded',
+                    'outcome_motivation': secret,
+                    })
+            Complaint.finalise_report([complaint])
+            Complaint.conclude([complaint], secret, inform=False)
+            number = complaint.number
+            transaction.commit()
+        page = portal.get(f'account/complaint/{number}?lang=nl')
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("berisping", text(page))
