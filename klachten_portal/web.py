@@ -227,16 +227,26 @@ def page(token_page=False):
             except HTTPException as exception:
                 if (exception.code or 500) >= 500:
                     # with_pool turns errors into 500: keep their trace
-                    logger.error("portal: error on %s", request.path,
+                    logger.error("portal: error on %s", _logged(request),
                         exc_info=exception)
                 response = error_page(request, exception.code,
                     token_page=token_page)
             except Exception:
-                logger.exception("portal: error on %s", request.path)
+                logger.exception("portal: error on %s", _logged(request))
                 response = error_page(request, 500, token_page=token_page)
             return secure(response, request, token_page=token_page)
         return wrapper
     return decorator
+
+
+def _logged(request):
+    "The request's path without the token or key of a link's page"
+    path = request.path
+    for name in ['token', 'key']:
+        value = (request.view_args or {}).get(name)
+        if value:
+            path = path.replace(value, f'<{name}>')
+    return path
 
 
 def error_page(request, code, token_page=False):

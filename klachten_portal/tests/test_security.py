@@ -192,3 +192,26 @@ class SecurityTestCase(unittest.TestCase):
         page = portal.get(f'account/complaint/{number}?lang=nl')
         self.assertEqual(page.status_code, 200)
         self.assertNotIn("berisping", text(page))
+
+    def test_error_log_without_token(self):
+        """A server error on a link's page is logged without the link's
+        token: whoever reads the log cannot use the link"""
+        portal = Portal(self.db)
+        response = portal.file()
+        key = response.headers['Location'].rsplit('/', 1)[1].split('?')[0]
+        with Transaction().start(self.db, 0) as transaction:
+            pool = Pool(self.db)
+            Complaint = pool.get('klachten.complaint')
+            complaint, = Complaint.search(
+                [('portal_submission_key', '=', key)])
+            request, = Complaint.request_information(
+                [complaint], "Welke dag was het?")
+            # a link to a record its page cannot show: a server error
+            token = pool.get('klachten.portal.token').issue(
+                request, 'status', pool.get('ir.date').today())
+            transaction.commit()
+        with self.assertLogs('klachten_portal', 'ERROR') as logs:
+            response = portal.get(f'status/{token}')
+        self.assertEqual(response.status_code, 500)
+        self.assertNotIn(token, '\n'.join(logs.output))
+        self.assertIn('/portal/status/<token>', logs.output[0])
