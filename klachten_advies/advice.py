@@ -9,7 +9,7 @@ from sql import Null
 from sql.functions import CurrentTimestamp
 
 import trytond.config as config
-from klachten_base.department import assignment_pairs
+from klachten_base.department import assignment_pairs, users_by_key
 from klachten_base.model import ReadonlyGuardMixin, take_write_lock
 from trytond import backend
 from trytond.i18n import gettext
@@ -17,7 +17,6 @@ from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import (
@@ -286,17 +285,8 @@ class AdviceRequest(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def get_advisors(cls, requests, name):
-        query = cls._advisor_pairs()
-        cursor = Transaction().connection.cursor()
-        result = {r.id: [] for r in requests}
-        for sub_ids in grouped_slice(list(result), backend.MAX_QUERY_PARAMS):
-            cursor.execute(*query.select(query.request, query.user,
-                    where=fields.SQL_OPERATORS['in'](
-                        query.request, list(sub_ids))))
-            for request_id, user_id in cursor:
-                if user_id not in result[request_id]:
-                    result[request_id].append(user_id)
-        return result
+        return users_by_key(
+            cls._advisor_pairs(), 'request', [r.id for r in requests])
 
     @classmethod
     def search_advisors(cls, name, clause):

@@ -10,7 +10,7 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction, without_check_access
 
-from .department import assignment_pairs
+from .department import assignment_pairs, users_by_key
 from .exceptions import MissingInputError, SequenceMissingError, WorkflowError
 from .model import ReadonlyGuardMixin, take_write_lock
 
@@ -446,15 +446,7 @@ class Complaint(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView, ChatMixin):
 
     @classmethod
     def _get_pairs(cls, complaints, query):
-        cursor = Transaction().connection.cursor()
-        result = {c.id: [] for c in complaints}
-        cursor.execute(*query.select(
-                query.complaint, query.user,
-                where=query.complaint.in_(list(result))))
-        for complaint_id, user_id in cursor:
-            if user_id not in result[complaint_id]:
-                result[complaint_id].append(user_id)
-        return result
+        return users_by_key(query, 'complaint', [c.id for c in complaints])
 
     @classmethod
     def _search_pairs(cls, clause, query):

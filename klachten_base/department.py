@@ -2,9 +2,12 @@
 # this repository contains the full copyright notices and license terms.
 from sql import Null, Union
 
+from trytond import backend
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields, tree)
 from trytond.pool import Pool
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
 
 
 class Role(DeactivableMixin, ModelSQL, ModelView):
@@ -103,3 +106,18 @@ def assignment_pairs(Model, key, user, department, role):
         ).select(table2.id.as_(key), member.user.as_('user'),
             where=getattr(table2, user) == Null)
     return Union(by_user, by_role, all_=True)
+
+
+def users_by_key(query, key, ids):
+    """Map each of ids to the users of the (key, user) pairs of query, each
+    user once, in order"""
+    cursor = Transaction().connection.cursor()
+    column = getattr(query, key)
+    result = {i: [] for i in ids}
+    for sub_ids in grouped_slice(list(result), backend.MAX_QUERY_PARAMS):
+        cursor.execute(*query.select(column, query.user,
+                where=fields.SQL_OPERATORS['in'](column, list(sub_ids))))
+        for id_, user_id in cursor:
+            if user_id not in result[id_]:
+                result[id_].append(user_id)
+    return result

@@ -14,7 +14,7 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
-from .department import assignment_pairs
+from .department import assignment_pairs, users_by_key
 from .exceptions import WorkflowError
 from .model import ReadonlyGuardMixin, take_write_lock
 
@@ -136,17 +136,8 @@ class Task(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def get_assignees(cls, tasks, name):
-        query = cls._assignee_pairs()
-        cursor = Transaction().connection.cursor()
-        result = {t.id: [] for t in tasks}
-        in_max = backend.MAX_QUERY_PARAMS
-        for sub_ids in grouped_slice(list(result), in_max):
-            cursor.execute(*query.select(query.task, query.user,
-                    where=fields.SQL_OPERATORS['in'](query.task, sub_ids)))
-            for task_id, user_id in cursor:
-                if user_id not in result[task_id]:
-                    result[task_id].append(user_id)
-        return result
+        return users_by_key(
+            cls._assignee_pairs(), 'task', [t.id for t in tasks])
 
     @classmethod
     def search_assignees(cls, name, clause):
