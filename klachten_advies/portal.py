@@ -9,14 +9,11 @@ The page shows only what the requester chose to share."""
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader
-from werkzeug.exceptions import Gone, NotFound
-from werkzeug.utils import redirect
+from werkzeug.exceptions import Gone
 
-from klachten_base.model import take_write_lock
 from klachten_portal import intake as intake_
 from klachten_portal import links, messages, web
 from klachten_portal.intake import Intake
-from trytond import backend
 from trytond.transaction import Transaction
 
 from . import messages as advice_messages
@@ -40,13 +37,7 @@ def register():
 def _link(pool, token, lock=False):
     """The link of token and its advice request: 404 when unknown; the
     request is returned whatever its state"""
-    Token = pool.get('klachten.portal.token')
-    if lock and backend.name == 'sqlite':
-        take_write_lock(Token)
-    link = Token.find(token, 'advice')
-    if link is None or link.resource is None:
-        raise NotFound()
-    return link, link.resource
+    return links.find_link(pool, token, 'advice', lock=lock)
 
 
 def _closed_page(request, lang, record, unsent=None):
@@ -141,6 +132,4 @@ def _post(request, pool, token, lang):
             record = Request(record.id)
             return _closed_page(request, lang, record, unsent=answer)
         transaction.commit()
-    return redirect(
-        f'{web.root(request, pool.database_name)}/thanks/advice?lang={lang}',
-        code=303)
+    return links.thanks_redirect(request, pool, 'advice', lang)

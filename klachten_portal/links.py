@@ -22,16 +22,23 @@ ANSWER_MAX = 10000
 COMMENT_MAX = 5000
 
 
-def _link(pool, token, purpose, lock=False):
-    """The link of token for purpose and its record, refused with 404 when
-    unknown and 410 when used, expired or revoked"""
+def find_link(pool, token, purpose, lock=False):
+    """The link of token for purpose and its record, whatever their state;
+    refused with 404 when unknown.  With lock, take SQLite's write lock
+    first (a POST that will use the link up)."""
     Token = pool.get('klachten.portal.token')
     if lock and backend.name == 'sqlite':
         take_write_lock(Token)
     link = Token.find(token, purpose)
     if link is None or link.resource is None:
         raise NotFound()
-    record = link.resource
+    return link, link.resource
+
+
+def _link(pool, token, purpose, lock=False):
+    """The link of token for purpose and its record, refused with 404 when
+    unknown and 410 when used, expired or revoked"""
+    link, record = find_link(pool, token, purpose, lock=lock)
     if not link.usable or not _open(record, purpose):
         raise Gone()
     return link, record
@@ -48,7 +55,8 @@ def _open(record, purpose):
     return record.state == 'feedback'
 
 
-def _thanks(request, pool, kind, lang):
+def thanks_redirect(request, pool, kind, lang):
+    "Send the browser on to the thanks page of kind (303)"
     return redirect(
         f'{web.root(request, pool.database_name)}/thanks/{kind}?lang={lang}',
         code=303)
@@ -83,7 +91,7 @@ def _information_post(request, pool, token, lang):
                 request, lang, record, intake, status=400)
         _answer(pool, link, record, intake)
         transaction.commit()
-    return _thanks(request, pool, 'information', lang)
+    return thanks_redirect(request, pool, 'information', lang)
 
 
 def information_page(request, lang, record, intake, status=200):
@@ -148,7 +156,7 @@ def _feedback_post(request, pool, token, lang):
         else:
             Complaint.disagree([complaint], comment)
         transaction.commit()
-    return _thanks(request, pool, choice, lang)
+    return thanks_redirect(request, pool, choice, lang)
 
 
 def feedback_page(request, lang, complaint, intake, status=200):

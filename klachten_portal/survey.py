@@ -18,7 +18,7 @@ from trytond.transaction import Transaction, without_check_access
 
 from . import messages, web
 from .intake import Intake
-from .links import _link, _thanks
+from .links import _link, thanks_redirect
 from .notification import portal_base_url
 
 SCORES = ['1', '2', '3', '4', '5']
@@ -240,7 +240,7 @@ def _survey_post(request, pool, token, lang):
             # answered through another link in a concurrent transaction
             raise Gone()
         transaction.commit()
-    return _thanks(request, pool, 'survey', lang)
+    return thanks_redirect(request, pool, 'survey', lang)
 
 
 def survey_page(request, lang, complaint, intake, status=200):
