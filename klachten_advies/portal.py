@@ -90,17 +90,13 @@ def page(request, lang, record, intake, status=200):
 
 
 def advice(request, pool, token):
-    lang = web.language(request)
-    database = pool.database_name
-    if request.method == 'GET':
-        with Transaction().start(database, 0, readonly=True):
-            link, record = _link(pool, token)
-            if record.state != 'requested':
-                return _closed_page(request, lang, record)
-            _check(link)
-            return page(request, lang, record, Intake({}))
-    web.check_csrf(request)
-    return web.retrying(database, lambda: _post(request, pool, token, lang))
+    def show(lang):
+        link, record = _link(pool, token)
+        if record.state != 'requested':
+            return _closed_page(request, lang, record)
+        _check(link)
+        return page(request, lang, record, Intake({}))
+    return links.serve(request, pool, token, show, _post)
 
 
 def _post(request, pool, token, lang):

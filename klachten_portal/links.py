@@ -62,17 +62,26 @@ def thanks_redirect(request, pool, kind, lang):
         code=303)
 
 
-# Information requests
-def information(request, pool, token):
+def serve(request, pool, token, show, post):
+    """Answer a link's page: a GET calls show(lang) in a read-only
+    transaction (it never uses the link up), a POST checks the CSRF token
+    and calls post(request, pool, token, lang), retried when the database
+    asks to"""
     lang = web.language(request)
     database = pool.database_name
     if request.method == 'GET':
         with Transaction().start(database, 0, readonly=True):
-            link, record = _link(pool, token, 'information')
-            return information_page(request, lang, record, Intake({}))
+            return show(lang)
     web.check_csrf(request)
-    return web.retrying(database, lambda: _information_post(
-            request, pool, token, lang))
+    return web.retrying(database, lambda: post(request, pool, token, lang))
+
+
+# Information requests
+def information(request, pool, token):
+    def show(lang):
+        link, record = _link(pool, token, 'information')
+        return information_page(request, lang, record, Intake({}))
+    return serve(request, pool, token, show, _information_post)
 
 
 def _information_post(request, pool, token, lang):
@@ -120,15 +129,10 @@ def _answer(pool, link, record, intake):
 
 # Feedback on a decision
 def feedback(request, pool, token):
-    lang = web.language(request)
-    database = pool.database_name
-    if request.method == 'GET':
-        with Transaction().start(database, 0, readonly=True):
-            link, complaint = _link(pool, token, 'feedback')
-            return feedback_page(request, lang, complaint, Intake({}))
-    web.check_csrf(request)
-    return web.retrying(database, lambda: _feedback_post(
-            request, pool, token, lang))
+    def show(lang):
+        link, complaint = _link(pool, token, 'feedback')
+        return feedback_page(request, lang, complaint, Intake({}))
+    return serve(request, pool, token, show, _feedback_post)
 
 
 def _feedback_post(request, pool, token, lang):

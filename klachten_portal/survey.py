@@ -18,7 +18,7 @@ from trytond.transaction import Transaction, without_check_access
 
 from . import messages, web
 from .intake import Intake
-from .links import _link, thanks_redirect
+from .links import _link, serve, thanks_redirect
 from .notification import portal_base_url
 
 SCORES = ['1', '2', '3', '4', '5']
@@ -185,15 +185,10 @@ class Notification(metaclass=PoolMeta):
 
 # The page of the e-mailed link
 def survey(request, pool, token):
-    lang = web.language(request)
-    database = pool.database_name
-    if request.method == 'GET':
-        with Transaction().start(database, 0, readonly=True):
-            link, complaint = _open_link(pool, token)
-            return survey_page(request, lang, complaint, Intake({}))
-    web.check_csrf(request)
-    return web.retrying(database, lambda: _survey_post(
-            request, pool, token, lang))
+    def show(lang):
+        link, complaint = _open_link(pool, token)
+        return survey_page(request, lang, complaint, Intake({}))
+    return serve(request, pool, token, show, _survey_post)
 
 
 def _open_link(pool, token, lock=False):
