@@ -90,6 +90,26 @@ def limit_mail(request, email):
     _limit(request, 'account_mail', email.lower(), 3, 3600)
 
 
+def _check_email(form, lang, email):
+    "Put the e-mail error on form unless email is a valid address"
+    if not email or len(email) > EMAIL_MAX or not valid_email(email):
+        form.error('email', _(lang, 'err_email'))
+
+
+def _mail_steadily(request, pool, email, work, ignore=()):
+    """Run work (retried), which may e-mail the address, within the
+    address's limit and answering no sooner than STEADY seconds: the answer
+    does not tell whether the address has an account.  The exceptions of
+    ignore are passed over."""
+    limit_mail(request, email)
+    started = time.monotonic()
+    try:
+        web.retrying(pool.database_name, work)
+    except ignore:
+        pass
+    _steady(started)
+
+
 # Sessions
 def _context(request, lang):
     return {'_request': request.context, 'language': lang}
@@ -184,13 +204,10 @@ def register(request, pool):
         form.error('name', _(lang, 'err_name_account'))
     elif len(name) > NAME_MAX:
         form.error('name', _(lang, 'err_too_long', max=NAME_MAX))
-    if not email or len(email) > EMAIL_MAX or not valid_email(email):
-        form.error('email', _(lang, 'err_email'))
+    _check_email(form, lang, email)
     _password_errors(form, lang, password, repeat, email)
     if form.errors:
         return render(request, 'register', lang, form=form, status=400)
-    limit_mail(request, email)
-    started = time.monotonic()
 
     def _register():
         with Transaction().start(pool.database_name, 0,
@@ -199,12 +216,9 @@ def register(request, pool):
             User.portal_register(email, password, name, lang)
             transaction.commit()
         _run_tasks(pool, transaction)
-    try:
-        web.retrying(pool.database_name, _register)
-    except (backend.DatabaseIntegrityError, SQLConstraintError):
-        # the same form sent twice at once: the first made the account
-        pass
-    _steady(started)
+    # the same form sent twice at once: the first made the account
+    _mail_steadily(request, pool, email, _register,
+        ignore=(backend.DatabaseIntegrityError, SQLConstraintError))
     return _go(request, pool, 'account/sent/register', lang)
 
 
@@ -330,11 +344,9 @@ def reset_request(request, pool):
     web.check_csrf(request)
     email = web.form_value(request, 'email', EMAIL_MAX)
     form = Intake({'email': email})
-    if not email or len(email) > EMAIL_MAX or not valid_email(email):
-        form.error('email', _(lang, 'err_email'))
+    _check_email(form, lang, email)
+    if form.errors:
         return render(request, 'reset_request', lang, form=form, status=400)
-    limit_mail(request, email)
-    started = time.monotonic()
 
     def _request():
         with Transaction().start(pool.database_name, 0,
@@ -345,8 +357,7 @@ def reset_request(request, pool):
                 User.portal_request_reset(user, lang)
             transaction.commit()
         _run_tasks(pool, transaction)
-    web.retrying(pool.database_name, _request)
-    _steady(started)
+    _mail_steadily(request, pool, email, _request)
     return _go(request, pool, 'account/sent/reset', lang)
 
 
