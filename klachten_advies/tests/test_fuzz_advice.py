@@ -9,12 +9,12 @@ import unittest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from klachten_portal import web
 from klachten_portal.tests import test_fuzz
 from klachten_portal.tests.browser import set_up_database
 from klachten_portal.tests.test_fuzz import (
     COUNTED, FUZZ, fields, languages, texts, uploads)
-from klachten_portal.tests.tools import Form, Portal, settings, text
+from klachten_portal.tests.tools import (
+    Form, PortalTestMixin, configure_portal, text)
 from klachten_portal.token import digest
 from trytond.pool import Pool
 from trytond.transaction import Transaction
@@ -22,7 +22,7 @@ from trytond.transaction import Transaction
 from . import test_portal
 
 
-class AdviceFuzzTestCase(unittest.TestCase):
+class AdviceFuzzTestCase(PortalTestMixin, unittest.TestCase):
     "Fuzzing the advice form"
     counted = COUNTED + ['klachten.advice.request']
 
@@ -30,14 +30,7 @@ class AdviceFuzzTestCase(unittest.TestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.db = set_up_database(cls, ['klachten_advies'])
-        configured = settings(url='http://portal.test/',
-            post_rate_limit=0, token_rate_limit=0)
-        configured.__enter__()
-        cls.addClassCleanup(configured.__exit__, None, None, None)
-
-    def setUp(self):
-        web.limiter.clear()
-        self.portal = Portal(self.db)
+        configure_portal(cls)
 
     # klachten_portal's and the advice page's helpers (no module-level
     # name for their classes: pytest would run their tests here again)

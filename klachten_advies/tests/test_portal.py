@@ -13,7 +13,7 @@ from klachten_base.tests.tools import travel
 from klachten_portal import web
 from klachten_portal.tests.browser import set_up_database
 from klachten_portal.tests.tools import (
-    PDF, SECURITY_HEADERS, VALID, Form, Portal, errors, settings, text)
+    PDF, VALID, Form, Portal, PortalTestMixin, configure_portal, errors, text)
 from trytond.pool import Pool
 from trytond.protocols.wrappers import Response
 from trytond.transaction import Transaction
@@ -27,7 +27,7 @@ QUESTION = "Was the parking sign at the Kerkplein visible on 12 May?"
 CONTACT = [VALID['name'], VALID['email'], VALID['phone'], VALID['street']]
 
 
-class AdvicePageTestCase(unittest.TestCase):
+class AdvicePageTestCase(PortalTestMixin, unittest.TestCase):
     "Giving advice by the e-mailed link"
 
     @classmethod
@@ -35,20 +35,7 @@ class AdvicePageTestCase(unittest.TestCase):
         super().setUpClass()
         cls.db = set_up_database(
             cls, ['klachten_advies'], languages=['nl'])
-        configured = settings(url='http://portal.test/',
-            post_rate_limit=0, token_rate_limit=0)
-        configured.__enter__()
-        cls.addClassCleanup(configured.__exit__, None, None, None)
-
-    def setUp(self):
-        web.limiter.clear()
-        self.portal = Portal(self.db)
-
-    def assert_secure(self, response):
-        for name, value in SECURITY_HEADERS.items():
-            self.assertEqual(response.headers.get(name), value, msg=name)
-        self.assertEqual(response.headers['Referrer-Policy'], 'no-referrer')
-        self.assertEqual(response.headers['Cache-Control'], 'no-store')
+        configure_portal(cls)
 
     # Set-up through the models, as staff would
     def investigated(self, files=()):

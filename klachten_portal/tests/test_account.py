@@ -14,29 +14,22 @@ from trytond.transaction import Transaction
 from .. import web
 from . import test_pages
 from .tools import (
-    SECURITY_HEADERS, VALID, Form, Portal, count, errors,
-    set_up_portal_database, settings, text)
+    SECURITY_HEADERS, VALID, Form, Portal, PortalTestMixin, configure_portal,
+    count, errors, set_up_portal_database, settings, text)
 
 LINK = re.compile(r'http://portal\.test/([^/]+)/portal/(account/[\w/-]+)'
     r'\?lang=(\w+)')
 PASSWORD = 'een lang wachtwoord'
 
 
-class AccountTestCase(unittest.TestCase):
+class AccountTestCase(PortalTestMixin, unittest.TestCase):
     "A citizen with an account"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.db = set_up_portal_database(cls, languages=['nl', 'fr'])
-        configured = settings(url='http://portal.test/',
-            post_rate_limit=0, token_rate_limit=0)
-        configured.__enter__()
-        cls.addClassCleanup(configured.__exit__, None, None, None)
-
-    def setUp(self):
-        web.limiter.clear()
-        self.portal = Portal(self.db)
+        configure_portal(cls)
 
     # Helpers
     def emails(self, address, kind):

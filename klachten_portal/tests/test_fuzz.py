@@ -27,8 +27,7 @@ from .. import web
 from ..intake import LIMITS
 from ..token import digest
 from . import tools
-from .tools import (
-    HTML, PDF, PNG, VALID, Form, Portal, set_up_portal_database, text)
+from .tools import HTML, PDF, PNG, VALID, Form, set_up_portal_database, text
 
 EXAMPLES = int(os.environ.get('KLACHTEN_FUZZ_EXAMPLES', 50))
 FUZZ = settings(
@@ -98,23 +97,15 @@ def expected_language(data, status):
     return 'nl'
 
 
-class FuzzTestCase(unittest.TestCase):
+class FuzzTestCase(tools.PortalTestMixin, unittest.TestCase):
     "Fuzzing every form of the portal"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.db = set_up_portal_database(cls)
-        configured = tools.settings(
-            url='http://portal.test/', post_rate_limit=0,
-            token_rate_limit=0, login_rate_limit=0,
+        tools.configure_portal(cls, login_rate_limit=0,
             login_address_rate_limit=0, account_mail_rate_limit=0)
-        configured.__enter__()
-        cls.addClassCleanup(configured.__exit__, None, None, None)
-
-    def setUp(self):
-        web.limiter.clear()
-        self.portal = Portal(self.db)
 
     # What is stored
     def counts(self):

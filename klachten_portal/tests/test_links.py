@@ -13,44 +13,21 @@ from klachten_base.tests.tools import travel
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from .. import web
 from .tools import (
-    PDF, SECURITY_HEADERS, Form, Portal, errors, set_up_portal_database,
-    settings, text)
+    PDF, Form, Portal, PortalTestMixin, configure_portal, errors,
+    set_up_portal_database, settings, text)
 
 LINK = re.compile(r'http://portal\.test/([^/]+)/portal/(\w+)/([\w-]+)')
 
 
-class LinksTestCase(unittest.TestCase):
+class LinksTestCase(PortalTestMixin, unittest.TestCase):
     "Answering by the e-mailed link"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.db = set_up_portal_database(cls, languages=['nl'])
-        configured = settings(url='http://portal.test/',
-            post_rate_limit=0, token_rate_limit=0)
-        configured.__enter__()
-        cls.addClassCleanup(configured.__exit__, None, None, None)
-
-    def setUp(self):
-        web.limiter.clear()
-        self.portal = Portal(self.db)
-
-    def assert_secure(self, response):
-        for name, value in SECURITY_HEADERS.items():
-            self.assertEqual(response.headers.get(name), value, msg=name)
-        self.assertEqual(response.headers['Referrer-Policy'], 'no-referrer')
-        self.assertEqual(response.headers['Cache-Control'], 'no-store')
-
-    def file(self):
-        "A complaint filed on the portal; return its id"
-        response = self.portal.file()
-        key = response.headers['Location'].rsplit('/', 1)[1].split('?')[0]
-        with Transaction().start(self.db, 0, readonly=True):
-            complaint, = Pool(self.db).get('klachten.complaint').search(
-                [('portal_submission_key', '=', key)])
-            return complaint.id
+        configure_portal(cls)
 
     def link(self, complaint_id, kind):
         "The path of the last link of kind e-mailed about the complaint"

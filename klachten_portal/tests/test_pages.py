@@ -10,9 +10,9 @@ from html.parser import HTMLParser
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from .. import web
 from .tools import (
-    HTML, VALID, Form, Portal, set_up_portal_database, settings, text)
+    HTML, VALID, Form, PortalTestMixin, configure_portal,
+    set_up_portal_database, text)
 
 VOID = {'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link',
     'meta', 'source', 'track', 'wbr'}
@@ -43,21 +43,14 @@ class Page(HTMLParser):
         return [a for t, a in self.tags if t == tag]
 
 
-class PagesTestCase(unittest.TestCase):
+class PagesTestCase(PortalTestMixin, unittest.TestCase):
     "Every portal page is built to be accessible"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.db = set_up_portal_database(cls)
-        configured = settings(url='http://portal.test/',
-            post_rate_limit=0, token_rate_limit=0)
-        configured.__enter__()
-        cls.addClassCleanup(configured.__exit__, None, None, None)
-
-    def setUp(self):
-        web.limiter.clear()
-        self.portal = Portal(self.db)
+        configure_portal(cls)
 
     def check(self, response, lang='nl'):
         body = text(response)

@@ -9,8 +9,9 @@ import unittest
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from .. import web
-from .tools import Form, Portal, set_up_portal_database, settings, text
+from .tools import (
+    Form, Portal, PortalTestMixin, configure_portal, set_up_portal_database,
+    settings, text)
 
 LINK = re.compile(r'http://portal\.test/[^/]+/portal/(account/[\w/-]+)\?')
 PASSWORD = 'een lang wachtwoord'
@@ -32,21 +33,14 @@ class FromAddress(Portal):
             environ_base={'REMOTE_ADDR': self.address}, **kwargs)
 
 
-class SecurityTestCase(unittest.TestCase):
+class SecurityTestCase(PortalTestMixin, unittest.TestCase):
     "The portal against an attacker"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.db = set_up_portal_database(cls)
-        configured = settings(url='http://portal.test/',
-            post_rate_limit=0, token_rate_limit=0,
-            account_mail_rate_limit=0)
-        configured.__enter__()
-        cls.addClassCleanup(configured.__exit__, None, None, None)
-
-    def setUp(self):
-        web.limiter.clear()
+        configure_portal(cls, account_mail_rate_limit=0)
 
     def client(self, address):
         "A portal seen from the client address"

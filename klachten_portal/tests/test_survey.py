@@ -12,43 +12,26 @@ from trytond.exceptions import UserError
 from trytond.pool import Pool
 from trytond.transaction import Transaction, TransactionError, check_access
 
-from .. import web
 from ..survey import SURVEY_DAYS
 from . import test_pages
 from .tools import (
-    SECURITY_HEADERS, Form, Portal, count, errors, set_up_portal_database,
-    settings, text)
+    SECURITY_HEADERS, Form, Portal, PortalTestMixin, configure_portal, count,
+    errors, set_up_portal_database, settings, text)
 
 PASSWORD = 'een lang wachtwoord'
 LINK = re.compile(r'http://portal\.test/([^/\s]+)/portal/survey/([\w-]+)')
 
 
-class SurveyTestCase(unittest.TestCase):
+class SurveyTestCase(PortalTestMixin, unittest.TestCase):
     "The complainant scores the handling of a closed complaint"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.db = set_up_portal_database(cls, languages=['nl', 'fr'])
-        configured = settings(url='http://portal.test/',
-            post_rate_limit=0, token_rate_limit=0)
-        configured.__enter__()
-        cls.addClassCleanup(configured.__exit__, None, None, None)
-
-    def setUp(self):
-        web.limiter.clear()
-        self.portal = Portal(self.db)
+        configure_portal(cls)
 
     # The complaint's life
-    def file(self, lang='nl', **values):
-        "A complaint filed on the portal; return its id"
-        response = self.portal.file(lang=lang, **values)
-        key = response.headers['Location'].rsplit('/', 1)[1].split('?')[0]
-        with Transaction().start(self.db, 0, readonly=True):
-            complaint, = Pool(self.db).get('klachten.complaint').search(
-                [('portal_submission_key', '=', key)])
-            return complaint.id
-
     def declare_inadmissible(self, complaint_id, request_feedback=False):
         "Declare the complaint inadmissible: closed, or awaiting feedback"
         with Transaction().start(self.db, 0) as transaction:

@@ -23,6 +23,8 @@ from trytond.tests.tools import activate_modules
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
+from .. import web
+
 PDF = b'%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'
 PNG = b'\x89PNG\r\n\x1a\n' + b'\x00' * 40
 HTML = b'<!DOCTYPE html><html><script>alert(1)</script></html>'
@@ -94,6 +96,44 @@ def settings(**values):
                 config._cache_clear()
             else:
                 config.set('klachten', key, value)
+
+
+def configure_portal(test_class, **values):
+    """Give the portal its address and switch its POST and link rate limits
+    off (values: more portal_<name> options) for the tests of test_class"""
+    configured = settings(**{
+            'url': 'http://portal.test/',
+            'post_rate_limit': 0,
+            'token_rate_limit': 0,
+            **values})
+    configured.__enter__()
+    test_class.addClassCleanup(configured.__exit__, None, None, None)
+
+
+class PortalTestMixin:
+    """For the test cases on the portal of cls.db: each test starts with
+    no rate limit counted and a new browser, self.portal"""
+
+    def setUp(self):
+        super().setUp()
+        web.limiter.clear()
+        self.portal = Portal(self.db)
+
+    def assert_secure(self, response):
+        "The headers of a token page"
+        for name, value in SECURITY_HEADERS.items():
+            self.assertEqual(response.headers.get(name), value, msg=name)
+        self.assertEqual(response.headers['Referrer-Policy'], 'no-referrer')
+        self.assertEqual(response.headers['Cache-Control'], 'no-store')
+
+    def file(self, lang='nl', **values):
+        "A complaint filed on the portal; return its id"
+        response = self.portal.file(lang=lang, **values)
+        key = response.headers['Location'].rsplit('/', 1)[1].split('?')[0]
+        with Transaction().start(self.db, 0, readonly=True):
+            complaint, = Pool(self.db).get('klachten.complaint').search(
+                [('portal_submission_key', '=', key)])
+            return complaint.id
 
 
 class Form(HTMLParser):
