@@ -46,7 +46,6 @@ import base64
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -60,16 +59,12 @@ from playwright.sync_api import sync_playwright
 
 import trytond.config as config
 from klachten_base.tests.smtp import SMTPServer, free_port
-from klachten_base.tests.tools import (
-    password, setup_municipality, shared_database)
-from proteus import Model
-from trytond import backend
-from trytond.cache import Cache
+from klachten_base.tests.tools import password
 from trytond.pool import Pool
 from trytond.protocols.jsonrpc import JSONDecoder, JSONEncoder
-from trytond.tests.test_tryton import drop_db
-from trytond.tests.tools import activate_modules
 from trytond.transaction import Transaction
+
+from .tools import set_up_portal_database
 
 TOP = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get('KLACHTEN_CHROMIUM', '/usr/bin/chromium')
@@ -88,25 +83,7 @@ def set_up_database(test_class, modules=('klachten_portal',),
     """Activate modules with a municipality (and the translations of
     languages) in a database that other processes can open; return its
     name.  Its cleanups are added to test_class."""
-    activate_modules(list(modules))
-    Lang = Model.get('ir.lang')
-    for code in languages:
-        lang, = Lang.find([('code', '=', code)])
-        lang.translatable = True
-        lang.save()
-        lang.click('load_translations')
-    setup_municipality()
-    test_class.addClassCleanup(drop_db)
-    database_path = config.get('database', 'path')
-    name, folder = shared_database()
-    if folder:
-        test_class.addClassCleanup(shutil.rmtree, folder)
-        test_class.addClassCleanup(
-            config.set, 'database', 'path', database_path)
-        test_class.addClassCleanup(backend.Database(name).close)
-        test_class.addClassCleanup(Pool.stop, name)
-        test_class.addClassCleanup(Cache.drop, name)
-    return name
+    return set_up_portal_database(test_class, languages, modules=modules)
 
 
 class Site:

@@ -51,11 +51,12 @@ VALID = {
     }
 
 
-def set_up_portal_database(test_class, languages=()):
-    """Activate klachten_portal with a municipality (and the translations
-    of languages) in a database shared by threads and processes; return
-    its name"""
-    activate_modules('klachten_portal')
+def set_up_portal_database(test_class, languages=(),
+        modules=('klachten_portal',)):
+    """Activate modules with a municipality (and the translations of
+    languages) in a database shared by threads and processes; return its
+    name.  Its cleanups are added to test_class."""
+    activate_modules(list(modules))
     Lang = Model.get('ir.lang')
     for code in languages:
         lang, = Lang.find([('code', '=', code)])
