@@ -35,9 +35,7 @@ import linecache
 import os
 import platform
 import re
-import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -46,6 +44,9 @@ import time
 import traceback
 from collections import Counter, defaultdict
 from pathlib import Path
+
+# Cluster and log: also imported from here by the other benchmarks
+from _pg import Cluster, log, postgresql, scratch_database  # noqa: F401
 
 HERE = Path(__file__).resolve().parent
 TOP = HERE.parent
@@ -66,80 +67,6 @@ KIND_TERMS = {
     'advice': 'advice',
     }
 PHASES = ('send_reminders', 'escalate', 'close_expired_feedback')
-
-
-def log(*args):
-    print(*args, file=sys.stderr, flush=True)
-
-
-# --- A throwaway PostgreSQL cluster ------------------------------------------
-class Cluster:
-    "A private PostgreSQL cluster in a temporary folder, on loopback"
-
-    def __init__(self):
-        self.bindir = self._bindir()
-        self.dir = None
-        self.as_pg = []
-
-    @staticmethod
-    def _bindir():
-        candidates = sorted(Path('/usr/lib/postgresql').glob('*/bin/initdb'),
-            key=lambda p: [int(x) if x.isdigit() else 0
-                for x in p.parent.parent.name.split('.')])
-        if candidates:
-            return candidates[-1].parent
-        initdb = shutil.which('initdb')
-        if initdb:
-            return Path(initdb).parent
-        sys.exit("No PostgreSQL server (initdb) found: install the Debian "
-            "package postgresql, or pass --uri postgresql://user@host:port/")
-
-    def start(self):
-        self.dir = Path(tempfile.mkdtemp(prefix='klachten-bench-pg.'))
-        if os.getuid() == 0:
-            # PostgreSQL refuses to run as root
-            if subprocess.run(['id', '-u', 'postgres'],
-                    capture_output=True).returncode:
-                subprocess.run(['useradd', '--system', '--user-group',
-                        '--no-create-home', 'postgres'], check=True)
-            shutil.chown(self.dir, 'postgres', 'postgres')
-            self.as_pg = ['runuser', '-u', 'postgres', '--']
-        with socket.socket() as s:
-            s.bind(('127.0.0.1', 0))
-            self.port = s.getsockname()[1]
-        self._run([self.bindir / 'initdb', '-D', self.dir / 'data',
-                '-A', 'trust', '--no-sync', '-U', 'postgres', '-E', 'UTF8',
-                '--locale=C.UTF-8'], 'initdb.log')
-        self._run([self.bindir / 'pg_ctl', '-D', self.dir / 'data', '-w',
-                '-t', '60', '-l', self.dir / 'postgresql.log', '-o',
-                f'-p {self.port} -k {self.dir} '
-                '-c listen_addresses=127.0.0.1 -c fsync=off '
-                '-c full_page_writes=off -c synchronous_commit=off '
-                '-c shared_buffers=256MB -c max_connections=50',
-                'start'], 'pg_ctl.log')
-        return f'postgresql://postgres@127.0.0.1:{self.port}/'
-
-    def _run(self, args, logname):
-        logfile = self.dir / logname
-        with open(logfile, 'w') as out:
-            # run from the cluster folder: postgres may not enter the cwd
-            result = subprocess.run(self.as_pg + [str(a) for a in args],
-                cwd=self.dir, stdout=out, stderr=subprocess.STDOUT)
-        if result.returncode:
-            log(logfile.read_text()[-3000:])
-            pglog = self.dir / 'postgresql.log'
-            if pglog.exists():
-                log(pglog.read_text()[-3000:])
-            raise RuntimeError(f"{args[0]} failed")
-
-    def stop(self):
-        if self.dir is None:
-            return
-        subprocess.run(self.as_pg + [str(self.bindir / 'pg_ctl'), '-D',
-                str(self.dir / 'data'), '-m', 'immediate', 'stop'],
-            cwd=self.dir, capture_output=True)
-        shutil.rmtree(self.dir, ignore_errors=True)
-        self.dir = None
 
 
 # --- The municipality, created in a child process ----------------------------
@@ -1010,49 +937,27 @@ def main():
     for name in ['TRYTOND_CONFIG', 'DB_NAME', 'DB_CACHE']:
         os.environ.pop(name, None)
     started = time.monotonic()
-    cluster = None
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
-    try:
-        if args.uri:
-            uri = args.uri if args.uri.endswith('/') else args.uri + '/'
-            cluster_info = 'given by --uri'
-        else:
-            cluster = Cluster()
-            uri = cluster.start()
-            cluster_info = 'throwaway cluster, fsync off'
-            log(f"PostgreSQL on {uri} (data in {cluster.dir})")
+    with postgresql(args.uri, args.keep) as (uri, cluster_info):
         database = args.database or f'klachten_bench_{os.getpid()}'
         os.environ['TRYTOND_DATABASE__URI'] = uri
-        bench(args, uri, database, cluster, cluster_info, started)
-    finally:
-        if cluster is not None and not args.keep:
-            cluster.stop()
+        bench(args, uri, database, cluster_info, started)
 
 
-def bench(args, uri, database, cluster, cluster_info, started):
-    import psycopg
-    admin = psycopg.connect(uri, dbname='postgres', autocommit=True)
-    admin.execute(f'CREATE DATABASE "{database}"')
-    server_version = admin.execute('SHOW server_version').fetchone()[0]
-    try:
-        _bench(args, uri, database, cluster_info, started, server_version)
-    finally:
-        if not args.keep:
-            from trytond.pool import Pool
-            try:
-                Pool.stop(database)
-                from trytond import backend
-                backend.Database(database).close()
-            except Exception:
-                pass
-            admin.execute(
-                'SELECT pg_terminate_backend(pid) FROM pg_stat_activity '
-                'WHERE datname = %s AND pid <> pg_backend_pid()',
-                (database,))
-            admin.execute(f'DROP DATABASE IF EXISTS "{database}"')
-        else:
-            log(f"Kept the database {database} on {uri}")
-        admin.close()
+def bench(args, uri, database, cluster_info, started):
+    with scratch_database(uri, database, args.keep) as server_version:
+        try:
+            _bench(args, uri, database, cluster_info, started,
+                server_version)
+        finally:
+            if not args.keep:
+                from trytond.pool import Pool
+                try:
+                    Pool.stop(database)
+                    from trytond import backend
+                    backend.Database(database).close()
+                except Exception:
+                    pass
 
 
 def _bench(args, uri, database, cluster_info, started, server_version):

@@ -20,7 +20,7 @@ every accepted submission exists exactly once (and nothing else).
     .venv/bin/python bench/intake.py --users 4,16
 
 Without --uri it starts a throwaway PostgreSQL cluster on 127.0.0.1 (as
-scripts/test.sh does; bench/deadline_cron.py's Cluster) and removes it at
+scripts/test.sh does; bench/_pg.py's Cluster) and removes it at
 the end.  gunicorn is installed with pip into var/bench-tools/ when
 missing (not into .venv: it is not a dependency of the modules).
 """
@@ -50,7 +50,8 @@ END_MARK = '<!-- intake:end -->'
 STEPS = ['1 form', '2 review', '3 submit', '4 receipt']
 
 sys.path.insert(0, str(HERE))
-from deadline_cron import Cluster, log, run_checked  # noqa: E402
+from _pg import postgresql, scratch_database  # noqa: E402
+from deadline_cron import log, run_checked  # noqa: E402
 
 
 def parse_args():
@@ -248,40 +249,10 @@ def main():
     for name in ['TRYTOND_CONFIG', 'DB_NAME', 'DB_CACHE']:
         os.environ.pop(name, None)
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
-    cluster = None
-    try:
-        if args.uri:
-            uri = args.uri if args.uri.endswith('/') else args.uri + '/'
-            cluster_info = 'given by --uri'
-        else:
-            cluster = Cluster()
-            uri = cluster.start()
-            cluster_info = 'throwaway cluster, fsync off'
-            log(f"PostgreSQL on {uri} (data in {cluster.dir})")
+    with postgresql(args.uri, args.keep) as (uri, cluster_info):
         database = args.database or f'klachten_intake_{os.getpid()}'
-        bench(args, uri, database, cluster_info)
-    finally:
-        if cluster is not None and not args.keep:
-            cluster.stop()
-
-
-def bench(args, uri, database, cluster_info):
-    import psycopg
-    admin = psycopg.connect(uri, dbname='postgres', autocommit=True)
-    admin.execute(f'CREATE DATABASE "{database}"')
-    server_version = admin.execute('SHOW server_version').fetchone()[0]
-    try:
-        _bench(args, uri, database, cluster_info, server_version)
-    finally:
-        if not args.keep:
-            admin.execute(
-                'SELECT pg_terminate_backend(pid) FROM pg_stat_activity '
-                'WHERE datname = %s AND pid <> pg_backend_pid()',
-                (database,))
-            admin.execute(f'DROP DATABASE IF EXISTS "{database}"')
-        else:
-            log(f"Kept the database {database} on {uri}")
-        admin.close()
+        with scratch_database(uri, database, args.keep) as server_version:
+            _bench(args, uri, database, cluster_info, server_version)
 
 
 def _bench(args, uri, database, cluster_info, server_version):
