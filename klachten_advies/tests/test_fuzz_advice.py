@@ -15,9 +15,6 @@ from klachten_portal.tests.test_fuzz import (
     COUNTED, FUZZ, fields, languages, texts, uploads)
 from klachten_portal.tests.tools import (
     Form, PortalTestMixin, configure_portal, text)
-from klachten_portal.token import digest
-from trytond.pool import Pool
-from trytond.transaction import Transaction
 
 from . import test_portal
 
@@ -34,29 +31,15 @@ class AdviceFuzzTestCase(PortalTestMixin, unittest.TestCase):
 
     # klachten_portal's and the advice page's helpers (no module-level
     # name for their classes: pytest would run their tests here again)
+    counts = test_fuzz.FuzzTestCase.counts
+    delta = test_fuzz.FuzzTestCase.delta
     post = test_fuzz.FuzzTestCase.post
+    used = test_fuzz.FuzzTestCase.link_used
     assert_page = test_fuzz.FuzzTestCase.assert_page
     investigated = test_portal.AdvicePageTestCase.investigated
     ask = test_portal.AdvicePageTestCase.ask
     link = test_portal.AdvicePageTestCase.link
     read = test_portal.AdvicePageTestCase.read
-
-    def counts(self):
-        with Transaction().start(self.db, 0, readonly=True):
-            pool = Pool(self.db)
-            return {m: pool.get(m).search_count([]) for m in self.counted}
-
-    def delta(self, before):
-        after = self.counts()
-        return {m: after[m] - before[m] for m in self.counted
-            if after[m] != before[m]}
-
-    def used(self, path):
-        with Transaction().start(self.db, 0, readonly=True):
-            Token = Pool(self.db).get('klachten.portal.token')
-            link, = Token.search(
-                [('token_hash', '=', digest(path.rsplit('/', 1)[1]))])
-            return bool(link.used_at)
 
     def advice_link(self):
         "A link to an open advice request: (path, request id)"
