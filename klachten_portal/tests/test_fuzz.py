@@ -369,14 +369,7 @@ class FuzzTestCase(tools.PortalTestMixin, unittest.TestCase):
         if getattr(self, '_survey', None) is None \
                 or self.link_used(self._survey[0]):
             complaint_id = self.complaint()
-            with Transaction().start(self.db, 0) as transaction:
-                pool = Pool(self.db)
-                Complaint = pool.get('klachten.complaint')
-                Ground = pool.get('klachten.inadmissibility_ground')
-                Complaint.declare_inadmissible([Complaint(complaint_id)],
-                    Ground.search([], limit=1), "Dit is een melding.",
-                    inform=False, request_feedback=False)
-                transaction.commit()
+            self.declare_inadmissible(complaint_id, inform=False)
             with Transaction().start(self.db, 0, readonly=True):
                 body, = [e.body for e in Pool(self.db).get(
                         'klachten.email').search([

@@ -53,14 +53,7 @@ class LinksTestCase(PortalTestMixin, unittest.TestCase):
 
     def ask_feedback(self, complaint_id):
         "Declare the complaint inadmissible and ask for feedback"
-        with Transaction().start(self.db, 0) as transaction:
-            pool = Pool(self.db)
-            Complaint = pool.get('klachten.complaint')
-            Ground = pool.get('klachten.inadmissibility_ground')
-            Complaint.declare_inadmissible([Complaint(complaint_id)],
-                Ground.search([], limit=1), "Dit is een melding.",
-                inform=True, request_feedback=True)
-            transaction.commit()
+        self.declare_inadmissible(complaint_id, request_feedback=True)
 
     def read(self, model, record_id):
         with Transaction().start(self.db, 0, readonly=True):

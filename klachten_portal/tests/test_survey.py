@@ -32,17 +32,6 @@ class SurveyTestCase(PortalTestMixin, unittest.TestCase):
         configure_portal(cls)
 
     # The complaint's life
-    def declare_inadmissible(self, complaint_id, request_feedback=False):
-        "Declare the complaint inadmissible: closed, or awaiting feedback"
-        with Transaction().start(self.db, 0) as transaction:
-            pool = Pool(self.db)
-            Complaint = pool.get('klachten.complaint')
-            Ground = pool.get('klachten.inadmissibility_ground')
-            Complaint.declare_inadmissible([Complaint(complaint_id)],
-                Ground.search([], limit=1), "Dit is een melding.",
-                inform=True, request_feedback=request_feedback)
-            transaction.commit()
-
     def state(self, complaint_id):
         with Transaction().start(self.db, 0, readonly=True):
             return Pool(self.db).get('klachten.complaint')(

@@ -136,6 +136,18 @@ class PortalTestMixin:
                 [('portal_submission_key', '=', key)])
             return complaint.id
 
+    def declare_inadmissible(self, complaint_id, request_feedback=False,
+            inform=True):
+        "Declare the complaint inadmissible: closed, or awaiting feedback"
+        with Transaction().start(self.db, 0) as transaction:
+            pool = Pool(self.db)
+            Complaint = pool.get('klachten.complaint')
+            Ground = pool.get('klachten.inadmissibility_ground')
+            Complaint.declare_inadmissible([Complaint(complaint_id)],
+                Ground.search([], limit=1), "Dit is een melding.",
+                inform=inform, request_feedback=request_feedback)
+            transaction.commit()
+
 
 class Form(HTMLParser):
     "The inputs, textareas and selects of a page, as a browser sends them"
