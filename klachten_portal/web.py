@@ -100,8 +100,12 @@ def secure(response, request, token_page=False, personal=False):
     headers['X-Content-Type-Options'] = 'nosniff'
     headers['X-Frame-Options'] = 'DENY'
     headers['Cross-Origin-Opener-Policy'] = 'same-origin'
+    # strict-origin: a page whose address holds a token sends only the
+    # site's origin as Referer, never the path.  Not no-referrer: with it
+    # Chromium posts the page's forms with "Origin: null", which trytond
+    # refuses (403) before the route runs.
     headers['Referrer-Policy'] = (
-        'no-referrer' if token_page else 'same-origin')
+        'strict-origin' if token_page else 'same-origin')
     if token_page or personal or response.status_code >= 400:
         headers['Cache-Control'] = 'no-store'
     return response

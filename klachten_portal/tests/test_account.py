@@ -134,7 +134,7 @@ class AccountTestCase(PortalTestMixin, unittest.TestCase):
             response = self.portal.get(path)
             self.assertEqual(response.status_code, 200)
             self.assertEqual(response.headers['Referrer-Policy'],
-                'no-referrer')
+                'strict-origin')
         form = Form(text(response))
         response = self.portal.post(path, form.data(password='wrong one!'))
         self.assertEqual(response.status_code, 400)

@@ -121,7 +121,7 @@ class IntakeTestCase(unittest.TestCase):
         receipt = self.portal.client.get(location)
         self.assertEqual(receipt.status_code, 200)
         self.assert_secure(receipt)
-        self.assertEqual(receipt.headers['Referrer-Policy'], 'no-referrer')
+        self.assertEqual(receipt.headers['Referrer-Policy'], 'strict-origin')
         self.assertEqual(receipt.headers['Cache-Control'], 'no-store')
         key = review.get('submission_key')
         with Transaction().start(self.db, 0, readonly=True):

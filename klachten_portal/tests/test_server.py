@@ -100,7 +100,7 @@ class ServerTestCase(unittest.TestCase):
             # urllib followed the 303 to the receipt
             self.assertIn('/portal/complaint/receipt/', response.url)
             self.assertEqual(response.headers['Referrer-Policy'],
-                'no-referrer')
+                'strict-origin')
             receipt = response.read().decode()
         number = re.search(r'class="number">([^<]+)<', receipt).group(1)
 

@@ -106,7 +106,7 @@ class SurveyTestCase(PortalTestMixin, unittest.TestCase):
             response = self.portal.get(path)
             self.assertEqual(response.status_code, 200)
             self.assertEqual(response.headers['Referrer-Policy'],
-                'no-referrer')
+                'strict-origin')
             self.assertEqual(response.headers['Cache-Control'], 'no-store')
         page = text(response)
         self.assertIn(f"behandeling van klacht {number}?", page)

@@ -124,7 +124,7 @@ class PortalTestMixin:
         "The headers of a token page"
         for name, value in SECURITY_HEADERS.items():
             self.assertEqual(response.headers.get(name), value, msg=name)
-        self.assertEqual(response.headers['Referrer-Policy'], 'no-referrer')
+        self.assertEqual(response.headers['Referrer-Policy'], 'strict-origin')
         self.assertEqual(response.headers['Cache-Control'], 'no-store')
 
     def file(self, lang='nl', **values):
