@@ -7,7 +7,7 @@ from trytond.model import (
     ChatMixin, DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow,
     fields)
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval
+from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 
 from .department import assignment_pairs, users_by_key
@@ -401,6 +401,14 @@ class Complaint(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView, ChatMixin):
             ('number', operator, value),
             ('short_description', operator, value),
             ('complainant.name', operator, value),
+            ]
+
+    @classmethod
+    def view_attributes(cls):
+        # sao decodes PYSON only in attributes that trytond encodes: never
+        # write an expression as text in the view's XML
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('overdue', False), 'danger', '')),
             ]
 
     @classmethod

@@ -10,7 +10,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
-from trytond.pyson import Eval
+from trytond.pyson import Eval, If
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
@@ -113,6 +113,12 @@ class Task(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_state():
         return 'open'
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(Eval('overdue', False), 'danger', '')),
+            ]
 
     def get_rec_name(self, name):
         return f'{self.kind_string}: {self.complaint.rec_name}'
