@@ -30,7 +30,7 @@ class Complaint(metaclass=PoolMeta):
     advisors = fields.Function(
         fields.Many2Many('res.user', None, None, "Advisors",
             help="The staff members asked for advice that they have not "
-            "given yet: they may read the complaint until then."),
+            "given yet: they may read the complaint."),
         'get_advisors', searcher='search_advisors')
 
     @classmethod

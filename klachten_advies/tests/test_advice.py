@@ -10,8 +10,8 @@ from collections import Counter
 from klachten_base.configuration import PRESETS
 from klachten_base.term import term_end
 from klachten_base.tests.tools import (
-    admit, create_complainant, create_complaint, run_wizard, set_user,
-    setup_municipality, travel)
+    admit, create_complainant, create_complaint, read_as_sao, run_wizard,
+    set_user, setup_municipality, travel)
 from klachten_portal.tests.tools import settings
 from proteus import Model, Wizard
 from proteus import config as pconfig
@@ -161,6 +161,25 @@ class AdviceTestCase(unittest.TestCase):
             self.answer(request, 'admin')
         self.assertIn('is "Withdrawn"', context.exception.message)
         self.assertEqual(self.request(request).answer, None)
+
+    def test_advisor_reads_request_after_answer(self):
+        "After Give Advice the advisor's screen reloads the request: no error"
+        complaint = self.investigated(short_description="Reload after advice")
+        request = self.ask_internal(complaint, user=None)
+        self.answer(request, 'handler3')
+        # what sao reads right after the wizard, as the advisor
+        set_user('handler3')
+        record, = read_as_sao('klachten.advice.request', [request.id], 'tree')
+        self.assertEqual(record['state'], 'answered')
+        record, = read_as_sao('klachten.advice.request', [request.id])
+        self.assertEqual(record['answer'], "Yes, it was.")
+        # and the complaint the advice was given on, read-only
+        set_user('handler3')
+        record, = read_as_sao('klachten.complaint', [complaint.id])
+        self.assertEqual(record['state'], 'investigation')
+        with self.assertRaises(AccessError):
+            Model.get('klachten.complaint').write(
+                [complaint.id], {'report': "Mine"}, self.config.context)
 
     def test_other_advisors_see_nothing(self):
         "An advisor of one complaint does not read another"

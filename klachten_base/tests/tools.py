@@ -251,3 +251,18 @@ class TranslationTestMixin:
     def test_french_complete(self):
         "Every string of the module is translated into French"
         self.check_language('fr')
+
+
+def read_as_sao(model, ids, view_type='form', config=None):
+    """Read records the way sao loads them into a view: every field of the
+    view, the rec_name of its many2one and reference fields, the record's
+    rec_name and its _timestamp/_write/_delete, as the current user"""
+    config = config or pconfig.get_config()
+    Model_ = Model.get(model, config=config)
+    view = Model_._proxy.fields_view_get(None, view_type, config.context)
+    names = list(view['fields'])
+    for name, field in view['fields'].items():
+        if field['type'] in {'many2one', 'one2one', 'reference'}:
+            names.append(f'{name}.rec_name')
+    names += ['rec_name', '_timestamp', '_write', '_delete']
+    return Model_._proxy.read(list(ids), names, config.context)
