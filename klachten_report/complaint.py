@@ -1,5 +1,7 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from babel.dates import format_date
+
 from trytond.model import ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -14,7 +16,10 @@ NOTIFY_LETTERS = {
     'inadmissible': 'inadmissible',
     'conclusion': 'reasoned_reply',
     'cancel': 'cancellation',
+    'information': 'information_request',
     }
+# the locale of the dates of a letter in each language
+LOCALES = {'nl': 'nl_BE', 'fr': 'fr_BE', 'en': 'en_GB'}
 ELECTRONIC_CHANNELS = {'email', 'web_form'}
 LETTER_MODES = [
     ('never', "Never"),
@@ -114,12 +119,64 @@ class Complaint(metaclass=PoolMeta):
         Document = Pool().get('klachten.document')
         Document.make(complaints, 'investigation_report')
 
+    @classmethod
+    def evaluate(cls, complaints):
+        # sent back or disagreed with: what the unsent letters of the
+        # investigation or the decision announce no longer holds
+        super().evaluate(complaints)
+        Pool().get('klachten.document').withdraw(complaints, keep='evaluation')
+
+    @classmethod
+    def mark_cancelled(cls, complaints):
+        super().mark_cancelled(complaints)
+        Pool().get('klachten.document').withdraw(complaints)
+
+    @classmethod
+    def request_information(cls, complaints, question, recipient='complainant',
+            name=None, email=None, due_date=None, **kwargs):
+        # the letters of information requests are made here, for the
+        # complainant and a third party alike (_notify only leaves out the
+        # complainant's e-mail when letters come instead)
+        requests = super().request_information(complaints, question,
+            recipient=recipient, name=name, email=email, due_date=due_date,
+            **kwargs)
+        by_letter = []
+        if cls._configuration().letter_mode != 'never':
+            by_letter = [r for r in requests
+                if r.complaint.wants_information_letter(r)]
+        if by_letter:
+            Pool().get('klachten.document').make(
+                [r.complaint for r in by_letter], 'information_request',
+                text=question, records=by_letter, **cls._letter_options())
+        return requests
+
     def wants_letter(self):
         "Whether the complainant is written to by post"
         if self.anonymous or not (self.complainant or self.representative):
             return False
         return (self.channel not in ELECTRONIC_CHANNELS
             or not self.complainant_address_email)
+
+    def wants_information_letter(self, request):
+        "Whether the recipient of the information request is asked by post"
+        if self.is_third_party(request):
+            return not request.email
+        return self.wants_letter()
+
+    @staticmethod
+    def is_third_party(record):
+        "Whether record (of a letter) is an information request to another"
+        return (getattr(record, '__name__', None)
+            == 'klachten.information.request'
+            and record.recipient == 'third_party')
+
+    @classmethod
+    def _letter_options(cls):
+        return {
+            'state': 'to_print',
+            'pdf': cls._configuration().letter_pdf,
+            'interactive': bool(Transaction().user),
+            }
 
     @classmethod
     def _notify(cls, complaints, kind, text=None, records=None):
@@ -137,28 +194,29 @@ class Complaint(metaclass=PoolMeta):
             records = [r for _, r in pairs] if records else None
         if complaints:
             super()._notify(complaints, kind, text=text, records=records)
-        if by_letter:
+        # request_information makes the letters of information requests
+        if by_letter and kind != 'information':
             Document.make(by_letter, letter_kind, text=text,
-                state='to_print', pdf=config.letter_pdf,
-                interactive=bool(Transaction().user))
+                **cls._letter_options())
 
-    def document_values(self, language, text=None):
+    def document_values(self, language, text=None, record=None):
         """The values a template may show, as text in language.
 
         Every value is text or a list of texts (or of dicts of texts)
-        already formatted: a template cannot reach the database."""
+        already formatted: a template cannot reach the database.  record is
+        what the letter is about (an information request), if any."""
         pool = Pool()
-        Lang = pool.get('ir.lang')
         Configuration = pool.get('klachten.configuration')
         t = render.text
         with Transaction().set_context(language=language):
-            lang = Lang.get(language)
             complaint = self.__class__(self.id)
             config = Configuration(1)
             company = complaint.company.party
 
             def date(value):
-                return t(lang.strftime(value) if value else '')
+                return t(format_date(value, 'long',
+                        locale=LOCALES.get(language, 'nl_BE'))
+                    if value else '')
 
             def name(record):
                 return t(record.rec_name if record else '')
@@ -183,7 +241,7 @@ class Complaint(metaclass=PoolMeta):
                         'date': date(answered.date() if answered else None),
                         })
             handler = (complaint.handler_user or complaint.handler_role)
-            return {
+            values = {
                 'municipality': name(company),
                 'municipality_address': address(company),
                 'today': date(pool.get('ir.date').today()),
@@ -234,7 +292,20 @@ class Complaint(metaclass=PoolMeta):
                 'ombudsman': t(config.ombudsman),
                 'advices': advices,
                 'text': t(text),
+                'third_party': False,
+                'information_due': t(''),
                 }
+            if getattr(record, '__name__', None) == (
+                    'klachten.information.request'):
+                values['information_due'] = date(record.due_date)
+            if self.is_third_party(record):
+                # to the third party, who knows nothing of the complainant
+                values.update({
+                        'third_party': True,
+                        'addressee': t(record.name),
+                        'addressee_address': t(''),
+                        })
+            return values
 
 
 class Admissible(metaclass=PoolMeta):

@@ -32,9 +32,26 @@ KINDS = [
     ('inadmissible', "Inadmissible"),
     ('reasoned_reply', "Reasoned Reply"),
     ('cancellation', "Cancellation"),
+    ('information_request', "Information Request"),
     ('investigation_report', "Investigation Report"),
     ]
 LETTER_KINDS = {k for k, _ in KINDS} - {'investigation_report'}
+# the phase of the complaint a letter tells of: an unsent letter of a phase
+# the complaint has left is withdrawn (superseded)
+LETTER_PHASES = {
+    'acknowledgement': 'evaluation',
+    'information_request': 'evaluation',
+    'admissible': 'investigation',
+    'inadmissible': 'decided',
+    'reasoned_reply': 'decided',
+    'cancellation': 'cancelled',
+    }
+# letters that a later phase does not make untrue
+LASTING = {'acknowledgement'}
+# a new letter of these kinds replaces an unsent one of the same kind
+REPLACING = LETTER_KINDS - {'information_request'}
+# the letters that tell the complainant the complaint was received
+ACKNOWLEDGING = LETTER_KINDS - {'information_request'}
 DOCX = ('application/vnd.openxmlformats-officedocument'
     '.wordprocessingml.document')
 
@@ -199,18 +216,21 @@ class Document(Workflow, ModelSQL, ModelView):
 
     # Making
     @classmethod
-    def language_for(cls, complaint, kind):
-        "Letters in the complainant's language, the report in the user's"
-        if kind in LETTER_KINDS:
+    def language_for(cls, complaint, kind, record=None):
+        """Letters in the complainant's language, the report and letters to
+        a third party in the user's"""
+        if kind in LETTER_KINDS and not complaint.is_third_party(record):
             return language_of(complaint.complainant_language)
         return language_of(Transaction().language)
 
     @classmethod
     def make(cls, complaints, kind, text=None, state='made', pdf=None,
-            interactive=True):
+            interactive=True, records=None):
         """Make the document of kind for each complaint and return them.
 
-        pdf: make the PDF too (always for the report).  The report's PDF
+        records: the record each letter is about (an information request),
+        if any.  pdf: make the PDF too (always for the report).  The report's
+        PDF
         failing raises ConversionError: the caller's step is undone.  A
         letter's PDF failing asks the user (LetterPDFWarning) whether to go
         on with the Word letter only; the PDF can be made later."""
@@ -219,10 +239,12 @@ class Document(Workflow, ModelSQL, ModelView):
         Template = pool.get('klachten.document.template')
         is_report = kind == 'investigation_report'
         documents = []
-        for complaint in complaints:
-            language = cls.language_for(complaint, kind)
+        for complaint, record in zip(complaints, records or [None] * len(
+                    complaints)):
+            language = cls.language_for(complaint, kind, record)
             version = cls._next_version(complaint, kind)
-            values = complaint.document_values(language, text=text)
+            values = complaint.document_values(
+                language, text=text, record=record)
             try:
                 docx = render.render(Template.content(kind, language), values)
             except render.TemplateInvalid as exception:
@@ -297,13 +319,11 @@ class Document(Workflow, ModelSQL, ModelView):
                     type='data', data=data)
         with without_check_access():
             Attachment.save(list(attachments.values()))
-            # an earlier letter waiting to be printed must not be posted too
+            # an earlier letter waiting to be printed must not be posted
+            # too when this one replaces it or tells of a later phase
             if state == 'to_print':
-                cls.superseded(cls.search([
-                            ('complaint', '=', complaint.id),
-                            ('kind', '=', kind),
-                            ('state', 'in', ['to_print', 'made']),
-                            ]))
+                cls.withdraw([complaint], keep=LETTER_PHASES[kind],
+                    kind=kind if kind in REPLACING else None)
             document, = cls.create([{
                         'complaint': complaint.id,
                         'kind': kind,
@@ -316,6 +336,23 @@ class Document(Workflow, ModelSQL, ModelView):
                         'pdf_error': pdf_error,
                         }])
         return document
+
+    @classmethod
+    def withdraw(cls, complaints, keep=None, kind=None):
+        """Supersede the unsent letters of complaints that no longer hold:
+        those of kind, and those of a phase the complaint has left (all
+        when keep is None) but the acknowledgement, which stays true"""
+        def outdated(letter):
+            return (letter.kind == kind or keep is None
+                or (letter.kind not in LASTING
+                    and LETTER_PHASES[letter.kind] != keep))
+        with without_check_access():
+            letters = cls.search([
+                    ('complaint', 'in', [c.id for c in complaints]),
+                    ('kind', 'in', list(LETTER_KINDS)),
+                    ('state', 'in', ['to_print', 'made']),
+                    ])
+            cls.superseded([d for d in letters if outdated(d)])
 
     @classmethod
     @Workflow.transition('superseded')
@@ -332,8 +369,9 @@ class Document(Workflow, ModelSQL, ModelView):
         today = pool.get('ir.date').today()
         with without_check_access():
             cls.write(documents, {'sent_date': today})
+            # a later letter may have superseded the acknowledgement
             acknowledged = [d.complaint for d in documents
-                if d.kind == 'acknowledgement'
+                if d.kind in ACKNOWLEDGING
                 and not d.complaint.acknowledged_on]
             if acknowledged:
                 Complaint.write(acknowledged, {'acknowledged_on': today})

@@ -11,9 +11,18 @@ doc/templates.rst).  Run it after changing a text below:
 from pathlib import Path
 
 from docx import Document
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Mm, Pt
 
 HERE = Path(__file__).resolve().parent
+
+# The subject of a letter that is not (only) to the complainant
+SUBJECTS = {
+    'information_request': {
+        'nl': "Vraag om informatie over klacht {{ number }}",
+        'fr': "Demande d'informations sur la plainte {{ number }}",
+        'en': "Request for information about complaint {{ number }}",
+        },
+    }
 
 # Words used by every letter, per language
 COMMON = {
@@ -157,6 +166,42 @@ LETTERS = {
             "{{ ombudsman }}",
             ],
         },
+    'information_request': {
+        'nl': [
+            "Om {% if third_party %}klacht{% else %}uw klacht{% endif %} "
+            "{{ number }} goed te kunnen behandelen, hebben wij meer "
+            "informatie nodig. Onze vraag:",
+            "{{ text }}",
+            "{%p if information_due %}",
+            "Wilt u ons antwoorden uiterlijk op {{ information_due }}?",
+            "{%p endif %}",
+            "U kunt ons schrijven, bellen of langskomen; vermeld daarbij "
+            "het nummer {{ number }}.",
+            ],
+        'fr': [
+            "Pour pouvoir traiter {% if third_party %}la plainte"
+            "{% else %}votre plainte{% endif %} {{ number }}, nous avons "
+            "besoin d'informations complémentaires. Notre question :",
+            "{{ text }}",
+            "{%p if information_due %}",
+            "Pouvez-vous nous répondre au plus tard le "
+            "{{ information_due }} ?",
+            "{%p endif %}",
+            "Vous pouvez nous écrire, nous téléphoner ou passer nous voir ; "
+            "mentionnez le numéro {{ number }}.",
+            ],
+        'en': [
+            "To handle {% if third_party %}complaint{% else %}your "
+            "complaint{% endif %} {{ number }} properly, we need more "
+            "information. Our question:",
+            "{{ text }}",
+            "{%p if information_due %}",
+            "Could you answer us by {{ information_due }} at the latest?",
+            "{%p endif %}",
+            "You can write to us, call us or visit us; please mention "
+            "number {{ number }}.",
+            ],
+        },
     'cancellation': {
         'nl': [
             "Wij hebben de behandeling van uw klacht {{ number }} van "
@@ -240,7 +285,10 @@ def new_document():
     style.font.name = 'Liberation Sans'
     style.font.size = Pt(11)
     section = document.sections[0]
-    section.top_margin = Cm(2)
+    # A4, as letters are printed in Belgium and the Netherlands
+    section.page_width = Mm(210)
+    section.page_height = Mm(297)
+    section.top_margin = section.bottom_margin = Cm(2)
     section.left_margin = section.right_margin = Cm(2.5)
     header = section.header
     paragraph = header.paragraphs[0]
@@ -263,12 +311,16 @@ def letter(kind, language):
     document.add_paragraph("{{ today }}")
     document.add_paragraph(words['reference'])
     subject = document.add_paragraph()
-    subject.add_run(words['subject']).bold = True
+    subject.add_run(SUBJECTS.get(kind, {}).get(
+            language, words['subject'])).bold = True
     document.add_paragraph(words['dear'])
     for text in LETTERS[kind][language]:
         document.add_paragraph(text)
+    # no sentence that ends in nothing when no contact is configured
+    document.add_paragraph("{%p if coordinator_contact %}")
     document.add_paragraph(words['contact'])
     document.add_paragraph("{{ coordinator_contact }}")
+    document.add_paragraph("{%p endif %}")
     document.add_paragraph(words['regards'])
     document.add_paragraph(words['signature'])
     return document

@@ -18,15 +18,21 @@ from klachten_base.tests.tools import (
 from proteus import Model
 from proteus import config as pconfig
 from trytond.exceptions import UserError, UserWarning
+from trytond.pool import Pool
 from trytond.tests.test_tryton import drop_db
 from trytond.tests.tools import activate_modules
+from trytond.transaction import Transaction
 
 from .. import convert
-from .tools import CRASH, docx_text, fake_soffice, pdf_text, soffice
+from .tools import (
+    CRASH, docx_text, fake_soffice, pdf_page_sizes, pdf_text, soffice)
 
 HOSTILE = "<script>alert('x')</script> {{ number }} ${ record.id } {% if %}"
 ACCENTS = "Één café in Liège, coördinator, naïef, garçon"
 LEFTOVER = re.compile(r'\{\{|\}\}|\{%|%\}')
+A4 = (595, 842)
+DUTCH_MONTHS = [None, "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december"]
 
 
 def leftover(text):
@@ -249,6 +255,7 @@ class DocumentsTestCase(unittest.TestCase):
         self.assertEqual(complaint.state, 'conclusion')
         report, = self.documents(complaint, 'investigation_report')
         self.assertTrue(report.pdf_name.endswith('-v1.pdf'))
+        self.assertEqual(set(pdf_page_sizes(report.pdf_file)), {A4})
         text = pdf_text(report.pdf_file)
         for expected in [HOSTILE, ACCENTS, "Geen fout gevonden.",
                 "Tweede regel.", complaint.number, "Unfounded"]:
@@ -354,6 +361,185 @@ class DocumentsTestCase(unittest.TestCase):
             set_user('klachtenadmin', self.config)
             template.template = None
             template.save()
+
+    def request_information(self, complaint, question, **values):
+        "Ask for information as the current user, as the wizard does"
+        config = self.config
+        with Transaction().start(config.database_name, config.user,
+                context=config.context) as transaction:
+            Complaint = Pool().get('klachten.complaint')
+            request, = Complaint.request_information(
+                [Complaint(complaint.id)], question, **values)
+            transaction.commit()
+        complaint.reload()
+
+    def test_information_request_letter(self):
+        "A complainant or third party without e-mail is asked by letter"
+        due = dt.date.today() + dt.timedelta(days=14)
+        party = self.complainant("Lies Maes", 'nl')
+        set_user('coordinator', self.config)
+        complaint = create_complaint(party, channel='phone')
+        self.request_information(complaint, "Welk loket was gesloten?",
+            due_date=due)
+        letter, = self.documents(complaint, 'information_request')
+        self.assertEqual(letter.state, 'to_print')
+        self.assertEqual(letter.language, 'nl')
+        text = docx_text(letter.docx_file)
+        for expected in ["Welk loket was gesloten?", "Lies Maes", "Zoersel",
+                "uw klacht", f"uiterlijk op {due.day} ", complaint.number,
+                "Vraag om informatie"]:
+            self.assertIn(expected, text)
+        self.assertEqual(leftover(text), [])
+        # the acknowledgement still waits for the post beside it
+        self.assertEqual(
+            self.documents(complaint, 'acknowledgement')[0].state, 'to_print')
+
+        # a third party without e-mail: a letter to them, not about the
+        # complainant; a second request keeps the first letter
+        self.request_information(complaint, "Was het loket open?",
+            recipient='third_party', name="Bakkerij Peeters", due_date=due)
+        first, second = self.documents(complaint, 'information_request')
+        self.assertEqual((first.state, second.state),
+            ('to_print', 'to_print'))
+        text = docx_text(second.docx_file)
+        self.assertIn("Bakkerij Peeters", text)
+        self.assertIn("Was het loket open?", text)
+        self.assertNotIn("Lies Maes", text)
+        self.assertNotIn("Zoersel", text)
+        self.assertNotIn("uw klacht", text)
+
+        # with an e-mail address, by e-mail only
+        self.request_information(complaint, "Wanneer precies?",
+            recipient='third_party', name="Jan", email='jan@example.org')
+        party = self.complainant("Mail Only Too", 'nl', 'mail2@example.org')
+        set_user('coordinator', self.config)
+        complaint = create_complaint(party, channel='email')
+        self.request_information(complaint, "Welk loket?")
+        self.assertEqual(self.documents(complaint, 'information_request'), [])
+        self.assertEqual(
+            [e.kind for e in complaint.emails if e.kind == 'information'],
+            ['information'])
+
+    def test_information_request_letter_never(self):
+        "Letters never made: no letter for an information request either"
+        self.configure(letter_mode='never')
+        try:
+            party = self.complainant("Geen Brief", 'nl')
+            set_user('coordinator', self.config)
+            complaint = create_complaint(party, channel='phone')
+            self.request_information(complaint, "Welk loket?")
+            self.request_information(complaint, "Welk loket?",
+                recipient='third_party', name="Bakkerij Peeters")
+            self.assertEqual(
+                self.documents(complaint, 'information_request'), [])
+        finally:
+            self.configure(letter_mode='beside')
+
+    def test_reassigned(self):
+        "A letter of a decision undone is no longer to print"
+        party = self.complainant("Tom Peeters", 'nl')
+        set_user('coordinator', self.config)
+        complaint = create_complaint(party, channel='phone')
+        admit(complaint, self.ns)
+        first, = self.documents(complaint, 'admissible')
+        self.assertEqual(first.state, 'to_print')
+        self.assertIn("Burgerzaken onderzoekt ze nu",
+            docx_text(first.docx_file))
+        set_user('handler1', self.config)
+        complaint = Model.get('klachten.complaint')(complaint.id)
+        run_wizard('send_back', complaint, remarks="Niet voor ons.")
+        first.reload()
+        self.assertEqual(first.state, 'superseded')
+        # the acknowledgement still holds
+        acknowledgement, = self.documents(complaint, 'acknowledgement')
+        self.assertEqual(acknowledgement.state, 'to_print')
+
+        set_user('coordinator', self.config)
+        complaint = Model.get('klachten.complaint')(complaint.id)
+        admit(complaint, self.ns, department='OM', user='handler3',
+            inform=False)
+        Document = Model.get('klachten.document')
+        self.assertEqual(Document.find([
+                    ('complaint', '=', complaint.id),
+                    ('state', '=', 'to_print'),
+                    ]), [acknowledgement])
+
+        # a letter of a later phase supersedes the unsent ones of before,
+        # but the acknowledgement
+        set_user('handler3', self.config)
+        complaint = Model.get('klachten.complaint')(complaint.id)
+        run_wizard('send_back', complaint, remarks="Toch niet.")
+        set_user('coordinator', self.config)
+        complaint = Model.get('klachten.complaint')(complaint.id)
+        self.request_information(complaint, "Welk loket?")
+        question, = self.documents(complaint, 'information_request')
+        self.assertEqual(question.state, 'to_print')
+        admit(complaint, self.ns, department='OM', user='handler3',
+            inform=True)
+        question.reload()
+        self.assertEqual(question.state, 'superseded')
+        letter, = self.documents(complaint, 'admissible')[-1:]
+        self.assertEqual(Document.find([
+                    ('complaint', '=', complaint.id),
+                    ('state', '=', 'to_print'),
+                    ], order=[('id', 'ASC')]), [acknowledgement, letter])
+        self.assertEqual(letter.version, 2)
+        self.assertIn("Omgeving onderzoekt ze nu",
+            docx_text(letter.docx_file))
+        # posting the admissibility letter acknowledges the complaint
+        letter.click('mark_sent')
+        complaint.reload()
+        self.assertEqual(complaint.acknowledged_on, letter.sent_date)
+
+        # cancelled: nothing of before goes out
+        complaint = create_complaint(party, channel='phone')
+        run_wizard('cancel', complaint, reason="Dubbel.", inform=False)
+        acknowledgement, = self.documents(complaint, 'acknowledgement')
+        self.assertEqual(acknowledgement.state, 'superseded')
+
+    def test_a4_and_dates(self):
+        "Letters are A4 with dates written as in the letter's language"
+        self.configure(letter_pdf=True)
+        try:
+            for language, month in [('en', "%B"), ('nl', None)]:
+                with self.subTest(language=language):
+                    party = self.complainant(f"Page {language}", language)
+                    set_user('coordinator', self.config)
+                    complaint = create_complaint(party, channel='letter')
+                    letter, = self.documents(complaint, 'acknowledgement')
+                    self.assertEqual(set(pdf_page_sizes(letter.pdf_file)),
+                        {A4})
+                    text = docx_text(letter.docx_file)
+                    due = complaint.answer_due
+                    self.assertNotIn(due.strftime('%m/%d/%Y'), text)
+                    if month:
+                        self.assertIn(
+                            f"{due.day} {due.strftime(month)} {due.year}",
+                            text)
+                    else:
+                        self.assertIn(f"{due.day} {DUTCH_MONTHS[due.month]} "
+                            f"{due.year}", text)
+        finally:
+            self.configure(letter_pdf=False)
+
+    def test_no_contact(self):
+        "Without a coordinator contact, no sentence leads to nothing"
+        self.configure(coordinator_contact=None)
+        try:
+            for language, sentence in [('nl', "Vragen?"),
+                    ('fr', "Des questions ?"), ('en', "Questions?")]:
+                with self.subTest(language=language):
+                    party = self.complainant(
+                        f"No Contact {language}", language)
+                    set_user('coordinator', self.config)
+                    complaint = create_complaint(party, channel='letter')
+                    letter, = self.documents(complaint, 'acknowledgement')
+                    text = docx_text(letter.docx_file)
+                    self.assertIn(complaint.number, text)
+                    self.assertNotIn(sentence, text)
+        finally:
+            self.configure(
+                coordinator_contact="Katrien Vermeulen, 011 22 33 44")
 
     @staticmethod
     def edited(data, old, new):

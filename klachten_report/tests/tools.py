@@ -3,6 +3,7 @@
 """Helpers to read documents back and to break LibreOffice on purpose."""
 import io
 import os
+import re
 import stat
 import subprocess
 import tempfile
@@ -34,6 +35,18 @@ def pdf_text(data):
         file.flush()
         return subprocess.run(['pdftotext', '-enc', 'UTF-8', file.name, '-'],
             check=True, capture_output=True, timeout=60).stdout.decode()
+
+
+def pdf_page_sizes(data):
+    "The size of each page of a PDF in points (width, height), by pdfinfo"
+    with tempfile.NamedTemporaryFile(suffix='.pdf') as file:
+        file.write(bytes(data))
+        file.flush()
+        info = subprocess.run(['pdfinfo', '-f', '1', '-l', '1000', file.name],
+            check=True, capture_output=True, timeout=60).stdout.decode()
+    return [tuple(round(float(v)) for v in m.groups())
+        for m in re.finditer(r'Page +\d+ size: +([\d.]+) x ([\d.]+) pts',
+            info)]
 
 
 def fake_soffice(script):
