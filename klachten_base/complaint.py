@@ -807,6 +807,10 @@ class Complaint(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView, ChatMixin):
         cls._require(complaints, question, 'question')
         if recipient == 'third_party':
             cls._require(complaints, name, 'recipient_name')
+        if due_date and due_date < cls._today():
+            raise MissingInputError(gettext(
+                    'klachten_base.msg_information_due_past',
+                    due_date=Pool().get('ir.lang').get().strftime(due_date)))
         due_date = due_date or cls._term_end('information', cls._today())
         requests = [Request(
                 complaint=c, question=question, recipient=recipient,
@@ -817,12 +821,47 @@ class Complaint(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView, ChatMixin):
         for complaint, request in zip(complaints, requests):
             cls._open_task([complaint], 'information', due=request.due_date,
                 note=question)
-            if recipient == 'complainant':
-                cls._notify([complaint], 'information', question, [request])
-            elif email:
-                Pool().get('klachten.notification').queue(
-                    'information', request, [email], complaint=complaint)
+        cls._information_requested(requests)
         return requests
+
+    @classmethod
+    def _information_requested(cls, requests):
+        """Send each new information request and record how on its
+        delivery: by e-mail, or not sent when there is no address (a
+        module that prints letters extends this for those)"""
+        Notification = Pool().get('klachten.notification')
+        sent, not_sent = [], []
+        for request in requests:
+            complaint = request.complaint
+            if request.recipient == 'complainant':
+                if complaint.complainant_address_email:
+                    cls._notify([complaint], 'information', request.question,
+                        [request])
+                    sent.append(request)
+                else:
+                    not_sent.append(request)
+            elif request.email:
+                Notification.queue('information', request, [request.email],
+                    complaint=complaint)
+                sent.append(request)
+            else:
+                not_sent.append(request)
+        Request = Pool().get('klachten.information.request')
+        with without_check_access():
+            for records, delivery in [(sent, 'email'), (not_sent, 'not_sent')]:
+                if records:
+                    Request.write(records, {'delivery': delivery})
+
+    @classmethod
+    def _end_information(cls, complaints):
+        """The complaint moved on: close its unanswered information requests
+        and their tasks"""
+        Request = Pool().get('klachten.information.request')
+        requests = [r for c in complaints for r in c.information_requests
+            if r.state == 'requested']
+        if requests:
+            with without_check_access():
+                Request.lapse(requests)
 
     @classmethod
     @ModelView.button_action('klachten_base.wizard_admissible')
@@ -875,7 +914,7 @@ class Complaint(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView, ChatMixin):
     @classmethod
     @Workflow.transition('investigation')
     def investigate(cls, complaints):
-        pass
+        cls._end_information(complaints)
 
     @classmethod
     @ModelView.button_action('klachten_base.wizard_inadmissible')
@@ -998,6 +1037,7 @@ class Complaint(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView, ChatMixin):
     @classmethod
     @Workflow.transition('feedback')
     def wait_feedback(cls, complaints):
+        cls._end_information(complaints)
         feedback_due = cls._term_end('feedback', cls._today())
         cls._write_workflow(complaints, {'feedback_due': feedback_due})
         cls._open_task(complaints, 'feedback', due=feedback_due)
@@ -1039,6 +1079,7 @@ class Complaint(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView, ChatMixin):
     @classmethod
     @Workflow.transition('closed')
     def close(cls, complaints):
+        cls._end_information(complaints)
         cls._write_workflow(complaints, {'closing_date': cls._today()})
         cls._close_tasks(complaints, ['feedback'])
         cls._close_tasks(complaints, state='cancelled')
@@ -1063,6 +1104,7 @@ class Complaint(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView, ChatMixin):
     @classmethod
     @Workflow.transition('cancelled')
     def mark_cancelled(cls, complaints):
+        cls._end_information(complaints)
         cls._close_tasks(complaints, state='cancelled')
 
     @classmethod
@@ -1247,11 +1289,19 @@ class InformationRequest(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
     answer = fields.Text(
         "Answer", states={'readonly': Eval('state') != 'requested'})
     answer_date = fields.Date("Answered On", readonly=True)
+    delivery = fields.Selection([
+            (None, ""),
+            ('email', "By E-mail"),
+            ('not_sent', "Not Sent: No E-mail Address"),
+            ], "Delivery", readonly=True,
+        help="How the request reached its recipient.")
     state = fields.Selection([
             ('requested', "Requested"),
             ('answered', "Answered"),
             ('cancelled', "Cancelled"),
-            ], "State", readonly=True, required=True, sort=False)
+            ('lapsed', "Lapsed"),
+            ], "State", readonly=True, required=True, sort=False,
+        help="Lapsed: the complaint moved on before an answer came.")
 
     @classmethod
     def __setup__(cls):
@@ -1261,6 +1311,7 @@ class InformationRequest(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
         cls._transitions |= {
             ('requested', 'answered'),
             ('requested', 'cancelled'),
+            ('requested', 'lapsed'),
             }
         cls._buttons.update({
                 'record_answer': _visible_in('requested'),
@@ -1333,4 +1384,9 @@ class InformationRequest(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     @Workflow.transition('cancelled')
     def cancelled(cls, requests):
+        cls._close_tasks(requests, state='cancelled')
+
+    @classmethod
+    @Workflow.transition('lapsed')
+    def lapse(cls, requests):
         cls._close_tasks(requests, state='cancelled')

@@ -4,9 +4,10 @@
 
 Each wizard only collects; the complaint's own method checks the state and
 the input and does the work, so every caller gets the same refusals."""
+from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval
+from trytond.pyson import Bool, Date, Eval, If
 from trytond.transaction import without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -83,11 +84,26 @@ class RequestInformationStart(ModelView):
             'invisible': Eval('recipient') != 'third_party',
             })
     question = fields.Text("Question", required=True)
-    due_date = fields.Date("Answer Expected By")
+    due_date = fields.Date("Answer Expected By",
+        domain=[If(Bool(Eval('due_date')), ('due_date', '>=', Date()), ())],
+        help="Leave empty for the usual term.")
+    complainant_email = fields.Char("Complainant's E-mail", readonly=True,
+        states={'invisible': Eval('recipient') != 'complainant'})
+    warning = fields.Function(
+        fields.Text("Warning", readonly=True,
+            states={'invisible': ~Bool(Eval('warning'))}),
+        'on_change_with_warning')
 
     @classmethod
     def default_recipient(cls):
         return 'complainant'
+
+    @fields.depends('recipient', 'email', 'complainant_email')
+    def on_change_with_warning(self, name=None):
+        if self.recipient == 'complainant' and not self.complainant_email:
+            return gettext('klachten_base.msg_information_no_email')
+        if self.recipient == 'third_party' and not self.email:
+            return gettext('klachten_base.msg_information_no_email_third')
 
 
 class RequestInformation(ComplaintWizard):
@@ -95,6 +111,14 @@ class RequestInformation(ComplaintWizard):
     start = _start('request_information', "Request", 'tryton-email')
     _method = 'request_information'
     _fields = ['recipient', 'name', 'email', 'question', 'due_date']
+
+    def default_start(self, fields):
+        addresses = {c.complainant_address_email for c in self.records}
+        return {
+            'recipient': 'complainant',
+            'complainant_email': (
+                addresses.pop() if len(addresses) == 1 else None),
+            }
 
 
 class AdmissibleStart(ModelView):

@@ -1,0 +1,118 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""What staff meet in the back office's screens: information requests
+without an address, the parties they create, the outbox's columns, the
+take-notice comment and the complaint form's header."""
+import datetime as dt
+import unittest
+
+from proteus import Model, Wizard
+from proteus import config as pconfig
+from trytond.exceptions import UserError
+from trytond.tests.test_tryton import drop_db
+from trytond.tests.tools import activate_modules
+
+from .tools import (
+    admit, create_complainant, create_complaint, run_wizard, set_user,
+    setup_municipality)
+
+QUESTION = "Which street was it?"
+
+
+class BackOfficeTestCase(unittest.TestCase):
+    "The back office's screens"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_modules('klachten_base')
+        cls.config = pconfig.get_config()
+        cls.ns = setup_municipality()
+        set_user('coordinator')
+        cls.complainant = create_complainant()
+        cls.no_email = create_complainant(name="Jef Claes", email=None)
+
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
+        super().tearDownClass()
+
+    def information_tasks(self, complaint):
+        set_user('admin')
+        return [t.state for t in Model.get('klachten.task').find([
+                    ('complaint', '=', complaint.id),
+                    ('kind', '=', 'information')])]
+
+    def information_emails(self, complaint):
+        set_user('admin')
+        return Model.get('klachten.email').find([
+                ('complaint', '=', complaint.id),
+                ('kind', '=', 'information')])
+
+    # Information requests
+    def test_information_without_email_warns(self):
+        "No e-mail address: the wizard warns and the request records it"
+        set_user('coordinator')
+        complaint = create_complaint(self.no_email)
+        wizard = Wizard('klachten.complaint.request_information', [complaint])
+        self.assertIn("no e-mail address", wizard.form.warning)
+        wizard.form.question = QUESTION
+        wizard.execute('confirm')
+        complaint.reload()
+        request, = complaint.information_requests
+        self.assertEqual(request.delivery, 'not_sent')
+        self.assertEqual(self.information_emails(complaint), [])
+
+        set_user('coordinator')
+        complaint = create_complaint(self.complainant)
+        wizard = Wizard('klachten.complaint.request_information', [complaint])
+        self.assertFalse(wizard.form.warning)
+        self.assertEqual(
+            wizard.form.complainant_email, 'an.peeters@example.org')
+        wizard.form.recipient = 'third_party'
+        wizard.form.name = "Buurman"
+        self.assertIn("Without an e-mail address", wizard.form.warning)
+        wizard.form.recipient = 'complainant'
+        wizard.form.question = QUESTION
+        wizard.execute('confirm')
+        complaint.reload()
+        request, = complaint.information_requests
+        self.assertEqual(request.delivery, 'email')
+        self.assertEqual(len(self.information_emails(complaint)), 1)
+
+    def test_information_due_in_the_past(self):
+        "An answer date in the past is refused with a clear message"
+        set_user('coordinator')
+        complaint = create_complaint(self.complainant)
+        with self.assertRaises(UserError) as context:
+            run_wizard('request_information', complaint, question=QUESTION,
+                due_date=dt.date(2020, 1, 1))
+        self.assertIn("that day is past", context.exception.message)
+        complaint.reload()
+        self.assertEqual(len(complaint.information_requests), 0)
+        self.assertEqual(self.information_tasks(complaint), [])
+
+    def test_information_lapses_when_complaint_moves_on(self):
+        "Admissible, inadmissible or cancelled: the wait for an answer ends"
+        Ground = Model.get('klachten.inadmissibility_ground')
+        moves = {
+            'admissible': lambda c: admit(c, self.ns),
+            'inadmissible': lambda c: run_wizard('inadmissible', c,
+                grounds=[Ground.find([])[0]], motivation="Not a complaint"),
+            'cancel': lambda c: run_wizard('cancel', c, reason="Withdrawn"),
+            }
+        for name, move in moves.items():
+            with self.subTest(move=name):
+                set_user('coordinator')
+                complaint = create_complaint(self.complainant)
+                run_wizard('request_information', complaint,
+                    question=QUESTION)
+                self.assertEqual(self.information_tasks(complaint), ['open'])
+                set_user('coordinator')
+                move(Model.get('klachten.complaint')(complaint.id))
+                self.assertEqual(
+                    self.information_tasks(complaint), ['cancelled'])
+                set_user('coordinator')
+                request, = Model.get('klachten.complaint')(
+                    complaint.id).information_requests
+                self.assertEqual(request.state, 'lapsed')
