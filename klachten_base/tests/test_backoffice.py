@@ -5,6 +5,7 @@ without an address, the parties they create, the outbox's columns, the
 take-notice comment and the complaint form's header."""
 import datetime as dt
 import unittest
+from xml.etree import ElementTree
 
 from proteus import Model, Wizard
 from proteus import config as pconfig
@@ -116,3 +117,65 @@ class BackOfficeTestCase(unittest.TestCase):
                 request, = Model.get('klachten.complaint')(
                     complaint.id).information_requests
                 self.assertEqual(request.state, 'lapsed')
+
+    # Shared filters
+    def test_shipped_filters_show_in_web_client(self):
+        "Every shipped filter uses only fields the list's search offers"
+        # what sao asks for its bookmark menu, as a coordinator
+        set_user('coordinator')
+        searches = Model.get('ir.ui.view_search')._proxy.get(
+            self.config.context)
+        shipped = [(model, name, domain)
+            for model, rows in searches.items()
+            if model.startswith('klachten.')
+            for _, name, domain, _ in rows]
+        self.assertGreaterEqual(len(shipped), 9)
+        for model, name, domain in shipped:
+            with self.subTest(filter=name):
+                offered = search_fields(model, self.config)
+                self.assertTrue(stringable(domain, offered),
+                    f"{name}: {domain} not within {sorted(offered)}")
+
+
+# The fields sao's search (and bookmark menu) knows for a model: the fields
+# of its default list view's XML and the common ones (Sao.Screen's
+# domain_parser); a bookmark is shown only when every clause names one of
+# them (Sao.common.DomainParser.stringable).
+COMMON_FIELDS = {
+    'id': 'integer', 'create_uid': 'many2one', 'create_date': 'datetime',
+    'write_uid': 'many2one', 'write_date': 'datetime'}
+
+
+def search_fields(model, config):
+    view = Model.get(model, config=config)._proxy.fields_view_get(
+        None, 'tree', config.context)
+    offered = dict(COMMON_FIELDS)
+    for node in ElementTree.fromstring(view['arch']):
+        if node.tag == 'field':
+            name = node.get('name')
+            offered.setdefault(name, view['fields'][name]['type'])
+    return offered
+
+
+def stringable(domain, fields):
+    if domain and domain[0] in ('AND', 'OR'):
+        domain = domain[1:]
+    for clause in domain:
+        if not clause:
+            continue
+        if isinstance(clause[0], (list, tuple)) or clause[0] in ('AND', 'OR'):
+            if not stringable(clause, fields):
+                return False
+            continue
+        name, value = clause[0], clause[2]
+        if name.endswith('.rec_name') and value:
+            name = name[:-len('.rec_name')]
+        if name == 'rec_name':
+            continue
+        if name not in fields:
+            return False
+        if fields[name] in {'many2one', 'one2one', 'one2many', 'many2many'}:
+            values = value if isinstance(value, list) else [value]
+            if not all(isinstance(v, str) or v is None for v in values):
+                return False
+    return True
