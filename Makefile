@@ -1,6 +1,8 @@
 # The two commands of README.md:
 #   make demo   install everything, build the SQLite demo database, serve
-#               the web client on http://127.0.0.1:8000
+#               the web client on http://127.0.0.1:8000 and the e-mails it
+#               sends on http://127.0.0.1:1080 (make demo PORT=8080
+#               MAIL_PORT=1081 SMTP_PORT=1026 for other ports)
 #   make test   run every test on SQLite, then on PostgreSQL
 # Each install step leaves a stamp file and is skipped when already done.
 
@@ -22,13 +24,25 @@ SAO_CACHE := var/sao/$(SAO_VERSION)
 SAO_ROOT := $(SAO_CACHE)/package
 SAO_STAMP := $(SAO_CACHE)/.installed
 
+# The npm packages of package.json: axe-core (tests), maildev (demo)
+NODE_STAMP := node_modules/.installed
+
+# make demo PORT=8080: the web client; MAIL_PORT and SMTP_PORT: the mail
+# catcher's web page and SMTP server
+PORT ?= 8000
+MAIL_PORT ?= 1080
+SMTP_PORT ?= 1025
+DEMO_ENV = SAO_ROOT=$(CURDIR)/$(SAO_ROOT) PORT=$(PORT) MAIL_PORT=$(MAIL_PORT) \
+	SMTP_PORT=$(SMTP_PORT)
+
 # make test BACKENDS=sqlite PYTEST_ARGS='-k scenario -x'
 BACKENDS ?= sqlite postgresql
 PYTEST_ARGS ?=
 
-.PHONY: help install sao demo demo-reset test lint clean
+.PHONY: help install sao node demo demo-reset test lint clean
 help:
 	@echo "make demo        install, create the demo database, serve the web client"
+	@echo "                 and the mail catcher (PORT=8000 MAIL_PORT=1080 SMTP_PORT=1025)"
 	@echo "make test        run all tests on SQLite and PostgreSQL"
 	@echo "                 (BACKENDS=sqlite, PYTEST_ARGS='-k scenario')"
 	@echo "make demo-reset  like make demo, with a new demo database"
@@ -61,11 +75,20 @@ $(SAO_STAMP):
 		--no-audit --no-fund --loglevel=error
 	touch $@
 
-demo: $(INSTALL_STAMP) $(SAO_STAMP)
-	@SAO_ROOT=$(CURDIR)/$(SAO_ROOT) scripts/demo.sh
+node: $(NODE_STAMP)
 
-demo-reset: $(INSTALL_STAMP) $(SAO_STAMP)
-	@SAO_ROOT=$(CURDIR)/$(SAO_ROOT) scripts/demo.sh --reset
+# The same stamp as scripts/system_deps.sh (make test)
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null \
+		|| { echo "npm is missing: install nodejs and npm" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+demo: $(INSTALL_STAMP) $(SAO_STAMP) $(NODE_STAMP)
+	@$(DEMO_ENV) scripts/demo.sh
+
+demo-reset: $(INSTALL_STAMP) $(SAO_STAMP) $(NODE_STAMP)
+	@$(DEMO_ENV) scripts/demo.sh --reset
 
 test: $(INSTALL_STAMP) $(SAO_STAMP)
 	@scripts/system_deps.sh

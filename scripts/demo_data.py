@@ -8,6 +8,10 @@ Run against a database on which ``trytond-admin --all`` has been run::
     .venv/bin/python scripts/demo_data.py -c var/trytond.conf -d klachten
     .venv/bin/python scripts/demo_data.py --logins   # only print the logins
 
+``--url`` is the address of the server in the printed logins (the demo's
+PORT); the links of the e-mails follow ``[klachten] portal_url`` of the
+configuration, which scripts/demo.sh writes from the same PORT.
+
 It activates klachten_base, creates the company, departments, demo users,
 subjects, complainants and about forty complaints, and drives every complaint
 through the real workflow (buttons and wizards, as the user who would do it
@@ -30,9 +34,18 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 COMPANY_NAME = "Gemeente Klaverveld"
+# The password scripts/demo.sh gives the Tryton administrator `admin`
+ADMIN_PASSWORD = 'admin'
+URL = 'http://127.0.0.1:8000/'
 POSTAL_CODE = '9999'
 CITY = "Klaverveld"
 MAIL_DOMAIN = 'klaverveld.example'
+# The configuration's contact of the coordinator, printed in letters and
+# e-mails
+COORDINATOR_CONTACT = (
+    "Katrien Vermeulen, klachtencoördinator\n"
+    f"klachten@{MAIL_DOMAIN} - 09 000 00 10 (werkdagen van 9 tot 12 uur)\n"
+    f"Klaverveldplein 1, {POSTAL_CODE} {CITY}")
 
 # login, password, name, e-mail user part, groups, what they are, what to try
 USERS = [
@@ -931,16 +944,17 @@ def clock(date):
         _CLOCK['date'] = previous
 
 
-def print_logins(out=sys.stdout):
+def print_logins(out=sys.stdout, url=URL):
     "The block of demo logins, for people (and for scripts/demo.sh)"
+    url = url.rstrip('/')
     width = max(len(u[0]) for u in USERS) + 2
     pwidth = max(len(u[1]) for u in USERS) + 2
     lines = [
         f"{COMPANY_NAME} (fictitious Flemish municipality): "
-        "log in with",
+        f"log in on {url}/ with",
         "",
         f"  {'login':{width}}{'password':{pwidth}}who",
-        f"  {'admin':{width}}{'(trytond-admin)':{pwidth}}"
+        f"  {'admin':{width}}{ADMIN_PASSWORD:{pwidth}}"
         "Tryton administrator",
         ]
     for login, password, name, _, _, role, hint in USERS:
@@ -950,7 +964,7 @@ def print_logins(out=sys.stdout):
     lines += [
         "",
         "The citizens' portal (e.g. "
-        "http://127.0.0.1:8000/klachten/portal/account/login):",
+        f"{url}/klachten/portal/account/login):",
         "",
         f"  {email}  {password}  {PARTIES[party][0]}, citizen: "
         "Mijn klachten shows her two complaints",
@@ -1091,6 +1105,9 @@ class Demo:
         Configuration = Model.get('klachten.configuration')
         configuration = Configuration(1)
         configuration.feedback = 'on_request'
+        # What letters and e-mails give after "Vragen? U bereikt de
+        # klachtencoördinator via:"
+        configuration.coordinator_contact = COORDINATOR_CONTACT
         configuration.save()
 
     def setup_subjects(self):
@@ -1611,10 +1628,13 @@ def main(argv=None):
         help="only print the demo logins")
     parser.add_argument('-q', '--quiet', action='store_true',
         help="print only the logins")
+    parser.add_argument('--url', default=URL,
+        help="the server's address in the printed logins "
+        "(default: %(default)s)")
     args = parser.parse_args(argv)
 
     if args.logins:
-        print_logins()
+        print_logins(url=args.url)
         return 0
 
     from proteus import config as pconfig
@@ -1626,7 +1646,7 @@ def main(argv=None):
     if status == 'complete':
         print(f"The demo data of {COMPANY_NAME} is already loaded.",
             file=sys.stderr)
-        print_logins()
+        print_logins(url=args.url)
         return 0
     elif status == 'foreign':
         print(f"The database already has the company {name!r}: "
@@ -1638,7 +1658,7 @@ def main(argv=None):
             "and run again.", file=sys.stderr)
         return 1
     Demo(config, verbose=not args.quiet).load()
-    print_logins()
+    print_logins(url=args.url)
     return 0
 
 
