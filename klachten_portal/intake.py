@@ -296,6 +296,7 @@ def review_page(request, lang, intake, departments, key, account=None):
 
 
 def receipt(request, pool, key):
+    from .account_pages import current_user
     lang = web.language(request)
     if not KEY.match(key):
         raise NotFound()
@@ -303,9 +304,11 @@ def receipt(request, pool, key):
         complaint = _find(pool, key)
         if not complaint:
             raise NotFound()
+        # the header of the pages before: the account's links
         return web.render(request, 'receipt.html', lang, token_page=True,
             number=complaint.number, answer_due=complaint.answer_due,
-            email=bool(complaint.complainant_address_email))
+            email=bool(complaint.complainant_address_email),
+            account=current_user(request, pool))
 
 
 # Filing the complaint

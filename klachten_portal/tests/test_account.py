@@ -175,6 +175,11 @@ class AccountTestCase(PortalTestMixin, unittest.TestCase):
         response = self.portal.post('complaint', review.data(action='submit'))
         self.assertEqual(response.status_code, 303)
         number = self.number(response)
+        # the receipt keeps the account's header
+        receipt = text(self.portal.client.get(response.headers['Location']))
+        self.assertIn(number, receipt)
+        self.assertIn("Mijn klachten", receipt)
+        self.assertIn("Afmelden", receipt)
         with Transaction().start(self.db, 0, readonly=True):
             pool = Pool(self.db)
             complaint, = pool.get('klachten.complaint').search(

@@ -519,8 +519,12 @@ class CitizenTestCase(BrowserTestCase):
         page.get_by_role('button', name=_('next')).click()
         check('review, logged in', _('review_title'))
         page.get_by_role('button', name=_('submit')).click()
+        check('receipt, logged in', _('receipt_title'))
         number = page.locator('.number').inner_text().strip()
-        page.goto(self.site.url('account'))
+        # the account's header stays on the receipt
+        expect(page.get_by_role('button', name=_('account_logout'))
+            ).to_be_visible()
+        page.get_by_role('link', name=_('account_my_complaints')).click()
         check('my complaints', _('account_my_complaints'))
         page.get_by_role('link', name=re.compile(re.escape(number))).click()
         check('my complaint', _('status_title', number=number))
