@@ -478,6 +478,9 @@ def _decisions(complaint):
                 'grounds': [],
                 'text': complaint.feedback_comment,
                 })
+    cancelled = status.cancellation(complaint)
+    if cancelled:
+        decisions.append(cancelled)
     return decisions
 
 

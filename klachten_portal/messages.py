@@ -658,6 +658,11 @@ MESSAGES = {
         'fr': "Nous n'avons encore rien décidé.",
         'en': "We have not decided anything yet.",
         },
+    'status_cancel_title': {
+        'nl': "Behandeling stopgezet",
+        'fr': "Traitement arrêté",
+        'en': "Handling stopped",
+        },
     'status_evaluation': {
         'nl': "De klachtencoördinator onderzoekt of uw klacht ontvankelijk "
         "is.",

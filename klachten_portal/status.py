@@ -18,9 +18,25 @@ STATES = {
     'cancelled': ('status_cancelled', None),
     }
 # the e-mails that tell the complainant a decision; those of the other
-# kinds hold links or repeat the acknowledgement
-DECISIONS = ['admissible', 'inadmissible', 'conclusion', 'extension',
-    'cancel']
+# kinds hold links or repeat the acknowledgement (the cancellation is
+# told by cancellation())
+DECISIONS = ['admissible', 'inadmissible', 'conclusion', 'extension']
+
+
+def cancellation(complaint):
+    """The cancellation of complaint, if cancelled: its date, and its
+    explanation when the complainant was informed of it (the e-mail was
+    queued); else the explanation is the back office's"""
+    if complaint.state != 'cancelled':
+        return None
+    informed = any(e.kind == 'cancel' and e.state != 'cancelled'
+        for e in complaint.emails)
+    return {
+        'title_key': 'status_cancel_title',
+        'date': complaint.closing_date,
+        'grounds': [],
+        'text': complaint.cancel_reason if informed else None,
+        }
 
 
 def status(request, pool, token):
@@ -34,4 +50,4 @@ def status(request, pool, token):
         return web.render(request, 'status.html', lang, token_page=True,
             complaint=complaint, state_key=text, phase=phase,
             phase_key=f'status_phase_{phase}',
-            decisions=decisions)
+            decisions=decisions, cancellation=cancellation(complaint))

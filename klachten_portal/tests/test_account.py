@@ -206,6 +206,17 @@ class AccountTestCase(PortalTestMixin, unittest.TestCase):
         self.assertNotIn('/portal/status/', body)
         self.assertIn("[link: zie de e-mail]", body)
 
+        # cancelled: the explanation instead of "nothing decided"
+        with Transaction().start(self.db, 0) as transaction:
+            Complaint = Pool(self.db).get('klachten.complaint')
+            Complaint.cancel(Complaint.search([('number', '=', number)]),
+                "Uw klacht is opgelost bij het loket.", inform=True)
+            transaction.commit()
+        body = text(self.portal.get(f'account/complaint/{number}?lang=nl'))
+        self.assertIn("Behandeling stopgezet", body)
+        self.assertIn("Uw klacht is opgelost bij het loket.", body)
+        self.assertNotIn("We hebben nog niets beslist.", body)
+
     def test_login_same_answer(self):
         "Unknown address and wrong password get the same answer"
         self.account('jan.claes@example.org')

@@ -154,6 +154,29 @@ class CitizenTestCase(BrowserTestCase):
             _('status_title', number=number))
         expect(page.locator('main')).to_contain_text(edited)
 
+    def test_cancelled(self):
+        "A cancelled complaint's page shows the explanation, no axe finding"
+        email = 'jonas.wuyts@example.org'
+        page = self.new_page(accessibility=True)
+        number = self.file_complaint(page, {**COMPLAINT, 'email': email})
+        self.site.send_mail()
+        status, = self.site.links('status', to=email)
+        office = self.site.back_office('coordinator')
+        complaint_id = office.id(
+            'klachten.complaint', [('number', '=', number)])
+        reason = "U diende dezelfde klacht twee keer in."
+        office.run_wizard('klachten.complaint.cancel', 'klachten.complaint',
+            [complaint_id], {'reason': reason, 'inform': True})
+        page.goto(status)
+        main = page.locator('main')
+        expect(main).to_contain_text(_('status_cancelled'))
+        expect(main).not_to_contain_text(_('status_no_decisions'))
+        expect(main).to_contain_text(reason)
+        expect(page.get_by_role('heading', level=3)).to_contain_text(
+            _('status_cancel_title'))
+        violations = axe(page)
+        self.assertEqual(violations, [], describe_violations(violations))
+
     def test_answer_and_disagree(self):
         "Answer an information request and disagree, from the e-mails"
         email = 'pieter.claes@example.org'

@@ -253,6 +253,45 @@ class LinksTestCase(PortalTestMixin, unittest.TestCase):
         self.assertNotIn("deze pagina", body)
         self.assertNotIn("/portal/", body)
 
+    def cancel(self, complaint_id, reason, inform=True):
+        with Transaction().start(self.db, 0) as transaction:
+            Complaint = Pool(self.db).get('klachten.complaint')
+            Complaint.cancel([Complaint(complaint_id)], reason, inform=inform)
+            transaction.commit()
+
+    def test_status_cancelled(self):
+        "A cancelled complaint's page gives the explanation it was sent"
+        complaint_id = self.file()
+        path = self.link(complaint_id, 'acknowledgement')
+        self.cancel(complaint_id, "U diende dezelfde klacht twee keer in.")
+        for sent in [False, True]:
+            if sent:
+                with SMTPServer() as smtp, smtp.configured():
+                    with Transaction().start(self.db, 0):
+                        Pool(self.db).get('klachten.email').send_pending()
+            with self.subTest(sent=sent):
+                body = text(self.portal.get(path))
+                self.assertIn("De behandeling van uw klacht werd stopgezet.",
+                    body)
+                self.assertIn("Behandeling stopgezet", body)
+                self.assertEqual(body.count(
+                        "U diende dezelfde klacht twee keer in."), 1)
+                self.assertNotIn("We hebben nog niets beslist.", body)
+        body = text(self.portal.get(path + '?lang=fr'))
+        self.assertIn("Traitement arrêté", body)
+        self.assertIn("U diende dezelfde klacht twee keer in.", body)
+        self.assertNotIn("Nous n'avons encore rien décidé.", body)
+
+        # not informed: the explanation stays in the back office
+        complaint_id = self.file()
+        path = self.link(complaint_id, 'acknowledgement')
+        self.cancel(complaint_id, "Intern: dubbel met K2026-0001.",
+            inform=False)
+        body = text(self.portal.get(path))
+        self.assertIn("Behandeling stopgezet", body)
+        self.assertNotIn("Intern: dubbel", body)
+        self.assertNotIn("We hebben nog niets beslist.", body)
+
     def test_status(self):
         "The acknowledgement's link shows where the complaint stands"
         complaint_id = self.file()
