@@ -108,6 +108,11 @@ class Task(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
                     'invisible': Eval('state') != 'open',
                     'depends': ['state'],
                     },
+                'take_notice_wizard': {
+                    'invisible': ((Eval('state') != 'open')
+                        | ~Eval('kind').in_(list(cls._manual_kinds()))),
+                    'depends': ['state', 'kind'],
+                    },
                 })
 
     @staticmethod
@@ -284,6 +289,11 @@ class Task(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
         for task in tasks:
             if task.comment:
                 task.complaint._post_comment(task.comment)
+
+    @classmethod
+    @ModelView.button_action('klachten_base.wizard_task_take_notice')
+    def take_notice_wizard(cls, tasks):
+        "Done, with the comment offered first"
 
     @classmethod
     def _manual_kinds(cls):

@@ -52,6 +52,48 @@ class ComplaintWizard(Wizard):
         return 'reload'
 
 
+class TakeNoticeStart(ModelView):
+    __name__ = 'klachten.task.take_notice.start'
+    __string__ = "Take Notice"
+    complaint = fields.Many2One('klachten.complaint', "Complaint",
+        readonly=True)
+    note = fields.Text("Note", readonly=True)
+    comment = fields.Text(
+        "Comment",
+        help="Optional: it goes to the complaint's conversation.")
+
+
+class TakeNotice(Wizard):
+    "Close a task by hand, offering the comment first"
+    __name__ = 'klachten.task.take_notice'
+    start = StateView(
+        'klachten.task.take_notice.start',
+        'klachten_base.task_take_notice_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Done", 'confirm', 'tryton-ok', default=True),
+            ])
+    confirm = StateTransition()
+
+    def default_start(self, fields):
+        return {
+            'complaint': self.record.complaint.id,
+            'note': self.record.note,
+            'comment': self.record.comment,
+            }
+
+    def transition_confirm(self):
+        Task = Pool().get('klachten.task')
+        tasks = list(self.records)
+        # As the user: Task.do refuses tasks that are not theirs to close
+        if self.start.comment:
+            Task.write(tasks, {'comment': self.start.comment})
+        Task.do(tasks)
+        return 'end'
+
+    def end(self):
+        return 'reload'
+
+
 class ResolveStart(ModelView):
     __name__ = 'klachten.complaint.resolve.start'
     __string__ = "Resolve on the Spot"

@@ -28,6 +28,11 @@ class BackOfficeTestCase(unittest.TestCase):
         super().setUpClass()
         activate_modules('klachten_base')
         cls.config = pconfig.get_config()
+        Lang = Model.get('ir.lang')
+        nl, = Lang.find([('code', '=', 'nl')])
+        nl.translatable = True
+        nl.save()
+        nl.click('load_translations')
         cls.ns = setup_municipality()
         set_user('coordinator')
         cls.complainant = create_complainant()
@@ -179,3 +184,73 @@ def stringable(domain, fields):
             if not all(isinstance(v, str) or v is None for v in values):
                 return False
     return True
+
+
+class TakeNoticeTestCase(unittest.TestCase):
+    "The observer's Done button offers the comment"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_modules('klachten_base')
+        cls.config = pconfig.get_config()
+        cls.ns = setup_municipality()
+        set_user('coordinator')
+        cls.complainant = create_complainant()
+
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
+        super().tearDownClass()
+
+    def notice_task(self):
+        set_user('coordinator')
+        complaint = create_complaint(self.complainant, register=False)
+        complaint.observers.append(
+            Model.get('res.user')(self.ns.users['observer'].id))
+        complaint.save()
+        complaint.click('register')
+        set_user('observer')
+        task, = Model.get('klachten.task').find([
+                ('complaint', '=', complaint.id), ('kind', '=', 'take_notice'),
+                ])
+        return complaint, task
+
+    def test_done_buttons_offer_the_comment(self):
+        "Every Done button of the task's screens opens the comment wizard"
+        set_user('observer')
+        Task = Model.get('klachten.task')
+        for view_type in ['form', 'tree']:
+            arch = Task._proxy.fields_view_get(
+                None, view_type, self.config.context)['arch']
+            buttons = [b.get('name')
+                for b in ElementTree.fromstring(arch).iter('button')]
+            self.assertEqual(buttons, ['take_notice_wizard'], view_type)
+
+    def test_take_notice_with_comment(self):
+        "The comment goes to the complaint's conversation"
+        complaint, task = self.notice_task()
+        wizard = task.click('take_notice_wizard')
+        self.assertIsNone(wizard.form.comment)
+        wizard.form.comment = "I know this family: please call them."
+        wizard.execute('confirm')
+        task.reload()
+        self.assertEqual(task.state, 'done')
+        Channel = Model.get('ir.chat.channel')
+        messages = Channel._proxy.get(str(complaint), self.config.context)
+        self.assertEqual([m['content'] for m in messages],
+            ["I know this family: please call them."])
+
+    def test_take_notice_without_comment(self):
+        "The comment is optional"
+        complaint, task = self.notice_task()
+        Wizard('klachten.task.take_notice', [task]).execute('confirm')
+        task.reload()
+        self.assertEqual(task.state, 'done')
+        set_user('coordinator')
+        with self.assertRaises(UserError):
+            # a task the workflow closes is not closed by hand
+            evaluate, = Model.get('klachten.task').find([
+                    ('complaint', '=', complaint.id),
+                    ('kind', '=', 'evaluate')])
+            Wizard('klachten.task.take_notice', [evaluate]).execute('confirm')
