@@ -160,8 +160,8 @@ class Email(Workflow, ModelSQL, ModelView):
     resource = fields.Reference(
         "Resource", selection='get_resources', readonly=True,
         help="The record the e-mail is about, such as a task.")
-    kind = fields.Char(
-        "Kind", readonly=True,
+    kind = fields.Selection(
+        'get_kinds', "Kind", readonly=True,
         help="What the e-mail is for: acknowledgement, reminder, ...")
     to = fields.Char("To", required=True, readonly=True)
     cc = fields.Char("Cc", readonly=True)
@@ -241,6 +241,26 @@ class Email(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Model = pool.get('ir.model')
         return [(None, '')] + list(Model.get_name_items())
+
+    @classmethod
+    def get_kinds(cls):
+        """The kinds of e-mail: one per e-mail template of the klachten
+        modules (klachten_*.email_template_<kind>), named as the template:
+        a module that adds a kind adds its template"""
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Template = pool.get('ir.email.template')
+        prefix = 'email_template_'
+        with without_check_access():
+            data = ModelData.search([
+                    ('model', '=', 'ir.email.template'),
+                    ('module', 'like', 'klachten%'),
+                    ('fs_id', 'like', prefix + '%'),
+                    ], order=[('id', 'ASC')])
+            templates = Template.browse([d.db_id for d in data])
+            kinds = {d.fs_id[len(prefix):]: t.name
+                for d, t in zip(data, templates)}
+        return [(None, '')] + sorted(kinds.items(), key=lambda k: k[1])
 
     @classmethod
     def make_message_id(cls):

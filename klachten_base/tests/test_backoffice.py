@@ -123,6 +123,28 @@ class BackOfficeTestCase(unittest.TestCase):
                     complaint.id).information_requests
                 self.assertEqual(request.state, 'lapsed')
 
+    # The outbox
+    def test_email_kind_translated(self):
+        "The outbox's Kind column shows a translated label, not a key"
+        set_user('receiver')
+        complaint = create_complaint(self.complainant)
+        set_user('coordinator')
+        Email = Model.get('klachten.email')
+        email, = Email.find([('complaint', '=', complaint.id)])
+        for language, label in [
+                ('en', "Complaint: acknowledgement"),
+                ('nl', "Klacht: ontvangstbevestiging"),
+                ]:
+            context = dict(self.config.context, language=language)
+            record, = Email._proxy.read([email.id], ['kind:string'], context)
+            self.assertEqual(record['kind:string'], label)
+            # the list's column, as sao fills it from the field's selection
+            kind = Email._proxy.fields_get(['kind'], context)['kind']
+            selection = kind['selection']
+            if isinstance(selection, str):
+                selection = getattr(Email._proxy, selection)(context)
+            self.assertEqual(dict(selection)[email.kind], label)
+
     # Shared filters
     def test_shipped_filters_show_in_web_client(self):
         "Every shipped filter uses only fields the list's search offers"
