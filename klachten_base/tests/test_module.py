@@ -4,8 +4,10 @@ from trytond.modules.company.tests import CompanyTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
+from .tools import IconTestMixin
 
-class KlachtenBaseTestCase(CompanyTestMixin, ModuleTestCase):
+
+class KlachtenBaseTestCase(IconTestMixin, CompanyTestMixin, ModuleTestCase):
     "Test the klachten_base module's declarations"
     module = 'klachten_base'
 

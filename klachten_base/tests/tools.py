@@ -14,7 +14,7 @@ from proteus import config as pconfig
 from trytond import backend
 from trytond.modules.company.tests.tools import create_company, get_company
 from trytond.pool import Pool
-from trytond.tests.test_tryton import DB_NAME
+from trytond.tests.test_tryton import DB_NAME, with_transaction
 
 # login: (groups, [(department code, role)])
 STAFF = {
@@ -266,3 +266,62 @@ def read_as_sao(model, ids, view_type='form', config=None):
             names.append(f'{name}.rec_name')
     names += ['rec_name', '_timestamp', '_write', '_delete']
     return Model_._proxy.read(list(ids), names, config.context)
+
+
+def sao_images():
+    "The icon names sao ships in its images folder"
+    from pathlib import Path
+    if root := os.environ.get('KLACHTEN_SAO_ROOT'):
+        root = Path(root)
+    else:
+        top = Path(__file__).resolve().parents[2]
+        found = sorted(top.glob('var/sao/*/package/index.html'))
+        root = found[-1].parent if found else None
+    if root is None or not (root / 'images').is_dir():
+        raise RuntimeError(f"sao is not installed ({root}): run `make sao`")
+    return {p.stem for p in (root / 'images').glob('*.svg')}
+
+
+def used_icons(modules):
+    """(where, icon name) of every icon the modules' buttons, notebook
+    pages, menus and wizard buttons name; to run in a transaction"""
+    from xml.etree import ElementTree
+    pool = Pool()
+    ModelData = pool.get('ir.model.data')
+    View = pool.get('ir.ui.view')
+    Menu = pool.get('ir.ui.menu')
+    WizardAction = pool.get('ir.action.wizard')
+    data = ModelData.search([('module', 'in', modules)])
+    records = {}
+    for record in data:
+        records.setdefault(record.model, []).append(record)
+    used = set()
+    for view in View.browse([d.db_id for d in records.get('ir.ui.view', [])]):
+        for node in ElementTree.fromstring(view.arch).iter():
+            if node.tag in {'button', 'page'} and node.get('icon'):
+                used.add((f'view {view.name}', node.get('icon')))
+    for menu in Menu.browse([d.db_id for d in records.get('ir.ui.menu', [])]):
+        if menu.icon:
+            used.add((f'menu {menu.name}', menu.icon))
+    for action in WizardAction.browse(
+            [d.db_id for d in records.get('ir.action.wizard', [])]):
+        Wizard_ = pool.get(action.wiz_name, type='wizard')
+        for name, state in Wizard_.states.items():
+            for button in getattr(state, 'buttons', []):
+                if button.icon:
+                    used.add((f'wizard {action.wiz_name} {name}', button.icon))
+    return used
+
+
+class IconTestMixin:
+    "Every icon the module names exists for sao"
+
+    @with_transaction()
+    def test_icons_exist(self):
+        "Every icon of the module's buttons and menus exists in sao"
+        Icon = Pool().get('ir.ui.icon')
+        known = sao_images() | {name for _, name in Icon.list_icons()}
+        missing = sorted((where, icon)
+            for where, icon in used_icons([self.module])
+            if icon not in known)
+        self.assertEqual(missing, [])
