@@ -123,6 +123,26 @@ class BackOfficeTestCase(unittest.TestCase):
                     complaint.id).information_requests
                 self.assertEqual(request.state, 'lapsed')
 
+    # Parties
+    def test_new_complainant_speaks_company_language(self):
+        "A party created from the complaint gets the company's language"
+        set_user('admin')
+        company = Model.get('company.company').find([])[0]
+        party = company.party
+        party.lang, = Model.get('ir.lang').find([('code', '=', 'nl')])
+        party.save()
+        for login in ['receiver', 'coordinator']:
+            with self.subTest(login=login):
+                set_user(login)
+                Party = Model.get('party.party')
+                # what sao asks when Create... opens the party form
+                defaults = Party._proxy.default_get(
+                    ['lang'], False, self.config.context)
+                self.assertEqual(defaults['lang'], party.lang.id)
+                created = Party(name="Nieuwe beller")
+                created.save()
+                self.assertEqual(created.lang.code, 'nl')
+
     # The outbox
     def test_email_kind_translated(self):
         "The outbox's Kind column shows a translated label, not a key"
