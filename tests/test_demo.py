@@ -230,11 +230,16 @@ def test_demo_refuses_a_busy_port(tmp_path, ports):
         sock.listen()
         env = clean_environment(DEMO_VAR=str(tmp_path / 'var'),
             **{k: str(v) for k, v in ports.items()})
-        result = subprocess.run(['scripts/demo.sh'], cwd=TOP, env=env,
-            stdin=subprocess.DEVNULL, capture_output=True, text=True,
-            timeout=30)
-    assert result.returncode == 1
-    assert (f"Port {ports['MAIL_PORT']} on 127.0.0.1 is in use"
-        in result.stderr)
-    assert f"make demo MAIL_PORT={ports['MAIL_PORT'] + 1}" in result.stderr
+        process = subprocess.Popen(['scripts/demo.sh'], cwd=TOP, env=env,
+            start_new_session=True, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            _, stderr = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+    assert process.returncode == 1
+    assert f"Port {ports['MAIL_PORT']} on 127.0.0.1 is in use" in stderr
+    assert f"make demo MAIL_PORT={ports['MAIL_PORT'] + 1}" in stderr
     assert not (tmp_path / 'var').exists()
