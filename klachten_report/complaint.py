@@ -2,10 +2,11 @@
 # this repository contains the full copyright notices and license terms.
 from babel.dates import format_date
 
+from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from . import render
 
@@ -132,23 +133,30 @@ class Complaint(metaclass=PoolMeta):
         Pool().get('klachten.document').withdraw(complaints)
 
     @classmethod
-    def request_information(cls, complaints, question, recipient='complainant',
-            name=None, email=None, due_date=None, **kwargs):
+    def _information_requested(cls, requests):
         # the letters of information requests are made here, for the
         # complainant and a third party alike (_notify only leaves out the
         # complainant's e-mail when letters come instead)
-        requests = super().request_information(complaints, question,
-            recipient=recipient, name=name, email=email, due_date=due_date,
-            **kwargs)
-        by_letter = []
-        if cls._configuration().letter_mode != 'never':
-            by_letter = [r for r in requests
-                if r.complaint.wants_information_letter(r)]
-        if by_letter:
-            Pool().get('klachten.document').make(
-                [r.complaint for r in by_letter], 'information_request',
-                text=question, records=by_letter, **cls._letter_options())
-        return requests
+        super()._information_requested(requests)
+        pool = Pool()
+        Document = pool.get('klachten.document')
+        Request = pool.get('klachten.information.request')
+        mode = cls._configuration().letter_mode
+        if mode == 'never':
+            return
+        deliveries = {}
+        for request in requests:
+            if not request.complaint.wants_information_letter(request):
+                continue
+            Document.make([request.complaint], 'information_request',
+                text=request.question, records=[request],
+                **cls._letter_options())
+            emailed = request.delivery == 'email' and mode == 'beside'
+            deliveries.setdefault(
+                'email_letter' if emailed else 'letter', []).append(request)
+        with without_check_access():
+            for delivery, records in deliveries.items():
+                Request.write(records, {'delivery': delivery})
 
     def wants_letter(self):
         "Whether the complainant is written to by post"
@@ -194,7 +202,7 @@ class Complaint(metaclass=PoolMeta):
             records = [r for _, r in pairs] if records else None
         if complaints:
             super()._notify(complaints, kind, text=text, records=records)
-        # request_information makes the letters of information requests
+        # _information_requested makes the letters of information requests
         if by_letter and kind != 'information':
             Document.make(by_letter, letter_kind, text=text,
                 **cls._letter_options())
@@ -306,6 +314,42 @@ class Complaint(metaclass=PoolMeta):
                         'addressee_address': t(''),
                         })
             return values
+
+
+class InformationRequest(metaclass=PoolMeta):
+    __name__ = 'klachten.information.request'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.delivery.selection += [
+            ('letter', "By Letter"),
+            ('email_letter', "By E-mail and Letter"),
+            ]
+
+    @classmethod
+    def cancelled(cls, requests):
+        super().cancelled(requests)
+        Pool().get('klachten.document').withdraw_letters_of(requests)
+
+    @classmethod
+    def lapse(cls, requests):
+        super().lapse(requests)
+        Pool().get('klachten.document').withdraw_letters_of(requests)
+
+
+class RequestInformationStart(metaclass=PoolMeta):
+    __name__ = 'klachten.complaint.request_information.start'
+
+    @fields.depends('recipient', 'email', 'complainant_email')
+    def on_change_with_warning(self, name=None):
+        warning = super().on_change_with_warning(name)
+        config = Pool().get('klachten.configuration')(1)
+        if warning and config.letter_mode != 'never':
+            # not e-mailed, but asked by post
+            return gettext('klachten_report.msg_information_letter'
+                + ('_third' if self.recipient == 'third_party' else ''))
+        return warning
 
 
 class Admissible(metaclass=PoolMeta):

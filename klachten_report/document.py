@@ -172,6 +172,11 @@ class Document(Workflow, ModelSQL, ModelView):
     pdf_name = fields.Function(fields.Char("PDF File Name"), 'get_file')
     pdf_error = fields.Text("PDF Error", readonly=True,
         states={'invisible': ~Eval('pdf_error')})
+    information_request = fields.Many2One(
+        'klachten.information.request', "Information Request",
+        readonly=True, ondelete='SET NULL',
+        states={'invisible': ~Eval('information_request')},
+        help="The request this letter asks.")
     sent_date = fields.Date("Sent On", readonly=True)
 
     @classmethod
@@ -281,7 +286,7 @@ class Document(Workflow, ModelSQL, ModelView):
                     pdf_error = reason
             documents.append(cls._store(complaint, kind, language, version,
                     name, None if is_report else docx, pdf_data, pdf_error,
-                    state))
+                    state, record))
         return documents
 
     @classmethod
@@ -308,7 +313,7 @@ class Document(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _store(cls, complaint, kind, language, version, name, docx, pdf,
-            pdf_error, state):
+            pdf_error, state, record=None):
         pool = Pool()
         Attachment = pool.get('ir.attachment')
         attachments = {}
@@ -334,6 +339,9 @@ class Document(Workflow, ModelSQL, ModelView):
                         'docx': getattr(attachments.get('docx'), 'id', None),
                         'pdf': getattr(attachments.get('pdf'), 'id', None),
                         'pdf_error': pdf_error,
+                        'information_request': record.id if getattr(
+                            record, '__name__', None)
+                        == 'klachten.information.request' else None,
                         }])
         return document
 
@@ -353,6 +361,16 @@ class Document(Workflow, ModelSQL, ModelView):
                     ('state', 'in', ['to_print', 'made']),
                     ])
             cls.superseded([d for d in letters if outdated(d)])
+
+    @classmethod
+    def withdraw_letters_of(cls, requests):
+        "Supersede the unsent letters of requests closed without an answer"
+        with without_check_access():
+            cls.superseded(cls.search([
+                        ('information_request', 'in',
+                            [r.id for r in requests]),
+                        ('state', 'in', ['to_print', 'made']),
+                        ]))
 
     @classmethod
     @Workflow.transition('superseded')

@@ -15,7 +15,7 @@ from docx import Document as DocxDocument
 from klachten_base.tests.tools import (
     admit, create_complainant, create_complaint, run_wizard, set_user,
     setup_municipality, xml_id)
-from proteus import Model
+from proteus import Model, Wizard
 from proteus import config as pconfig
 from trytond.exceptions import UserError, UserWarning
 from trytond.pool import Pool
@@ -384,6 +384,9 @@ class DocumentsTestCase(unittest.TestCase):
         letter, = self.documents(complaint, 'information_request')
         self.assertEqual(letter.state, 'to_print')
         self.assertEqual(letter.language, 'nl')
+        request, = complaint.information_requests
+        self.assertEqual(letter.information_request, request)
+        self.assertEqual(request.delivery, 'letter')
         text = docx_text(letter.docx_file)
         for expected in ["Welk loket was gesloten?", "Lies Maes", "Zoersel",
                 "uw klacht", f"uiterlijk op {due.day} ", complaint.number,
@@ -408,9 +411,24 @@ class DocumentsTestCase(unittest.TestCase):
         self.assertNotIn("Zoersel", text)
         self.assertNotIn("uw klacht", text)
 
+        # the request cancelled, or lapsed when the complaint moves on
+        # without a letter: its letter is not posted
+        second.information_request.click('cancel')
+        second.reload()
+        self.assertEqual(second.state, 'superseded')
+        admit(complaint, self.ns, inform=False)
+        first.reload()
+        self.assertEqual(first.state, 'superseded')
+        self.assertEqual(
+            self.documents(complaint, 'acknowledgement')[0].state, 'to_print')
+
         # with an e-mail address, by e-mail only
+        complaint = create_complaint(party, channel='phone')
         self.request_information(complaint, "Wanneer precies?",
             recipient='third_party', name="Jan", email='jan@example.org')
+        self.assertEqual(self.documents(complaint, 'information_request'), [])
+        request, = complaint.information_requests
+        self.assertEqual(request.delivery, 'email')
         party = self.complainant("Mail Only Too", 'nl', 'mail2@example.org')
         set_user('coordinator', self.config)
         complaint = create_complaint(party, channel='email')
@@ -419,6 +437,28 @@ class DocumentsTestCase(unittest.TestCase):
         self.assertEqual(
             [e.kind for e in complaint.emails if e.kind == 'information'],
             ['information'])
+        # a phone complainant with an e-mail address: both (beside)
+        complaint = create_complaint(party, channel='phone')
+        self.request_information(complaint, "Welk loket?")
+        request, = complaint.information_requests
+        self.assertEqual(request.delivery, 'email_letter')
+        self.assertEqual(
+            len(self.documents(complaint, 'information_request')), 1)
+
+    def test_information_request_warning(self):
+        "The wizard says a letter is made when there is no e-mail address"
+        party = self.complainant("Zonder Mail", 'nl')
+        set_user('coordinator', self.config)
+        complaint = create_complaint(party, channel='phone')
+        with pconfig.get_config().set_context(language='en'):
+            wizard = Wizard('klachten.complaint.request_information',
+                [complaint])
+            self.assertIn("Letters to Print", wizard.form.warning)
+            wizard.form.recipient = 'third_party'
+            wizard.form.name = "Bakkerij Peeters"
+            self.assertIn("envelope", wizard.form.warning)
+            wizard.form.email = 'bakkerij@example.org'
+            self.assertFalse(wizard.form.warning)
 
     def test_information_request_letter_never(self):
         "Letters never made: no letter for an information request either"
