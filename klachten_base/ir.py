@@ -1,11 +1,18 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from trytond.i18n import gettext
+from trytond.model import ModelView
 from trytond.pool import Pool, PoolMeta
-from trytond.transaction import Transaction, check_access
+from trytond.pyson import Bool, Eval
+from trytond.transaction import Transaction, check_access, without_check_access
+
+from .exceptions import WorkflowError
 
 
 def _is_klachten(model_names):
-    return any(n.startswith('klachten.') for n in model_names)
+    # ir.ui.view_search: coordinators manage their own and shared filters
+    return any(n.startswith('klachten.') or n == 'ir.ui.view_search'
+        for n in model_names)
 
 
 class Rule(metaclass=PoolMeta):
@@ -56,3 +63,30 @@ class Cron(metaclass=PoolMeta):
                 ('klachten.email|send_pending',
                     "Complaints: Send Pending E-mails"),
                 ])
+
+
+class ViewSearch(metaclass=PoolMeta):
+    __name__ = 'ir.ui.view_search'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'share': {
+                    'invisible': ~Bool(Eval('user')),
+                    'depends': ['user'],
+                    },
+                })
+
+    @classmethod
+    @ModelView.button
+    def share(cls, searches):
+        "Make one's own saved filters shared with every user"
+        user = Transaction().user
+        for search in searches:
+            if user and (not search.user or search.user.id != user):
+                raise WorkflowError(gettext(
+                        'klachten_base.msg_view_search_not_own',
+                        search=search.rec_name))
+        with without_check_access():
+            cls.write(searches, {'user': None})

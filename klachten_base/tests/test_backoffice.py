@@ -10,12 +10,13 @@ from xml.etree import ElementTree
 from proteus import Model, Wizard
 from proteus import config as pconfig
 from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError
 from trytond.tests.test_tryton import drop_db
 from trytond.tests.tools import activate_modules
 
 from .tools import (
     admit, create_complainant, create_complaint, run_wizard, set_user,
-    setup_municipality)
+    setup_municipality, xml_id)
 
 QUESTION = "Which street was it?"
 
@@ -182,6 +183,35 @@ class BackOfficeTestCase(unittest.TestCase):
                 offered = search_fields(model, self.config)
                 self.assertTrue(stringable(domain, offered),
                     f"{name}: {domain} not within {sorted(offered)}")
+
+    def test_coordinator_shares_a_filter(self):
+        "A coordinator shares a saved filter with every colleague"
+        ViewSearch = Model.get('ir.ui.view_search')
+        domain = "[[\"channel\", \"=\", \"phone\"]]"
+        for login in ['coordinator', 'handler1']:
+            set_user(login)
+            # what sao's star in the search bar does
+            ViewSearch._proxy.set(f"Telefonisch {login}", 'klachten.complaint',
+                domain, self.config.context)
+
+        set_user('coordinator')
+        menu = Model.get('ir.ui.menu')(xml_id('menu_view_search_form'))
+        self.assertEqual(menu.action.res_model, 'ir.ui.view_search')
+        mine, = ViewSearch.find([
+                ('user', '=', self.ns.users['coordinator'].id)])
+        self.assertEqual(mine.name, "Telefonisch coordinator")
+        # another user's own filter stays theirs
+        self.assertEqual(ViewSearch.find(
+                [('name', '=', "Telefonisch handler1")]), [])
+        mine.click('share')
+        self.assertIsNone(mine.user)
+
+        set_user('handler1')
+        shared = ViewSearch._proxy.get(self.config.context)
+        self.assertIn("Telefonisch coordinator",
+            [name for _, name, _, _ in shared['klachten.complaint']])
+        with self.assertRaises(AccessError):
+            ViewSearch.find([])
 
 
 # The fields sao's search (and bookmark menu) knows for a model: the fields
