@@ -10,7 +10,8 @@ from sql.functions import CurrentTimestamp
 
 import trytond.config as config
 from klachten_base.department import assignment_pairs, users_by_key
-from klachten_base.model import ReadonlyGuardMixin, take_write_lock
+from klachten_base.model import (
+    PermittedButtonsMixin, ReadonlyGuardMixin, take_write_lock)
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
@@ -94,7 +95,8 @@ def _visible_in(*states):
         }
 
 
-class AdviceRequest(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
+class AdviceRequest(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow,
+        ModelSQL, ModelView):
     __name__ = 'klachten.advice.request'
     __string__ = "Advice Request"
 

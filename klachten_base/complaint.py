@@ -12,7 +12,7 @@ from trytond.transaction import Transaction, without_check_access
 
 from .department import assignment_pairs, users_by_key
 from .exceptions import MissingInputError, SequenceMissingError, WorkflowError
-from .model import ReadonlyGuardMixin, take_write_lock
+from .model import PermittedButtonsMixin, ReadonlyGuardMixin, take_write_lock
 
 STATES = [
     ('draft', "Draft"),
@@ -96,7 +96,8 @@ class RemedyType(DeactivableMixin, ModelSQL, ModelView):
     code = fields.Char("Code")
 
 
-class Complaint(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView, ChatMixin):
+class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
+        ModelView, ChatMixin):
     __name__ = 'klachten.complaint'
     __string__ = "Complaint"
     _rec_name = 'number'
@@ -1271,7 +1272,8 @@ class ComplaintRelation(ModelSQL):
         cls.__access__.add('from_')
 
 
-class InformationRequest(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
+class InformationRequest(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow,
+        ModelSQL, ModelView):
     __name__ = 'klachten.information.request'
     __string__ = "Information Request"
 

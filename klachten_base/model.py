@@ -1,9 +1,12 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """Behaviour shared by the models of every klachten module."""
+from lxml import etree
+
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model.modelview import _record_eval_pyson
+from trytond.pool import Pool
 from trytond.pyson import PYSONEncoder
 from trytond.transaction import Transaction
 
@@ -44,6 +47,45 @@ class ReadonlyGuardMixin:
                             field=field.string,
                             record=record.rec_name,
                             model=cls.__names__()['model']))
+
+
+class PermittedButtonsMixin:
+    """Leave out of the views the buttons the user may not press (their
+    groups, or the model's write access without groups) instead of showing
+    them greyed out: a screen shows what this user can do"""
+    __slots__ = ()
+
+    @classmethod
+    def fields_view_get(cls, view_id=None, view_type='form', level=None):
+        result = super().fields_view_get(
+            view_id=view_id, view_type=view_type, level=level)
+        forbidden = cls._forbidden_buttons()
+        if not forbidden or '<button' not in result.get('arch', ''):
+            return result
+        tree = etree.fromstring(result['arch'])
+        for button in list(tree.iter('button')):
+            if button.get('name') in forbidden:
+                button.getparent().remove(button)
+        return dict(result, arch=etree.tostring(tree, encoding='unicode'))
+
+    @classmethod
+    def _forbidden_buttons(cls):
+        "The names of the buttons the user may not press"
+        pool = Pool()
+        Button = pool.get('ir.model.button')
+        ModelAccess = pool.get('ir.model.access')
+        User = pool.get('res.user')
+        if not Transaction().user:
+            return set()
+        groups = set(User.get_groups())
+        write = ModelAccess.get_access([cls.__name__])[cls.__name__]['write']
+        forbidden = set()
+        for name in cls._buttons:
+            button_groups = Button.get_groups(cls.__name__, name)
+            if ((button_groups and not groups & button_groups)
+                    or (not button_groups and not write)):
+                forbidden.add(name)
+        return forbidden
 
 
 def take_write_lock(Model):

@@ -32,6 +32,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.url import host
 
 from .exceptions import EmailAddressError
+from .model import PermittedButtonsMixin
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +151,7 @@ class _SMTP:
             self.close()
 
 
-class Email(Workflow, ModelSQL, ModelView):
+class Email(PermittedButtonsMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'klachten.email'
     __string__ = "E-mail"
     _rec_name = 'subject'

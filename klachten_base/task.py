@@ -16,7 +16,7 @@ from trytond.transaction import Transaction, without_check_access
 
 from .department import assignment_pairs, users_by_key
 from .exceptions import WorkflowError
-from .model import ReadonlyGuardMixin, take_write_lock
+from .model import PermittedButtonsMixin, ReadonlyGuardMixin, take_write_lock
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,8 @@ KIND_TERMS = {
     }
 
 
-class Task(ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
+class Task(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
+        ModelView):
     __name__ = 'klachten.task'
     __string__ = "Task"
 

@@ -124,6 +124,39 @@ class BackOfficeTestCase(unittest.TestCase):
                     complaint.id).information_requests
                 self.assertEqual(request.state, 'lapsed')
 
+    # The complaint form
+    def test_form_header_shows_what_user_may_press(self):
+        "Number, state and only the buttons of the user's groups, on top"
+        expected = {
+            # handler1 and observer are receivers too: they register
+            'coordinator': {'admissible_wizard', 'cancel_wizard',
+                'extend_wizard', 'conclude_wizard', 'register'},
+            'handler1': {'send_back_wizard', 'finalise_report', 'register'},
+            'observer': {'register'},
+            }
+        for login, present in expected.items():
+            with self.subTest(login=login):
+                set_user(login)
+                view = Model.get('klachten.complaint')._proxy.fields_view_get(
+                    None, 'form', self.config.context)
+                form = ElementTree.fromstring(view['arch'])
+                buttons = {b.get('name') for b in form.iter('button')}
+                self.assertLessEqual(present, buttons)
+                refused = {'admissible_wizard', 'cancel_wizard',
+                    'send_back_wizard', 'finalise_report', 'conclude_wizard',
+                    'extend_wizard', 'register'} - present
+                self.assertEqual(buttons & refused, set())
+                # the header: number and state, then the buttons, first
+                children = list(form)
+                header = children[0]
+                self.assertEqual(
+                    [f.get('name') for f in header.iter('field')],
+                    ['number', 'state'])
+                notebook = [c.tag for c in children].index('notebook')
+                self.assertTrue(all(
+                        children.index(g) < notebook
+                        for g in children if g.find('.//button') is not None))
+
     # Parties
     def test_new_complainant_speaks_company_language(self):
         "A party created from the complaint gets the company's language"
