@@ -4,7 +4,8 @@ from trytond.i18n import gettext
 from trytond.model import ModelView
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
-from trytond.transaction import Transaction, check_access, without_check_access
+from trytond.transaction import (
+    Transaction, check_access, inactive_records, without_check_access)
 
 from .exceptions import WorkflowError
 
@@ -35,6 +36,26 @@ class Rule(metaclass=PoolMeta):
         if _is_klachten(model_names):
             key = (*key, Transaction().user)
         return key
+
+    @classmethod
+    def domain_get(cls, model_name, mode='read'):
+        # With an as-of-date context (_datetime) core evaluates the rule
+        # domains against the history table: a record made confidential
+        # after someone could see it would be readable again, with all that
+        # hangs on it. The past of a record is readable only by who may
+        # read the record now: the rules are evaluated on current records.
+        transaction = Transaction()
+        if not transaction.context.get('_datetime'):
+            return super().domain_get(model_name, mode=mode)
+        with transaction.set_context(_datetime=None):
+            domain = super().domain_get(model_name, mode=mode)
+            if not domain:
+                return domain
+            Model = Pool().get(model_name)
+            with transaction.set_user(0), without_check_access(), \
+                    inactive_records():
+                query = Model.search(domain, order=[], query=True)
+        return [('id', 'in', query)]
 
 
 class ChatChannel(metaclass=PoolMeta):
