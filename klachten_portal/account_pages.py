@@ -13,13 +13,12 @@ import logging
 import re
 import time
 
-from werkzeug.exceptions import BadRequest, Gone, NotFound, TooManyRequests
+from werkzeug.exceptions import BadRequest, Gone, NotFound
 from werkzeug.utils import redirect
 
 import trytond.config as config
 from klachten_base.outbox import parse_addresses
 from trytond import backend
-from trytond.exceptions import RateLimitException
 from trytond.model.exceptions import SQLConstraintError
 from trytond.pool import Pool
 from trytond.protocols.wrappers import with_pool
@@ -68,26 +67,50 @@ def password_length():
     return max(8, config.getint('password', 'length', default=8))
 
 
-# Rate limits, besides the POST limit of every page
+# Rate limits, besides the POST limit of every page; counted in the
+# database (web.RateLimiter), they never make a request wait
 def _limit(request, bucket, key, limit, window):
     "Refuse (429) the request when key sent too many of bucket"
     limit = web.setting(f'{bucket}_rate_limit', limit)
     window = web.setting(f'{bucket}_rate_window', window)
-    if limit > 0 and not web.limiter.hit((bucket, key), limit, window):
+    try:
+        web.limiter.check(request.view_args['database_name'],
+            (bucket, *key), limit, window)
+    except web.Throttled:
         logger.warning("portal: rate limit %s reached by %s", bucket,
             request.remote_addr)
-        raise TooManyRequests()
+        raise
+
+
+def _login_key(request, email):
+    "Whom the login limit of an account counts: the account and the client"
+    return (email.lower(), web.client(request))
 
 
 def limit_login(request, email):
-    "Per client address and per e-mail address"
-    _limit(request, 'login', web.client(request), 20, 600)
-    _limit(request, 'login_address', email.lower(), 5, 900)
+    """Per client address, and per account and client address: guesses
+    from elsewhere never lock the citizen out of her account"""
+    _limit(request, 'login', (web.client(request),), 20, 600)
+    _limit(request, 'login_address', _login_key(request, email), 5, 900)
+
+
+def forget_login(request, email):
+    "The client logged in to the account of email: forget its guesses"
+    web.limiter.forget(('login_address', *_login_key(request, email)))
 
 
 def limit_mail(request, email):
     "The account e-mails one address may be sent"
-    _limit(request, 'account_mail', email.lower(), 3, 3600)
+    _limit(request, 'account_mail', (email.lower(),), 3, 3600)
+
+
+def may_mail(request, email):
+    "Whether an account e-mail may be sent to email, counting it"
+    try:
+        limit_mail(request, email)
+    except web.Throttled:
+        return False
+    return True
 
 
 def _check_email(form, lang, email):
@@ -248,22 +271,25 @@ def validate(request, pool, token):
                 token_page=True)
     web.check_csrf(request)
     password = _password(request)
+    with Transaction().start(pool.database_name, 0, readonly=True):
+        user = User.portal_validating(token)
+        if not user:
+            raise Gone()
+        email = user.email
+    limit_login(request, email)
     with Transaction().start(pool.database_name, 0,
             context=_context(request, lang)) as transaction:
         user = User.portal_validating(token)
         if not user:
             raise Gone()
-        limit_login(request, user.email)
         valid, _hash = User.check_password(password, user.password_hash)
         if not valid:
-            Attempt = pool.get('web.user.authenticate.attempt')
-            Attempt.add(user.email)
-            transaction.commit()
             form = Intake({})
             form.error('password', _(lang, 'err_login'))
             return render(request, 'validate', lang, form=form, status=400,
                 token_page=True)
         User.portal_validate(user)
+        forget_login(request, user.email)
         key = user.new_session()
         transaction.commit()
     response = _go(request, pool, 'account', lang, welcome=1)
@@ -295,22 +321,15 @@ def login(request, pool):
     User = pool.get('web.user')
     with Transaction().start(pool.database_name, 0,
             context=_context(request, lang)) as transaction:
-        if not User.portal_find(email):
-            dummy_check(password)
-        try:
-            user = User.authenticate(email, password)
-        except RateLimitException:
-            transaction.commit()
-            raise TooManyRequests()
+        user = _authenticate(pool, email, password)
         key = None
         if user and user.email_valid:
+            forget_login(request, email)
             key = user.new_session()
         elif user:
             # the right password, an address not yet confirmed
             form.error('email', _(lang, 'err_login_unconfirmed'))
-            if web.limiter.hit(('account_mail', email.lower()),
-                    web.setting('account_mail_rate_limit', 3),
-                    web.setting('account_mail_rate_window', 3600)):
+            if may_mail(request, email):
                 User.portal_send_validation(user, lang)
         else:
             form.error('email', _(lang, 'err_login'))
@@ -321,6 +340,24 @@ def login(request, pool):
             return render(request, 'login', lang, form=form, status=400,
                 following=following, notice=None)
     return _set_session(request, _go(request, pool, following, lang), key)
+
+
+def _authenticate(pool, email, password):
+    """The active account of email when password is its own, else None.
+    Not web_user's authenticate: it makes the request sleep up to a minute
+    and locks the account for every client (the portal's limits count per
+    client instead)."""
+    User = pool.get('web.user')
+    user = User.portal_find(email)
+    if not user:
+        dummy_check(password)
+        return None
+    valid, new_hash = User.check_password(password, user.password_hash)
+    if not valid:
+        return None
+    if new_hash:
+        User.write([user], {'password_hash': new_hash})
+    return user
 
 
 def logout(request, pool):
@@ -385,6 +422,8 @@ def reset(request, pool, token):
             return render(request, 'reset', lang, form=form, status=400,
                 token_page=True)
         User.portal_reset(user, password)
+        # the e-mailed link proves the address: no client stays locked out
+        web.limiter.forget(prefix=('login_address', user.email.lower()))
         transaction.commit()
     return _drop_session(request, _go(request, pool, 'account/login', lang,
             done='reset'))

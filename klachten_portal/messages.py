@@ -773,13 +773,26 @@ MESSAGES = {
         },
     'e429_text': {
         'nl': "We kregen vanaf uw aansluiting veel verzoeken kort na "
-        "elkaar. Er werd niets bewaard. Probeer het over enkele minuten "
-        "opnieuw.",
+        "elkaar. Er werd niets bewaard.",
         'fr': "Nous avons reçu beaucoup de demandes de votre connexion en "
-        "peu de temps. Rien n'a été enregistré. Réessayez dans quelques "
-        "minutes.",
+        "peu de temps. Rien n'a été enregistré.",
         'en': "We received many requests from your connection in a short "
-        "time. Nothing was saved. Try again in a few minutes.",
+        "time. Nothing was saved.",
+        },
+    'e429_wait': {
+        'nl': "Probeer het over enkele minuten opnieuw.",
+        'fr': "Réessayez dans quelques minutes.",
+        'en': "Try again in a few minutes.",
+        },
+    'e429_wait_minute': {
+        'nl': "Probeer het over 1 minuut opnieuw.",
+        'fr': "Réessayez dans 1 minute.",
+        'en': "Try again in 1 minute.",
+        },
+    'e429_wait_minutes': {
+        'nl': "Probeer het over %(minutes)s minuten opnieuw.",
+        'fr': "Réessayez dans %(minutes)s minutes.",
+        'en': "Try again in %(minutes)s minutes.",
         },
     'e500_title': {
         'nl': "Er ging iets mis",

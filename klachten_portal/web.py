@@ -2,14 +2,13 @@
 # this repository contains the full copyright notices and license terms.
 """What every page of the portal shares: language, templates, security
 headers, the CSRF token, rate limits and the error pages."""
-import collections
 import hmac
 import ipaddress
 import logging
+import math
 import random
 import re
 import secrets
-import threading
 import time
 from functools import wraps
 from pathlib import Path
@@ -20,9 +19,11 @@ from werkzeug.exceptions import (
 
 import trytond.config as config
 from trytond import backend
+from trytond.pool import Pool
 from trytond.protocols.wrappers import Response
+from trytond.transaction import Transaction
 
-from . import messages
+from . import messages, ratelimit
 
 logger = logging.getLogger(__name__)
 
@@ -144,35 +145,53 @@ def check_csrf(request):
         raise Forbidden()
 
 
-# Rate limits: per client address, in this process's memory
+class Throttled(TooManyRequests):
+    "Too many requests: the client may retry after retry_after seconds"
+
+    def __init__(self, retry_after):
+        super().__init__(retry_after=max(1, math.ceil(retry_after)))
+        self.seconds = max(1, math.ceil(retry_after))
+
+
+# Rate limits: per client address, counted in the database (ratelimit.py)
+# so that they hold across every process and machine
 class RateLimiter:
 
-    def __init__(self):
-        self._hits = collections.defaultdict(collections.deque)
-        self._lock = threading.Lock()
+    def hit(self, database, key, limit, window):
+        """Count a request of key (a tuple of texts) in database; return
+        None when it is within limit, else the seconds until its window
+        ends"""
+        key = ' '.join(key)
 
-    def hit(self, key, limit, window):
-        "Count a request of key; return whether it is within limit"
-        now = time.monotonic()
-        with self._lock:
-            hits = self._hits[key]
-            while hits and hits[0] <= now - window:
-                hits.popleft()
-            if len(hits) >= limit:
-                return False
-            hits.append(now)
-            if len(self._hits) > 100_000:
-                self._forget(now - window)
-            return True
+        def _hit():
+            with Transaction(new=True).start(database, 0) as transaction:
+                result = ratelimit.hit(key, window)
+                transaction.commit()
+            return result
+        hits, left = retrying(database, _hit)
+        return None if hits <= limit else left
 
-    def _forget(self, before):
-        for key in [k for k, v in self._hits.items()
-                if not v or v[-1] <= before]:
-            del self._hits[key]
+    def check(self, database, key, limit, window):
+        "Raise Throttled when key sent more than limit in its window"
+        if limit > 0:
+            left = self.hit(database, key, limit, window)
+            if left is not None:
+                raise Throttled(left)
+
+    def forget(self, key=(), prefix=None):
+        """Forget the hits of key (in the current transaction), or of the
+        keys starting with prefix"""
+        if prefix is not None:
+            ratelimit.forget_prefix(' '.join(prefix) + ' ')
+        else:
+            ratelimit.forget(' '.join(key))
 
     def clear(self):
-        with self._lock:
-            self._hits.clear()
+        "Forget every hit, in every database loaded (tests)"
+        for database in Pool.database_list():
+            with Transaction(new=True).start(database, 0) as transaction:
+                ratelimit.clear()
+                transaction.commit()
 
 
 limiter = RateLimiter()
@@ -199,12 +218,18 @@ def check_rate(request, bucket):
     limit, window = defaults[bucket]
     limit = setting(f'{bucket}_rate_limit', limit)
     window = setting(f'{bucket}_rate_window', window)
-    if limit > 0 and not limiter.hit(
-            (bucket, client(request)), limit, window):
+    database = request.view_args['database_name']
+    if database not in Pool.database_list():
+        # not a database of this server (with_pool answers 404), or its
+        # first request: with_pool loads it, the route counts
+        return
+    try:
+        limiter.check(database, (bucket, client(request)), limit, window)
+    except Throttled:
         logger.warning(
             "portal: rate limit %s reached by %s", bucket,
             request.remote_addr)
-        raise TooManyRequests()
+        raise
 
 
 def max_request_size():
@@ -234,7 +259,8 @@ def page(token_page=False):
                     logger.error("portal: error on %s", _logged(request),
                         exc_info=exception)
                 response = error_page(request, exception.code,
-                    token_page=token_page)
+                    token_page=token_page,
+                    wait=getattr(exception, 'seconds', None))
             except Exception:
                 logger.exception("portal: error on %s", _logged(request))
                 response = error_page(request, 500, token_page=token_page)
@@ -253,13 +279,23 @@ def _logged(request):
     return path
 
 
-def error_page(request, code, token_page=False):
+def error_page(request, code, token_page=False, wait=None):
+    """The page of error code in the citizen's language; wait: the seconds
+    after which a refused client may retry"""
     if code not in ERROR_CODES:
         code = 500 if code is None or code >= 500 else 400
     lang = language(request)
-    return render(request, 'error.html', lang, status=code,
+    wait_key, minutes = 'e429_wait' if code == 429 else None, None
+    if code == 429 and wait:
+        minutes = math.ceil(wait / 60)
+        wait_key = 'e429_wait_minute' if minutes == 1 else 'e429_wait_minutes'
+    response = render(request, 'error.html', lang, status=code,
         token_page=token_page,
-        title_key=f'e{code}_title', text_key=f'e{code}_text')
+        title_key=f'e{code}_title', text_key=f'e{code}_text',
+        wait_key=wait_key, minutes=minutes)
+    if wait:
+        response.headers['Retry-After'] = str(math.ceil(wait))
+    return response
 
 
 def retrying(database, func):

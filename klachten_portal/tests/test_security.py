@@ -96,6 +96,55 @@ class SecurityTestCase(PortalTestMixin, unittest.TestCase):
                     email='who9@example.org', password='guess'))
             self.assertEqual(response.status_code, 429)
 
+    def login(self, portal, email, password):
+        form = Form(text(portal.get('account/login?lang=nl')))
+        started = time.monotonic()
+        response = portal.post('account/login', form.data(
+                email=email, password=password))
+        return response, time.monotonic() - started
+
+    def test_login_lockout_per_client(self):
+        """Five wrong passwords hold back the address that guessed, at
+        once and saying for how long, never the citizen at her own; the
+        e-mailed reset link lets every address in again"""
+        email = 'els.jacobs@example.org'
+        self.validated_account(email)
+        attacker = self.client('198.51.100.7')
+        for _ in range(5):
+            response, _seconds = self.login(attacker, email, 'a guess')
+            self.assertEqual(response.status_code, 400)
+        response, seconds = self.login(attacker, email, PASSWORD)
+        self.assertEqual(response.status_code, 429)
+        self.assertLess(seconds, 2)
+        self.assertIn("Probeer het over 15 minuten opnieuw.", text(response))
+        self.assertIn(int(response.headers['Retry-After']), range(880, 901))
+        self.assertNotIn('klachten_portal_session',
+            response.headers.get('Set-Cookie', ''))
+
+        # the citizen, from her own address, is let in at once
+        response, seconds = self.login(
+            self.client('203.0.113.20'), email, PASSWORD)
+        self.assertEqual(response.status_code, 303, text(response))
+        self.assertLess(seconds, 2)
+
+        # the reset link she is e-mailed unlocks every address
+        portal = self.client('198.51.100.7')
+        form = Form(text(portal.get('account/reset?lang=nl')))
+        portal.post('account/reset', form.data(email=email))
+        with Transaction().start(self.db, 0, readonly=True):
+            Email = Pool(self.db).get('klachten.email')
+            email_, = Email.search([
+                    ('to', '=', email), ('kind', '=', 'account_reset')])
+            path = LINK.search(email_.body).group(1)
+        form = Form(text(portal.get(path)))
+        response = portal.post(path, form.data(
+                password='een nieuw wachtwoord',
+                password_repeat='een nieuw wachtwoord'))
+        self.assertEqual(response.status_code, 303, text(response))
+        response, _seconds = self.login(
+            attacker, email, 'een nieuw wachtwoord')
+        self.assertEqual(response.status_code, 303, text(response))
+
     def test_token_page_no_referrer(self):
         """A page whose address holds a token tells the browser to send only
         the origin as Referer, and no meta element of the page overrides
