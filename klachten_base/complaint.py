@@ -8,7 +8,7 @@ from trytond.model import (
     fields)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import Transaction, check_access, without_check_access
 
 from .department import assignment_pairs, users_by_key
 from .exceptions import MissingInputError, SequenceMissingError, WorkflowError
@@ -513,8 +513,10 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
         domain = [('complainant', '=', self.complainant.id)]
         if self.id is not None and self.id >= 0:
             domain.append(('id', '!=', self.id))
-        return [c.id for c in self.search(
-                domain, order=[('received_date', 'DESC')])]
+        # only those the user may read: the client reads their names
+        with check_access():
+            return [c.id for c in self.search(
+                    domain, order=[('received_date', 'DESC')])]
 
     @fields.depends('concerns', 'concerned_user')
     def on_change_concerns(self):
