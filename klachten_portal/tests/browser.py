@@ -121,26 +121,30 @@ class Site:
         self._wait()
         return self
 
-    def _wait(self, timeout=60):
-        """Until the server serves the complaint form.  That request also
+    def ready(self):
+        """Whether the server serves the complaint form.  That request also
         loads the database's pool: trytond 8.0 answers a JSON-RPC login
         that is the first request of a new process with KeyError
         'res.user' (the pool is registered before it is loaded)."""
+        try:
+            with urllib.request.urlopen(
+                    self.url('complaint'), timeout=30) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
+    def _wait(self, timeout=60):
+        "Until the server is ready"
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             if self.process.poll() is not None:
                 break
-            try:
-                with urllib.request.urlopen(
-                        self.url('complaint'), timeout=30) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
+            if self.ready():
+                return
             time.sleep(0.1)
         log = self.log()
         self.stop()
-        raise RuntimeError("trytond did not serve the portal:\n" + log)
+        raise RuntimeError("trytond did not get ready:\n" + log)
 
     def stop(self):
         if self.process is not None:

@@ -64,6 +64,12 @@ def set_up_portal_database(test_class, languages=(),
         lang.save()
         lang.click('load_translations')
     setup_municipality()
+    return share_database(test_class)
+
+
+def share_database(test_class):
+    """Make the test database one that threads and processes can open;
+    return its name.  Its cleanups are added to test_class."""
     test_class.addClassCleanup(drop_db)
     database_path = config.get('database', 'path')
     name, folder = shared_database()
