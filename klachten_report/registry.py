@@ -22,7 +22,7 @@ from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.report import Report
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateReport, StateView, Wizard
 
 from .render import clean
@@ -67,12 +67,17 @@ SELECTIONS = ['state', 'track', 'channel', 'basis', 'admissibility',
 TOTALS = ['state', 'channel', 'basis', 'admissibility', 'outcome',
     'within_term']
 COLUMN = {key: i for i, (key, _, _) in enumerate(COLUMNS)}
+# the columns of text typed by citizens: quote-prefixed even when harmless,
+# so that what someone types there in Excel later stays text too
+CITIZEN_TEXT = ['short_description']
 
 
 def text_cell(worksheet, value):
-    "A cell of value that a spreadsheet shows as typed, never computes"
+    """A cell of value that a spreadsheet shows as typed, never computes,
+    also once someone edits it (the quote prefix style)"""
     cell = WriteOnlyCell(worksheet, value=value)
     cell.data_type = 's'
+    cell.quotePrefix = True
     return cell
 
 
@@ -84,12 +89,13 @@ def safe(worksheet, value):
     return value
 
 
-def write_workbook(headers, rows, totals_title, totals, widths=None):
+def write_workbook(headers, rows, totals_title, totals, widths=None,
+        text_columns=()):
     """Return the .xlsx bytes of the register.
 
     rows is an iterable of lists of values (str, int, date, None); totals
     a callable that returns the rows of the second sheet once rows is
-    consumed."""
+    consumed; the cells of text_columns are always text."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(headers[0])
     bold = Font(bold=True)
@@ -103,8 +109,11 @@ def write_workbook(headers, rows, totals_title, totals, widths=None):
     sheet.freeze_panes = 'B2'
     sheet.append(header_cells)
     count = 0
+    text = set(text_columns)
     for row in rows:
-        sheet.append([safe(sheet, v) for v in row])
+        sheet.append([
+                text_cell(sheet, v) if i in text and v.__class__ is str
+                else safe(sheet, v) for i, v in enumerate(row)])
         count += 1
     last = get_column_letter(len(headers[1]))
     sheet.auto_filter.ref = f'A1:{last}{count + 1}'
@@ -135,9 +144,12 @@ class ComplaintRegister(Report):
         Date = pool.get('ir.date')
         action_id = data.get('action_id')
         if action_id is None:
-            action, = ActionReport.search([
-                    ('report_name', '=', cls.__name__),
-                    ], limit=1)
+            # a user without the register's groups does not find its action:
+            # check_access then refuses them with a clear access error
+            with without_check_access():
+                action, = ActionReport.search([
+                        ('report_name', '=', cls.__name__),
+                        ], limit=1)
         else:
             action = ActionReport(action_id)
         ids = list(map(int, ids or []))
@@ -190,7 +202,8 @@ class ComplaintRegister(Report):
         return write_workbook(
             (gettext('klachten_report.msg_register_sheet'), headers),
             rows(), gettext('klachten_report.msg_register_totals'), totals,
-            widths=[w for _, _, w in COLUMNS])
+            widths=[w for _, _, w in COLUMNS],
+            text_columns=[COLUMN[k] for k in CITIZEN_TEXT])
 
     @classmethod
     def _labels(cls):
