@@ -194,11 +194,17 @@ class WebUser(metaclass=PoolMeta):
 
     def portal_complaints_domain(self):
         """Which complaints the citizen of this account sees: those of its
-        party, and those whose complainant has its (validated) address"""
-        alternatives = [('complainant.contact_mechanisms', 'where', [
-                    ('type', '=', 'email'),
-                    ('value', 'ilike', escape_like(self.email)),
-                    ])]
+        party (filed while logged in), and those whose complainant has its
+        (validated) address when a link e-mailed to that address about the
+        complaint was opened: filing with someone's address does not put a
+        complaint in her list"""
+        alternatives = [[
+                ('portal_address_confirmed', '=', True),
+                ('complainant.contact_mechanisms', 'where', [
+                        ('type', '=', 'email'),
+                        ('value', 'ilike', escape_like(self.email)),
+                        ]),
+                ]]
         if self.party:
             alternatives.append(('complainant', '=', self.party.id))
         return [

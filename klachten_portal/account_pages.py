@@ -141,7 +141,7 @@ def _context(request, lang):
 def current_user(request, pool):
     """The account of the request's session cookie, or None (inside a
     transaction)"""
-    key = request.cookies.get(SESSION_COOKIE, '')
+    key = request.cookies.get(web.cookie_name(request, SESSION_COOKIE), '')
     if not SESSION_KEY.fullmatch(key):
         return None
     Session = pool.get('web.user.session')
@@ -161,16 +161,12 @@ def current_user(request, pool):
 
 
 def _set_session(request, response, key):
-    database = request.view_args['database_name']
-    response.set_cookie(SESSION_COOKIE, key, path=web.root(request, database),
-        secure=request.is_secure, httponly=True, samesite='Lax')
+    web.set_cookie(request, response, SESSION_COOKIE, key)
     return response
 
 
 def _drop_session(request, response):
-    database = request.view_args['database_name']
-    response.delete_cookie(SESSION_COOKIE, path=web.root(request, database),
-        secure=request.is_secure, httponly=True, samesite='Lax')
+    web.delete_cookie(request, response, SESSION_COOKIE)
     return response
 
 
@@ -363,7 +359,7 @@ def _authenticate(pool, email, password):
 def logout(request, pool):
     lang = web.language(request)
     web.check_csrf(request)
-    key = request.cookies.get(SESSION_COOKIE, '')
+    key = request.cookies.get(web.cookie_name(request, SESSION_COOKIE), '')
     if SESSION_KEY.fullmatch(key):
         with Transaction().start(pool.database_name, 0) as transaction:
             pool.get('web.user.session').remove(key)

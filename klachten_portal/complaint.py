@@ -18,6 +18,11 @@ class Complaint(metaclass=PoolMeta):
         "Portal Submission Key", readonly=True, strip=False,
         help="The key of the web form that filed the complaint: the same "
         "form sent twice files one complaint.")
+    portal_address_confirmed = fields.Boolean(
+        "Address Confirmed on the Portal", readonly=True,
+        help="A link e-mailed to the complainant's address about this "
+        "complaint was opened: the complaint is shown in the \"My "
+        "complaints\" of the account with that address.")
 
     @classmethod
     def __setup__(cls):
@@ -33,11 +38,21 @@ class Complaint(metaclass=PoolMeta):
     def copy(cls, complaints, default=None):
         default = default.copy() if default is not None else {}
         default.setdefault('portal_submission_key', None)
+        default.setdefault('portal_address_confirmed', False)
         return super().copy(complaints, default=default)
 
     @property
     def portal_url(self):
         return _portal_url(self)
+
+    @classmethod
+    def portal_confirm_address(cls, complaints):
+        """A link e-mailed to the complainant's address was opened: the
+        address is the complainant's"""
+        complaints = [c for c in complaints if not c.portal_address_confirmed]
+        if complaints:
+            with without_check_access():
+                cls.write(complaints, {'portal_address_confirmed': True})
 
 
 class InformationRequest(metaclass=PoolMeta):

@@ -175,6 +175,9 @@ def read_uploads(intake, request, lang):
         elif len(upload.data) > limit['size']:
             intake.error('attachments',
                 _('err_file_size', name=upload.name, size=size))
+        elif checked is None and uploads.is_active(upload):
+            intake.error('attachments',
+                _('err_file_active', name=upload.name))
         elif checked is None:
             intake.error('attachments',
                 _('err_file_type', name=upload.name))

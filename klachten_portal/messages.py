@@ -344,6 +344,18 @@ MESSAGES = {
         'fr': "%(name)s n'est pas un fichier PDF, PNG, JPEG ou texte.",
         'en': "%(name)s is not a PDF, PNG, JPEG or text file.",
         },
+    'err_file_active': {
+        'nl': "%(name)s bevat JavaScript of code van een webpagina: die "
+        "kunnen we niet aanvaarden. Bewaar het bestand opnieuw (druk het "
+        "bijvoorbeeld af naar een nieuwe PDF) of voeg een schermafdruk toe.",
+        'fr': "%(name)s contient du JavaScript ou du code de page web : "
+        "nous ne pouvons pas l'accepter. Enregistrez à nouveau le fichier "
+        "(imprimez-le par exemple dans un nouveau PDF) ou ajoutez une "
+        "capture d'écran.",
+        'en': "%(name)s holds JavaScript or web page code: we cannot accept "
+        "it. Save the file again (for example print it to a new PDF) or add "
+        "a screenshot.",
+        },
     'err_file_size': {
         'nl': "%(name)s is groter dan %(size)s.",
         'fr': "%(name)s dépasse %(size)s.",
@@ -793,6 +805,19 @@ MESSAGES = {
         'nl': "Probeer het over %(minutes)s minuten opnieuw.",
         'fr': "Réessayez dans %(minutes)s minutes.",
         'en': "Try again in %(minutes)s minutes.",
+        },
+    'e503_title': {
+        'nl': "Even niet beschikbaar",
+        'fr': "Momentanément indisponible",
+        'en': "Temporarily unavailable",
+        },
+    'e503_text': {
+        'nl': "We kunnen uw verzoek nu niet verwerken. Er werd niets "
+        "bewaard. Probeer het over enkele minuten opnieuw.",
+        'fr': "Nous ne pouvons pas traiter votre demande pour le moment. Rien "
+        "n'a été enregistré. Réessayez dans quelques minutes.",
+        'en': "We cannot handle your request right now. Nothing was saved. "
+        "Try again in a few minutes.",
         },
     'e500_title': {
         'nl': "Er ging iets mis",

@@ -11,6 +11,8 @@ from trytond.wsgi import app
 
 from . import intake, links, status, survey, web
 
+app.wsgi_app = web.refusal_middleware(app.wsgi_app)
+
 
 @app.route('/<database_name>/portal/complaint', methods=['GET', 'POST'])
 @web.page()

@@ -43,6 +43,11 @@ def status(request, pool, token):
     lang = web.language(request)
     with Transaction().start(pool.database_name, 0, readonly=True):
         link, complaint = _link(pool, token, 'status')
+        confirmed = complaint.portal_address_confirmed
+    if not confirmed:
+        confirm_address(pool, token)
+    with Transaction().start(pool.database_name, 0, readonly=True):
+        link, complaint = _link(pool, token, 'status')
         text, phase = STATES[complaint.state]
         decisions = [e for e in complaint.emails
             if e.kind in DECISIONS and e.state == 'sent']
@@ -51,3 +56,14 @@ def status(request, pool, token):
             complaint=complaint, state_key=text, phase=phase,
             phase_key=f'status_phase_{phase}',
             decisions=decisions, cancellation=cancellation(complaint))
+
+
+def confirm_address(pool, token):
+    """The status link, e-mailed to the complainant's address, was opened:
+    the complaint may show in the account of that address"""
+    def _confirm():
+        with Transaction().start(pool.database_name, 0) as transaction:
+            link, complaint = _link(pool, token, 'status')
+            complaint.portal_confirm_address([complaint])
+            transaction.commit()
+    web.retrying(pool.database_name, _confirm)

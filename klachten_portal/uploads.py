@@ -10,6 +10,7 @@ import binascii
 import os
 import re
 import unicodedata
+import zlib
 from dataclasses import dataclass
 
 # kind: (extensions, the extension given to a name without one)
@@ -21,6 +22,15 @@ KINDS = {
     }
 MARKUP = re.compile(
     rb'^\s*(<!doctype|<html|<head|<body|<script|<svg|<\?xml|<iframe)',
+    re.IGNORECASE)
+# what a browser or PDF reader could run: JavaScript in a PDF (also inside
+# its compressed streams, and with #xx escapes in its names), web page code
+# anywhere in an image (an HTML/JPEG polyglot)
+PDF_ACTIVE = re.compile(rb'/(JavaScript|JS|Launch)(?![A-Za-z0-9])')
+PDF_NAME_ESCAPE = re.compile(rb'#([0-9A-Fa-f]{2})')
+PDF_STREAM = re.compile(rb'stream\r?\n(.*?)endstream', re.S)
+IMAGE_MARKUP = re.compile(
+    rb'<\s*(!doctype|html|head|body|script|svg|iframe|object|embed)\b',
     re.IGNORECASE)
 RESERVED = {'con', 'prn', 'aux', 'nul'} | {
     f'{p}{n}' for p in ('com', 'lpt') for n in range(1, 10)}
@@ -63,6 +73,33 @@ def kind_of(data):
     return None
 
 
+def active(kind, data):
+    "Whether data, of kind, holds content a browser or reader could run"
+    if kind == 'pdf':
+        return any(PDF_ACTIVE.search(PDF_NAME_ESCAPE.sub(
+                        lambda m: bytes([int(m.group(1), 16)]), part))
+            for part in _pdf_parts(data))
+    if kind in {'png', 'jpeg'}:
+        return bool(IMAGE_MARKUP.search(data))
+    return False
+
+
+def is_active(upload):
+    "Whether upload is of an allowed kind but holds active content"
+    kind = kind_of(upload.data)
+    return kind is not None and active(kind, upload.data)
+
+
+def _pdf_parts(data):
+    "The PDF data, and each of its streams that inflates"
+    yield data
+    for match in PDF_STREAM.finditer(data):
+        try:
+            yield zlib.decompressobj().decompress(match.group(1), 10 ** 7)
+        except zlib.error:
+            continue
+
+
 def safe_name(name):
     """The name to show for a file: its last part only, without control,
     format (such as right-to-left override) or reserved characters, and
@@ -83,9 +120,10 @@ def safe_name(name):
 
 def check(upload):
     """Return the upload with its name's extension matching its content,
-    or None when the content is not allowed or the name says otherwise"""
+    or None when the content is not allowed (or holds active content) or
+    the name says otherwise"""
     kind = kind_of(upload.data)
-    if kind is None:
+    if kind is None or active(kind, upload.data):
         return None
     extensions, default = KINDS[kind]
     stem, ext = os.path.splitext(upload.name)

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from werkzeug.exceptions import (
-    BadRequest, Forbidden, HTTPException, TooManyRequests)
+    BadRequest, Forbidden, HTTPException, ServiceUnavailable, TooManyRequests)
 
 import trytond.config as config
 from trytond import backend
 from trytond.pool import Pool
-from trytond.protocols.wrappers import Response
+from trytond.protocols.wrappers import Request, Response
 from trytond.transaction import Transaction
 
 from . import messages, ratelimit
@@ -112,11 +112,45 @@ def secure(response, request, token_page=False, personal=False):
     return response
 
 
+# Cookies: over HTTPS (the request's scheme, which trytond takes from the
+# proxy's X-Forwarded-Proto with [web] num_proxies, or an https portal_url)
+# they are Secure with the __Host- prefix (path /, no domain), else they
+# keep their plain name, limited to the portal's path
+def https(request):
+    "Whether the portal is served over HTTPS"
+    url = config.get('klachten', 'portal_url', default='') or ''
+    return request.is_secure or url.startswith('https://')
+
+
+def cookie_name(request, name):
+    return f'__Host-{name}' if https(request) else name
+
+
+def set_cookie(request, response, name, value):
+    "Set the portal's cookie name to value"
+    response.set_cookie(cookie_name(request, name), value,
+        **_cookie_options(request))
+
+
+def delete_cookie(request, response, name):
+    response.delete_cookie(cookie_name(request, name),
+        **_cookie_options(request))
+
+
+def _cookie_options(request):
+    secure = https(request)
+    database = (request.view_args or {}).get('database_name', '')
+    return {
+        'path': '/' if secure else root(request, database),
+        'secure': secure, 'httponly': True, 'samesite': 'Lax',
+        }
+
+
 # CSRF: a random token in a cookie that the form must repeat
 def csrf_token(request):
     token = getattr(request, '_portal_csrf', None)
     if token is None:
-        token = request.cookies.get(CSRF_COOKIE, '')
+        token = request.cookies.get(cookie_name(request, CSRF_COOKIE), '')
         if not _valid_token_format(token):
             token = secrets.token_urlsafe(32)
         request._portal_csrf = token
@@ -129,16 +163,13 @@ def _valid_token_format(token):
 
 
 def set_csrf_cookie(request, response, token):
-    if request.cookies.get(CSRF_COOKIE) != token:
-        database = (request.view_args or {}).get('database_name', '')
-        response.set_cookie(
-            CSRF_COOKIE, token, path=root(request, database),
-            secure=request.is_secure, httponly=True, samesite='Lax')
+    if request.cookies.get(cookie_name(request, CSRF_COOKIE)) != token:
+        set_cookie(request, response, CSRF_COOKIE, token)
 
 
 def check_csrf(request):
     "Refuse (403) a POST whose form does not repeat the cookie's token"
-    cookie = request.cookies.get(CSRF_COOKIE, '')
+    cookie = request.cookies.get(cookie_name(request, CSRF_COOKIE), '')
     sent = request.form.get(CSRF_FIELD, '')
     if not (cookie and sent and _valid_token_format(cookie)
             and hmac.compare_digest(cookie.encode(), sent.encode())):
@@ -232,6 +263,26 @@ def check_rate(request, bucket):
         raise
 
 
+def check_database(request):
+    """Answer 503 at once when PostgreSQL gives no connection within
+    [klachten] portal_database_timeout seconds (3), instead of letting the
+    request wait on trytond's connection pool (30 s a try, retried)"""
+    database = (request.view_args or {}).get('database_name')
+    if backend.name != 'postgresql' or database not in Pool.database_list():
+        return
+    # trytond's pool of connections: getconn takes no timeout through
+    # trytond's API
+    connections = backend.Database(database)._connpool
+    try:
+        connection = connections.getconn(
+            timeout=setting('database_timeout', 3))
+    except Exception:
+        logger.warning("portal: no database connection for %s",
+            _logged(request))
+        raise ServiceUnavailable()
+    connections.putconn(connection)
+
+
 def max_request_size():
     "The largest body a portal form may send: its files, twice, in base64"
     total = setting('max_total_size', 6 * 1024 * 1024)
@@ -248,6 +299,7 @@ def page(token_page=False):
             request.max_content_length = size
             request.max_form_memory_size = size
             try:
+                check_database(request)
                 if request.method == 'POST':
                     check_rate(request, 'post')
                 elif token_page:
@@ -296,6 +348,29 @@ def error_page(request, code, token_page=False, wait=None):
     if wait:
         response.headers['Retry-After'] = str(math.ceil(wait))
     return response
+
+
+PORTAL_PATH = re.compile(r'^/([^/]+)/portal(/|$)')
+
+
+def refusal_middleware(wsgi_app):
+    """Wrap trytond's WSGI application: a request it refuses before any
+    route runs (a foreign Origin: 403) gets, on the portal, the page of its
+    refusal in the citizen's language instead of a 500"""
+    def middleware(environ, start_response):
+        try:
+            return wsgi_app(environ, start_response)
+        except HTTPException as exception:
+            match = PORTAL_PATH.match(environ.get('PATH_INFO', ''))
+            if not match:
+                return exception(environ, start_response)
+            request = Request(environ)
+            request.view_args = {'database_name': match.group(1)}
+            logger.warning("portal: %s refused before its route: %s",
+                _logged(request), exception)
+            response = secure(error_page(request, exception.code), request)
+            return response(environ, start_response)
+    return middleware
 
 
 def retrying(database, func):

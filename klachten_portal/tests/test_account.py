@@ -260,19 +260,31 @@ class AccountTestCase(PortalTestMixin, unittest.TestCase):
             self.assertEqual(response.status_code, 429)
 
     def test_secure_cookie(self):
-        "Over HTTPS the session cookie is Secure"
+        """Over HTTPS, and behind a TLS proxy (an https portal_url), the
+        session and CSRF cookies are Secure, with the __Host- prefix"""
         email = 'nina.goossens@example.org'
         self.account(email)
-        portal = Portal(self.db)
         https = {'base_url': 'https://localhost'}
-        form = Form(text(portal.get('account/login', **https)))
-        response = portal.post('account/login',
-            form.data(email=email, password=PASSWORD), **https)
-        self.assertEqual(response.status_code, 303)
-        cookie = self.cookie(response)
-        for part in ['Secure', 'HttpOnly', 'SameSite=Lax']:
-            self.assertIn(part, cookie)
-        self.assertEqual(portal.get('account', **https).status_code, 200)
+        for kwargs, url in [(https, 'http://portal.test/'),
+                ({}, 'https://klachten.example.org')]:
+            with self.subTest(url=url), settings(url=url):
+                portal = Portal(self.db)
+                response = portal.get('account/login', **kwargs)
+                csrf = self.cookie(response, '__Host-klachten_portal_csrf')
+                form = Form(text(response))
+                response = portal.post('account/login',
+                    form.data(email=email, password=PASSWORD), **kwargs)
+                self.assertEqual(response.status_code, 303)
+                cookie = self.cookie(response,
+                    '__Host-klachten_portal_session')
+                for header in [csrf, cookie]:
+                    for part in ['Secure', 'HttpOnly', 'SameSite=Lax',
+                            'Path=/;']:
+                        self.assertIn(part, header + ';')
+                    self.assertNotIn('Domain', header)
+                self.assertIsNone(self.cookie(response))
+                self.assertEqual(
+                    portal.get('account', **kwargs).status_code, 200)
 
     def test_reset(self):
         "Forgot the password: a link, a new password, the old one fails"
@@ -385,7 +397,9 @@ class AccountTestCase(PortalTestMixin, unittest.TestCase):
             self.assertIn('/account/login', response.headers['Location'])
 
     def test_filed_without_account(self):
-        "A complaint filed before with the confirmed address is shown"
+        """A complaint filed with the account's address shows once the
+        link e-mailed to that address was opened, not before: filing with
+        someone's address does not put a complaint in her list"""
         response = self.portal.file(email='Greet.Smet@example.org',
             name="Greet Smet", short_description="Zonder account")
         number = self.number(response)
@@ -393,6 +407,17 @@ class AccountTestCase(PortalTestMixin, unittest.TestCase):
                 email='greet_smet@example.org',
                 short_description="Iemand anders"))
         portal = self.account('greet.smet@example.org', "Greet Smet")
+        self.assertNotIn(number, text(portal.get('account')))
+        self.assertEqual(
+            portal.get(f'account/complaint/{number}').status_code, 404)
+        # the acknowledgement's status link, opened from her mailbox
+        with Transaction().start(self.db, 0, readonly=True):
+            Email = Pool(self.db).get('klachten.email')
+            ack, = Email.search([('kind', '=', 'acknowledgement'),
+                    ('complaint.number', '=', number)])
+            body = ack.body
+        path = re.search(r'/portal/(status/[\w-]+)', body).group(1)
+        self.assertEqual(Portal(self.db).get(path).status_code, 200)
         body = text(portal.get('account'))
         self.assertIn(number, body)
         self.assertNotIn(other, body)

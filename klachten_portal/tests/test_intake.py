@@ -5,6 +5,7 @@ import datetime as dt
 import re
 import threading
 import unittest
+import zlib
 
 from werkzeug.test import Client
 
@@ -284,6 +285,38 @@ class IntakeTestCase(unittest.TestCase):
             "binair.txt n'est pas un fichier PDF, PNG, JPEG ou texte.",
             lang='fr')
         self.check_refused([('leeg.pdf', b'')], "leeg.pdf is leeg.")
+
+    def test_active_files_refused(self):
+        """PDFs with JavaScript (plain, escaped or in a compressed stream)
+        and images with web page code behind their signature are refused
+        with a clear message; nothing is stored"""
+        message = ("{} bevat JavaScript of code van een webpagina: die "
+            "kunnen we niet aanvaarden. Bewaar het bestand opnieuw (druk het "
+            "bijvoorbeeld af naar een nieuwe PDF) of voeg een schermafdruk "
+            "toe.")
+        script = b'<< /S /JavaScript /JS (app.alert(1)) >>'
+        pdfs = {
+            'js.pdf': PDF + b'1 0 obj ' + script + b' endobj\n',
+            'open.pdf': PDF + b'<< /OpenAction << /S /JavaScript '
+            b'/J#53 (app.alert(1)) >> >>\n',
+            'escaped.pdf': PDF + b'<< /S /Java#53cript /J#53 (x) >>\n',
+            'stream.pdf': PDF + b'2 0 obj << /Filter /FlateDecode >>\nstream'
+            b'\n' + zlib.compress(script) + b'\nendstream\nendobj\n',
+            }
+        for name, data in pdfs.items():
+            with self.subTest(name):
+                self.check_refused([(name, data)], message.format(name))
+        jpeg = (b'\xff\xd8\xff\xe0\x00\x10JFIF\x00\xff\xfe\x00\x40'
+            b'<html><script>alert(document.cookie)</script></html>'
+            + b'\x00' * 40 + b'\xff\xd9')
+        self.check_refused([('foto.jpg', jpeg)], message.format('foto.jpg'))
+        self.check_refused([('foto.png', PNG + b'<svg onload=alert(1)>')],
+            message.format('foto.png'))
+        # a PDF whose text mentions JavaScript is no script
+        _, form = self.portal.form()
+        response = self.portal.next(form, [('ok.pdf',
+                    PDF + b'(JavaScripted text) Tj /JSON\n')], **VALID)
+        self.assertEqual(response.status_code, 200, errors(response))
 
     def test_file_names(self):
         "Paths and control characters never reach a stored name"

@@ -6,6 +6,8 @@ import re
 import time
 import unittest
 
+from klachten_base.tests.smtp import free_port
+from trytond import backend
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -145,6 +147,18 @@ class SecurityTestCase(PortalTestMixin, unittest.TestCase):
             attacker, email, 'een nieuw wachtwoord')
         self.assertEqual(response.status_code, 303, text(response))
 
+    def test_cross_origin_post(self):
+        """A form posted from another site is refused with 403 and the
+        page in the citizen's language, not a 500; nothing is filed"""
+        portal = Portal(self.db)
+        for path in ['complaint?lang=fr', 'account/login?lang=fr']:
+            with self.subTest(path):
+                response = portal.client.post(portal.url(path), data={},
+                    headers={'Origin': 'https://evil.example'})
+                self.assertEqual(response.status_code, 403)
+                self.assertIn("Le formulaire a expiré", text(response))
+                self.assertEqual(response.headers['X-Frame-Options'], 'DENY')
+
     def test_token_page_no_referrer(self):
         """A page whose address holds a token tells the browser to send only
         the origin as Referer, and no meta element of the page overrides
@@ -259,3 +273,46 @@ class SecurityTestCase(PortalTestMixin, unittest.TestCase):
         self.assertEqual(response.status_code, 500)
         self.assertNotIn(token, '\n'.join(logs.output))
         self.assertIn('/portal/status/<token>', logs.output[0])
+
+
+if backend.name == 'postgresql':
+    class DatabaseDownTestCase(PortalTestMixin, unittest.TestCase):
+        "The portal while PostgreSQL does not answer (PostgreSQL only)"
+
+        @classmethod
+        def setUpClass(cls):
+            super().setUpClass()
+            cls.db = set_up_portal_database(cls)
+            configure_portal(cls)
+
+        def test_database_down(self):
+            """Every page answers within seconds with the 503 page in the
+            citizen's language instead of waiting on the database"""
+            from psycopg_pool import ConnectionPool
+            self.assertEqual(
+                self.portal.get('complaint?lang=nl').status_code, 200)
+            database = backend.Database(self.db)
+            working = database._connpool
+            # the database's server gone: nothing listens on its port
+            down = ConnectionPool(
+                f'postgresql://127.0.0.1:{free_port()}/{self.db}'
+                '?connect_timeout=1', min_size=0, max_size=1, open=True)
+            self.addCleanup(down.close, timeout=0)
+            database._connpool = down
+            try:
+                for method, path in [('get', 'complaint?lang=fr'),
+                        ('get', 'account?lang=fr'),
+                        ('post', 'complaint?lang=fr')]:
+                    started = time.monotonic()
+                    if method == 'get':
+                        response = self.portal.get(path)
+                    else:
+                        response = self.portal.post(path, {})
+                    self.assertEqual(response.status_code, 503, path)
+                    self.assertLess(time.monotonic() - started, 8)
+                    self.assertIn("Momentanément indisponible",
+                        text(response))
+            finally:
+                database._connpool = working
+            self.assertEqual(
+                self.portal.get('complaint?lang=nl').status_code, 200)
