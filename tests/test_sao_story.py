@@ -1,0 +1,780 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The main story of seed 000, end to end, by clicking in the web client.
+
+A real trytond serves sao (8.0) and the portal; Debian's Chromium plays
+each staff member in their own browser context, in Dutch.  Every step is
+done as a person does it: menus, rows, form fields, the form's buttons,
+the wizards' dialogs.  JSON-RPC is used only to set up the municipality
+and to check what each step did.
+
+1. the receiver registers a phone complaint of a new caller, created from
+   the complainant field (Maak ...), and presses Registreren;
+2. the coordinator adds the observer, who takes notice from his task
+   inbox with a comment that goes to the complaint's conversation;
+3. the coordinator asks the complainant for information, then declares
+   the complaint admissible for Burgerzaken and handler1;
+4. handler1 sends it back with remarks;
+5. the coordinator declares it admissible again, for Omgeving and
+   handler3;
+6. handler3 asks internal advice (handler2 of Burgerzaken) and external
+   advice (an e-mail address), writes the report and finalises it: the
+   report's PDF shows under Documents;
+7. the coordinator finds the investigation neutral and concludes, with a
+   reply and feedback asked;
+8. the citizen disagrees through the link in the e-mail (read off the
+   SMTP server) in Chromium;
+9. the coordinator sees the complaint back in evaluation in the form.
+
+Each step keeps a screenshot in var/test-results/sao-story/NN-<step>.png;
+a failing step keeps NN-<step>-FAILED.png and names the step.
+"""
+import contextlib
+import json
+import re
+import shutil
+import time
+import unittest
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from klachten_base.tests.sao import Chromium, SaoSite, WebClient
+from klachten_base.tests.tools import password
+from klachten_portal import messages
+from klachten_portal.tests.browser import set_up_database
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+MODULES = ['klachten_base', 'klachten_portal', 'klachten_advies',
+    'klachten_report']
+TOP = Path(__file__).resolve().parent.parent
+RESULTS = TOP / 'var' / 'test-results' / 'sao-story'
+
+CALLER = "Jozef Verbeke"
+CALLER_EMAIL = 'jozef.verbeke@example.org'
+EXPERT_EMAIL = 'expert@boomzorg.example.org'
+FINALISE_TIMEOUT = 180  # seconds: the report's PDF is made by LibreOffice
+
+
+def _(key, **kwargs):
+    "The Dutch text of the portal's message key"
+    return messages.gettext('nl', key, **kwargs)
+
+
+def label(key):
+    "A portal field's label: its text and (niet) verplicht"
+    return re.compile('^' + re.escape(_(key)) + r'(\s|$)')
+
+
+# --- Driving sao: generic helpers (to move into klachten_base/tests/sao.py)
+# They work by field and button names and by record ids, not by texts.
+
+# Mark the row of the main menu showing the ir.ui.menu record id (among the
+# rows drawn, expanded children included)
+MARK_MENU = """(id) => {
+    const screen = Sao.main_menu_screen;
+    if (!screen || !screen.current_view) {
+        return false;
+    }
+    const find = (rows) => {
+        for (const row of rows) {
+            if (row.record.id == id) {
+                return row;
+            }
+            const found = find(row.rows || []);
+            if (found) {
+                return found;
+            }
+        }
+        return null;
+    };
+    const row = find(screen.current_view.rows);
+    jQuery('[data-story-menu]').removeAttr('data-story-menu');
+    if (!row) {
+        return false;
+    }
+    row.el.attr('data-story-menu', id);
+    return true;
+}"""
+
+# Mark the notebook tabs to click to show the element marked
+# data-story-target in the current tab (outer notebooks first)
+MARK_PAGES = """() => {
+    const target = jQuery('[data-story-target]').first();
+    const links = [];
+    target.parents('.tab-pane[role=tabpanel]').each((i, pane) => {
+        links.unshift(pane.id);
+    });
+    jQuery('[data-story-page]').removeAttr('data-story-page');
+    links.forEach((id, i) => {
+        jQuery(`a[href="#${id}"]`).attr('data-story-page', i);
+    });
+    return links.length;
+}"""
+
+# Mark the widget of the field name of the current tab's form (the element
+# of a One2Many or Many2Many, which has no name attribute)
+MARK_WIDGET = """(name) => {
+    const tab = Sao.Tab.tabs.get_current();
+    const view = tab.screen.current_view;
+    const widgets = (view.widgets || {})[name] || [];
+    jQuery('[data-story-widget]').removeAttr('data-story-widget');
+    if (!widgets.length) {
+        return false;
+    }
+    widgets[0].el.attr('data-story-widget', name);
+    return true;
+}"""
+
+# The text a field shows in the current tab's form
+WIDGET_TEXT = """(name) => {
+    const tab = Sao.Tab.tabs.get_current();
+    const record = tab.screen.current_record;
+    return record ? record.field_get_client(name) : null;
+}"""
+
+
+def click_menu(client, menu_ids):
+    """Click the main menu's entries menu_ids (ir.ui.menu ids from the top
+    one down): parents expand, the last opens its action"""
+    page = client.page
+    for menu_id in menu_ids:
+        deadline = time.monotonic() + 30
+        while not page.evaluate(MARK_MENU, menu_id):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"menu {menu_id} is not shown")
+            time.sleep(0.1)
+        row = page.locator(f'#menu tr[data-story-menu="{menu_id}"]')
+        row.locator('td[headers]').first.click()
+        client.wait()
+
+
+def wait_for_view(client, view_type, timeout=30):
+    "Until the current tab shows a view of view_type; what it shows"
+    deadline = time.monotonic() + timeout
+    while True:
+        client.wait()
+        tab = client.tab() or {}
+        if tab.get('view_type') == view_type:
+            return tab
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {view_type} view shown: {tab}")
+        time.sleep(0.2)
+
+
+def pane(client):
+    "The active tab's content"
+    return client.page.locator('#tabcontent > .tab-pane.active')
+
+
+def dialog(client):
+    "The dialog on top"
+    return client.page.locator('.modal:visible').last
+
+
+def show(client, locator):
+    "Open the notebook pages that hold locator's element"
+    locator.first.evaluate("el => el.setAttribute('data-story-target', 1)")
+    try:
+        count = client.page.evaluate(MARK_PAGES)
+        for i in range(count):
+            client.page.locator(f'a[data-story-page="{i}"]').click()
+            client.wait()
+    finally:
+        client.page.evaluate(
+            "() => jQuery('[data-story-target]').removeAttr("
+            "'data-story-target')")
+
+
+def widget(client, name):
+    "The widget of the field name in the current tab's form, shown"
+    if not client.page.evaluate(MARK_WIDGET, name):
+        raise AssertionError(f"the form has no field {name}")
+    locator = pane(client).locator(f'[data-story-widget="{name}"]')
+    show(client, locator)
+    return locator
+
+
+def field(scope, name):
+    "The input, textarea or select of the field name in scope"
+    return scope.locator(
+        f'input[name="{name}"], textarea[name="{name}"], '
+        f'select[name="{name}"]').first
+
+
+def visible(client, locator):
+    "locator, its notebook pages opened"
+    if not locator.is_visible():
+        show(client, locator)
+    return locator
+
+
+def settled(client, locator, value, act, tries=5):
+    """Do act until the element of locator keeps value once sao stops
+    loading (a dialog still drawing its defaults may redraw the field)"""
+    for _ in range(tries):
+        act()
+        client.wait()
+        if locator.input_value() == value:
+            return
+        client.page.wait_for_timeout(300)
+    raise AssertionError(
+        f"{locator} shows {locator.input_value()!r}, not {value!r}")
+
+
+def type_in(client, scope, name, text):
+    "Type text in the field name (Char, Text) as a person does"
+    entry = visible(client, field(scope, name))
+
+    def act():
+        entry.fill(text)
+        entry.dispatch_event('change')
+    settled(client, entry, text, act)
+
+
+def choose(client, scope, name, value):
+    "Choose the value (its key) of the selection field name"
+    select = visible(client, field(scope, name))
+    settled(client, select, json.dumps(value),
+        lambda: select.select_option(value=json.dumps(value)))
+
+
+def tick(client, scope, name, value=True):
+    "Tick (or untick) the check box of the field name"
+    box = visible(client,
+        scope.locator(f'input[type=checkbox][name="{name}"]').first)
+    if box.is_checked() != value:
+        box.click()
+    client.wait()
+
+
+def pick(client, scope, name, text):
+    """Type text in the Many2One or Many2Many field name and click the
+    first proposal that shows text"""
+    entry = visible(client, scope.locator(f'input[name="{name}"]').first)
+    # a Many2One with a value proposes nothing: clear it as a person does
+    entry.click()
+    entry.press('Control+a')
+    entry.press('Backspace')
+    entry.fill(text)
+    menu = entry.locator('xpath=ancestor::div[contains(@class,"dropdown")]'
+        '[1]')
+    proposal = menu.locator('li.completion', has_text=text).first
+    proposal.wait_for()
+    proposal.click()
+    client.wait()
+
+
+def create_from(client, scope, name, text):
+    """Type text in the Many2One field name and choose Create... (Maak ...):
+    the new record's form opens in a dialog"""
+    entry = visible(client, scope.locator(f'input[name="{name}"]').first)
+    entry.fill(text)
+    menu = entry.locator('xpath=ancestor::div[contains(@class,"dropdown")]'
+        '[1]')
+    action = menu.locator('li.action-create')
+    action.wait_for()
+    action.click()
+    client.page.locator('.modal:visible .modal-footer').last.wait_for()
+    client.wait()
+
+
+def press(client, name, timeout=10):
+    """Click the form's button name and wait for the dialog it opens or for
+    sao to stop loading"""
+    button = pane(client).locator(f'button[name="{name}"]:visible').first
+    expect(button).to_be_enabled()
+    count = client.page.locator('.modal:visible').count()
+    button.click()
+    deadline = time.monotonic() + timeout
+    while (client.page.locator('.modal:visible').count() <= count
+            and time.monotonic() < deadline):
+        if client.page.evaluate(
+                "() => !jQuery.active && !jQuery('#processing')"
+                ".is(':visible')"):
+            break
+        time.sleep(0.1)
+    client.wait(timeout=max(timeout, 30))
+
+
+def press_in_row(client, row, name):
+    """Click the button name of the list's row: sao runs a list's button
+    only for the current record, so the row is clicked first"""
+    row.locator('td[data-title]').first.click()
+    client.wait()
+    row.locator(f'button[name="{name}"]').click()
+    dialog(client).locator('.modal-footer').wait_for()
+    client.wait()
+
+
+def confirm(client, timeout=30):
+    """Press the default button of the dialog on top (a wizard's action,
+    a form dialog's OK) and wait until the dialog is gone"""
+    top = dialog(client)
+    handle = top.element_handle()
+    top.locator('.modal-footer button.btn-primary').last.click()
+    handle.wait_for_element_state('hidden', timeout=timeout * 1000)
+    client.wait(timeout=timeout)
+
+
+def save(client):
+    "The toolbar's save button"
+    pane(client).locator('.toolbar button#save').click()
+    client.wait()
+
+
+def new_record(client):
+    "The toolbar's new button"
+    pane(client).locator('.toolbar button#new_').click()
+    client.wait()
+
+
+def open_row(client, text):
+    "Open in the form the row of the current list that shows text"
+    row = pane(client).locator('table tbody tr:visible', has_text=text)
+    row.first.locator('td[data-title]').first.dblclick()
+    client.wait()
+
+
+def shown(client, name):
+    "What the current form shows for the field name"
+    return client.page.evaluate(WIDGET_TEXT, name)
+
+
+# --- The story ---------------------------------------------------------
+
+class SaoStoryTestCase(unittest.TestCase):
+    "Seed 000's complaint from the phone call to the citizen's disagreement"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        start = time.monotonic()
+        cls.db = set_up_database(cls, MODULES, languages=['nl'])
+        cls.set_up_municipality()
+        cls.site = SaoSite(cls.db).start()
+        cls.addClassCleanup(cls.site.stop)
+        cls.chromium = Chromium().start()
+        cls.addClassCleanup(cls.chromium.stop)
+        cls.clients = {}
+        cls.setup_seconds = time.monotonic() - start
+        shutil.rmtree(RESULTS, ignore_errors=True)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+
+    @classmethod
+    def set_up_municipality(cls):
+        """Dutch for the staff and the municipality, feedback on request,
+        the coordinator's contact, and the menu ids the story clicks"""
+        with Transaction().start(cls.db, 0) as transaction:
+            pool = Pool(cls.db)
+            Lang = pool.get('ir.lang')
+            User = pool.get('res.user')
+            Company = pool.get('company.company')
+            Party = pool.get('party.party')
+            Configuration = pool.get('klachten.configuration')
+            ModelData = pool.get('ir.model.data')
+            nl, = Lang.search([('code', '=', 'nl')])
+            User.write(User.search([('login', '!=', 'admin')]),
+                {'language': nl.id})
+            Party.write([c.party for c in Company.search([])],
+                {'lang': nl.id})
+            configuration = Configuration(1)
+            configuration.feedback = 'on_request'
+            configuration.coordinator_contact = (
+                "Klachtendienst, klachten@example.org, 09 000 00 00")
+            configuration.save()
+
+            def menu(*names):
+                return [ModelData.get_id('klachten_base', n) for n in names]
+            cls.menus = {
+                'complaints': menu('menu_klachten', 'menu_complaint_form'),
+                'my_tasks': menu(
+                    'menu_klachten', 'menu_tasks', 'menu_task_mine'),
+                }
+            transaction.commit()
+
+    def setUp(self):
+        super().setUp()
+        start = self.site.log_size()
+        self.addCleanup(lambda: print(
+                "trytond:\n" + self.site.log(size=20000, start=start)))
+        self.steps = []
+        self.step_number = 0
+        self.coordinator = self.site.back_office('coordinator')
+
+    # Staff in sao
+    def client(self, login):
+        "The staff member login in sao, logged in once"
+        if login not in self.clients:
+            client = WebClient(
+                self.chromium.browser, self.site, login, password(login))
+            self.addCleanup(client.close)
+            client.login()
+            # the login actions (the task inbox) open their tabs
+            client.page.wait_for_timeout(500)
+            client.wait()
+            self.clients[login] = client
+        client = self.clients[login]
+        self.current = client
+        return client
+
+    @contextlib.contextmanager
+    def step(self, name, client=None):
+        """A step of the story: its screenshot when it ends, and the name of
+        the step (and a screenshot) when it fails; no error in the page"""
+        self.step_number += 1
+        slug = f'{self.step_number:02d}-{name}'
+        start = time.monotonic()
+        self.current = client
+        try:
+            yield
+            if hasattr(self.current, 'take_errors'):
+                errors = self.current.take_errors()
+                self.assertEqual(errors, [], msg=f"errors in sao at {slug}")
+        except BaseException as error:
+            path = RESULTS / f'{slug}-FAILED.png'
+            page = getattr(self.current, 'page', self.current)
+            with contextlib.suppress(Exception):
+                page.screenshot(path=str(path))
+            raise AssertionError(
+                f"step {slug} failed ({path}): "
+                f"{type(error).__name__}: {error}") from error
+        else:
+            page = getattr(self.current, 'page', self.current)
+            if page is not None:
+                page.screenshot(path=str(RESULTS / f'{slug}.png'))
+        self.steps.append((slug, time.monotonic() - start))
+
+    def open_complaint(self, client, number):
+        "Klachten > Klachten, the tab All, the complaint's row"
+        client.close_tabs()
+        click_menu(client, self.menus['complaints'])
+        tab = wait_for_view(client, 'tree')
+        client.switch_tab_domain(tab['tabs'][-1]['index'])
+        open_row(client, number)
+        wait_for_view(client, 'form')
+        self.assertEqual(shown(client, 'number'), number)
+
+    def complaint(self, *fields):
+        return self.coordinator.read(
+            'klachten.complaint', self.complaint_id, list(fields))
+
+    def test_story(self):
+        "A phone complaint through every phase, by clicking in sao"
+        start = time.monotonic()
+        self.register()
+        self.take_notice()
+        self.evaluate()
+        self.send_back()
+        self.reassign()
+        self.investigate()
+        self.conclude()
+        self.disagree()
+        self.back_in_evaluation()
+        seconds = time.monotonic() - start
+        lines = [f"{slug}: {took:.1f} s" for slug, took in self.steps]
+        lines.append(f"set-up: {self.setup_seconds:.1f} s, story: "
+            f"{seconds:.1f} s")
+        (RESULTS / 'timings.txt').write_text('\n'.join(lines) + '\n')
+        print('\n'.join(lines))
+
+    # 1. The receiver registers a phone complaint of a new caller
+    def register(self):
+        receiver = self.client('receiver')
+        with self.step('receiver-new-complaint', receiver):
+            click_menu(receiver, self.menus['complaints'])
+            new_record(receiver)
+            form = pane(receiver)
+            choose(receiver, form, 'channel', 'phone')
+            type_in(receiver, form, 'short_description',
+                "Stoep al drie weken opgebroken")
+            type_in(receiver, form, 'description',
+                "De heer Verbeke belt: de stoep voor zijn huis in de "
+                "Kerkstraat ligt sinds drie weken open, zonder "
+                "afsluiting. Zijn moeder viel er bijna.")
+        with self.step('receiver-create-caller', receiver):
+            show(receiver, field(form, 'complainant'))
+            create_from(receiver, form, 'complainant', CALLER)
+            party = dialog(receiver)
+            expect(field(party, 'name')).to_have_value(CALLER)
+            contacts = party.locator('.form-one2many').filter(
+                has=receiver.page.locator('label.form-one2many-string',
+                    has_text=self.field_string(
+                        'party.party', 'contact_mechanisms')))
+            new = receiver.page.evaluate("() => Sao.i18n.gettext('New')")
+            contacts.locator(
+                f'.form-one2many-toolbar button[aria-label="{new}"]'
+                ).first.click()
+            receiver.wait()
+            row = contacts.locator('table tbody tr').first
+            choose(receiver, row, 'type', 'email')
+            type_in(receiver, row, 'value', CALLER_EMAIL)
+        with self.step('receiver-caller-created', receiver):
+            confirm(receiver)
+            self.assertEqual(shown(receiver, 'complainant'), CALLER)
+        with self.step('receiver-registered', receiver):
+            press(receiver, 'register')
+            tab = receiver.tab()
+            self.assertEqual(tab['state'], 'evaluation')
+            self.number = shown(receiver, 'number')
+            self.assertTrue(re.match(r'^K\d{4}-\d+$', self.number),
+                self.number)
+            self.complaint_id = tab['record']
+            complaint = self.complaint(
+                'channel', 'complainant', 'complainant_email', 'received_by')
+            self.assertEqual(complaint['channel'], 'phone')
+            self.assertEqual(complaint['complainant_email'], CALLER_EMAIL)
+            party = self.coordinator.read('party.party',
+                complaint['complainant'], ['name', 'lang'])
+            self.assertEqual(party['name'], CALLER)
+            self.assertEqual(self.coordinator.read('ir.lang', party['lang'],
+                    ['code'])['code'], 'nl')
+
+    def field_string(self, model, name):
+        "The label of the field name of model, as the coordinator reads it"
+        return self.coordinator.call(model, 'fields_get', [name])[name][
+            'string']
+
+    # 2. The observer takes notice with a comment
+    def take_notice(self):
+        coordinator = self.client('coordinator')
+        with self.step('coordinator-adds-observer', coordinator):
+            self.open_complaint(coordinator, self.number)
+            observers = widget(coordinator, 'observers')
+            pick(coordinator, observers, 'observers', 'Observer')
+            save(coordinator)
+            self.assertEqual(len(self.complaint('observers')['observers']),
+                1)
+        observer = self.client('observer')
+        comment = "Gezien; ik volg dit op met de wegendienst."
+        with self.step('observer-task-inbox', observer):
+            click_menu(observer, self.menus['my_tasks'])
+            row = pane(observer).locator('table tbody tr:visible',
+                has_text=self.number)
+            expect(row).to_have_count(1)
+            press_in_row(observer, row, 'take_notice_wizard')
+            type_in(observer, dialog(observer), 'comment', comment)
+        with self.step('observer-took-notice', observer):
+            confirm(observer)
+            task, = self.coordinator.search_read('klachten.task', [
+                    ('complaint', '=', self.complaint_id),
+                    ('kind', '=', 'take_notice')], ['state', 'comment'])
+            self.assertEqual(task['state'], 'done')
+            self.assertEqual(task['comment'], comment)
+            self.assertIn(comment, self.conversation())
+
+    def conversation(self):
+        "The texts of the complaint's conversation"
+        return [m['content'] for m in self.coordinator.call(
+                'ir.chat.channel', 'get',
+                f'klachten.complaint,{self.complaint_id}')]
+
+    # 3. The coordinator asks for information, then declares admissible
+    def evaluate(self):
+        coordinator = self.client('coordinator')
+        question = "Sinds welke datum precies ligt de stoep open?"
+        with self.step('coordinator-asks-information', coordinator):
+            self.open_complaint(coordinator, self.number)
+            press(coordinator, 'request_information_wizard')
+            wizard = dialog(coordinator)
+            choose(coordinator, wizard, 'recipient', 'complainant')
+            type_in(coordinator, wizard, 'question', question)
+        with self.step('coordinator-asked-information', coordinator):
+            confirm(coordinator)
+            request, = self.coordinator.search_read(
+                'klachten.information.request',
+                [('complaint', '=', self.complaint_id)],
+                ['question', 'state', 'delivery'])
+            self.assertEqual(request['question'], question)
+            self.assertIn('email', request['delivery'])
+        with self.step('coordinator-declares-admissible', coordinator):
+            self.admit(coordinator, 'Burgerzaken', 'Handler1')
+        with self.step('coordinator-declared-admissible', coordinator):
+            confirm(coordinator)
+            self.assert_handler('investigation', 'BZ', 'handler1')
+
+    def admit(self, client, department, user):
+        press(client, 'admissible_wizard')
+        wizard = dialog(client)
+        choose(client, wizard, 'concerns', 'department')
+        pick(client, wizard, 'handler_department', department)
+        pick(client, wizard, 'handler_user', user)
+        tick(client, wizard, 'inform')
+        type_in(client, wizard, 'note',
+            f"Uw klacht is ontvankelijk; {department} onderzoekt ze.")
+
+    def assert_handler(self, state, department, login):
+        complaint = self.complaint(
+            'state', 'handler_department.code', 'handler_user.login')
+        self.assertEqual(complaint['state'], state)
+        self.assertEqual(complaint['handler_department.']['code'],
+            department)
+        self.assertEqual(complaint['handler_user.']['login'], login)
+        self.assertEqual(self.current.tab()['state'], state)
+
+    # 4. The handler sends it back with remarks
+    def send_back(self):
+        handler = self.client('handler1')
+        remarks = "Dit is openbaar domein: Omgeving beheert de stoepen."
+        with self.step('handler1-sends-back', handler):
+            self.open_complaint(handler, self.number)
+            press(handler, 'send_back_wizard')
+            type_in(handler, dialog(handler), 'remarks', remarks)
+        with self.step('handler1-sent-back', handler):
+            confirm(handler)
+            complaint = self.complaint('state', 'send_back_remarks')
+            self.assertEqual(complaint['state'], 'evaluation')
+            self.assertEqual(complaint['send_back_remarks'], remarks)
+
+    # 5. The coordinator reassigns
+    def reassign(self):
+        coordinator = self.client('coordinator')
+        with self.step('coordinator-reassigns', coordinator):
+            self.open_complaint(coordinator, self.number)
+            self.assertIn("Omgeving", shown(coordinator, 'send_back_remarks'))
+            self.admit(coordinator, 'Omgeving', 'Handler3')
+        with self.step('coordinator-reassigned', coordinator):
+            confirm(coordinator)
+            self.assert_handler('investigation', 'OM', 'handler3')
+
+    # 6. The new handler asks advice and finalises the report
+    def investigate(self):
+        handler = self.client('handler3')
+        with self.step('handler3-asks-internal-advice', handler):
+            self.open_complaint(handler, self.number)
+            press(handler, 'request_advice_wizard')
+            wizard = dialog(handler)
+            choose(handler, wizard, 'kind', 'internal')
+            type_in(handler, wizard, 'question',
+                "Kreeg Burgerzaken eerder meldingen over deze stoep?")
+            pick(handler, wizard, 'advisor_department', 'Burgerzaken')
+            pick(handler, wizard, 'advisor_user', 'Handler2')
+        with self.step('handler3-asked-internal-advice', handler):
+            confirm(handler)
+        with self.step('handler3-asks-external-advice', handler):
+            press(handler, 'request_advice_wizard')
+            wizard = dialog(handler)
+            choose(handler, wizard, 'kind', 'external')
+            type_in(handler, wizard, 'question',
+                "Was de werf volgens de regels afgesloten?")
+            type_in(handler, wizard, 'advisor_name', "Boomzorg Expert")
+            type_in(handler, wizard, 'advisor_email', EXPERT_EMAIL)
+        with self.step('handler3-asked-external-advice', handler):
+            confirm(handler)
+            advice = self.coordinator.search_read('klachten.advice.request',
+                [('complaint', '=', self.complaint_id)],
+                ['kind', 'state', 'advisors', 'advisor_email'])
+            advice.sort(key=lambda a: a['id'])
+            self.assertEqual([a['kind'] for a in advice],
+                ['internal', 'external'])
+            self.assertEqual({a['state'] for a in advice}, {'requested'})
+            handler2 = self.coordinator.id(
+                'res.user', [('login', '=', 'handler2')])
+            self.assertEqual(advice[0]['advisors'], [handler2])
+            self.assertEqual(advice[1]['advisor_email'], EXPERT_EMAIL)
+        with self.step('handler3-writes-report', handler):
+            form = pane(handler)
+            type_in(handler, form, 'report',
+                "De nutsmaatschappij liet de sleuf open zonder hekken; "
+                "Omgeving liet ze dichten op 12 maart.")
+            choose(handler, form, 'outcome', 'founded_corrected')
+            type_in(handler, form, 'outcome_motivation',
+                "De werf was niet afgesloten; dat is intussen hersteld.")
+            type_in(handler, form, 'solution',
+                "De stoep is hersteld en de aannemer kreeg een "
+                "aanmaning.")
+            save(handler)
+        with self.step('handler3-finalised-report', handler):
+            press(handler, 'finalise_report', timeout=FINALISE_TIMEOUT)
+            self.assertEqual(handler.tab()['state'], 'conclusion')
+            document, = self.coordinator.search_read('klachten.document',
+                [('complaint', '=', self.complaint_id),
+                    ('kind', '=', 'investigation_report')],
+                ['pdf_name', 'pdf_error'])
+            self.assertTrue(document['pdf_name'].endswith('.pdf'),
+                document)
+            self.assertFalse(document['pdf_error'])
+            # the Documents page lists it (besides the letters), with a PDF
+            documents = widget(handler, 'documents')
+            kind = dict(self.coordinator.call('klachten.document',
+                    'fields_get', ['kind'])['kind']['selection'])[
+                'investigation_report']
+            rows = documents.locator('table tbody tr:visible')
+            expect(rows).to_have_count(self.coordinator.call(
+                    'klachten.document', 'search_count',
+                    [('complaint', '=', self.complaint_id)]))
+            report = rows.filter(has_text=kind)
+            expect(report).to_have_count(1)
+            expect(report).to_contain_text('kB')  # the PDF's size
+            self.assertEqual(self.complaint('state')['state'], 'conclusion')
+
+    # 7. The coordinator checks neutrality and concludes with feedback
+    def conclude(self):
+        coordinator = self.client('coordinator')
+        self.reply = ("De stoep is hersteld; de aannemer werd aangemaand. "
+            "Onze excuses voor het gevaar.")
+        with self.step('coordinator-neutrality-check', coordinator):
+            self.open_complaint(coordinator, self.number)
+            report = widget(coordinator, 'report')
+            expect(report.locator('textarea')).to_have_value(
+                re.compile("nutsmaatschappij"))
+            # neutral: no "Niet neutraal", the coordinator concludes
+            expect(pane(coordinator).locator(
+                    'button[name="not_neutral_wizard"]').first
+                ).to_be_visible()
+            press(coordinator, 'conclude_wizard')
+            wizard = dialog(coordinator)
+            expect(field(wizard, 'conclusion')).not_to_have_value('')
+            tick(coordinator, wizard, 'inform')
+            type_in(coordinator, wizard, 'reply', self.reply)
+            tick(coordinator, wizard, 'request_feedback')
+        with self.step('coordinator-concluded', coordinator):
+            confirm(coordinator)
+            complaint = self.complaint('state', 'reply', 'feedback_requested')
+            self.assertEqual(complaint['state'], 'feedback')
+            self.assertEqual(complaint['reply'], self.reply)
+            self.assertTrue(complaint['feedback_requested'])
+
+    # 8. The citizen disagrees through the e-mailed link
+    def disagree(self):
+        context = self.chromium.browser.new_context(locale='nl-BE')
+        self.addCleanup(context.close)
+        page = context.new_page()
+        comment = "De stoep is nog altijd niet hersteld, kom kijken."
+        with self.step('citizen-disagrees', page):
+            self.site.send_mail()
+            feedback = self.site.links('feedback', to=CALLER_EMAIL)
+            self.assertEqual(len(feedback), 1, feedback)
+            page.goto(feedback[0])
+            expect(page.locator('main')).to_contain_text(self.reply)
+            page.get_by_label(_('feedback_disagree')).check()
+            page.get_by_label(label('feedback_comment')).fill(comment)
+        with self.step('citizen-disagreed', page):
+            page.get_by_role('button', name=_('feedback_send')).click()
+            expect(page.get_by_role('heading', level=1)).to_have_text(
+                _('feedback_done_disagree'))
+            complaint = self.complaint('state', 'feedback', 'feedback_comment')
+            self.assertEqual(complaint['feedback'], 'disagree')
+            self.assertEqual(complaint['feedback_comment'], comment)
+
+    # 9. Back in evaluation, as the coordinator sees it
+    def back_in_evaluation(self):
+        coordinator = self.client('coordinator')
+        with self.step('coordinator-sees-evaluation', coordinator):
+            self.open_complaint(coordinator, self.number)
+            tab = coordinator.tab()
+            self.assertEqual(tab['state'], 'evaluation')
+            state = dict(self.coordinator.call('klachten.complaint',
+                    'fields_get', ['state'])['state']['selection'])[
+                'evaluation']
+            expect(field(pane(coordinator), 'state')).to_have_value(
+                json.dumps('evaluation'))
+            expect(field(pane(coordinator), 'state').locator(
+                    'option:checked')).to_have_text(state)
+            expect(pane(coordinator).locator(
+                    'button[name="admissible_wizard"]').first
+                ).to_be_visible()
+            comment = widget(coordinator, 'feedback_comment')
+            expect(comment.locator('textarea')).to_have_value(
+                re.compile("niet hersteld"))
