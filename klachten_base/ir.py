@@ -8,6 +8,7 @@ from trytond.transaction import (
     Transaction, check_access, inactive_records, without_check_access)
 
 from .exceptions import WorkflowError
+from .model import check_write_access
 
 
 def _is_klachten(model_names):
@@ -70,6 +71,28 @@ class ChatChannel(metaclass=PoolMeta):
         model, id_ = str(resource).split(',')
         if _is_klachten([model]) and Transaction().user:
             Pool().get(model).read([int(id_)], ['id'])
+
+
+class ActionWizard(metaclass=PoolMeta):
+    __name__ = 'ir.action.wizard'
+
+    @classmethod
+    def get_groups(cls, name, action_id=None):
+        # Wizard.check_access asks for the wizard's groups on every create
+        # and execute, after checking that the user may read the active
+        # records (and the model's write access when the wizard has no
+        # groups). Core checks no record rule in write mode there: one who
+        # may read a complaint but not change it could run its workflow.
+        context = Transaction().context
+        model = context.get('active_model')
+        if (model and _is_klachten([model])
+                and not Transaction().readonly):
+            ids = set(context.get('active_ids') or [])
+            if context.get('active_id') is not None:
+                ids.add(context['active_id'])
+            check_write_access(
+                Pool().get(model), list(ids), model_access=False)
+        return super().get_groups(name, action_id=action_id)
 
 
 class Cron(metaclass=PoolMeta):

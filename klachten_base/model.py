@@ -1,6 +1,8 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """Behaviour shared by the models of every klachten module."""
+import functools
+
 from lxml import etree
 
 from trytond import backend
@@ -49,7 +51,58 @@ class ReadonlyGuardMixin:
                             model=cls.__names__()['model']))
 
 
-class PermittedButtonsMixin:
+def check_write_access(Model, ids, model_access=True):
+    """Refuse, for a user with access checks, changing the records ids of
+    Model against its record rules in write mode (and, with model_access,
+    without the model's write access)"""
+    pool = Pool()
+    ModelAccess = pool.get('ir.model.access')
+    Rule = pool.get('ir.rule')
+    transaction = Transaction()
+    if not transaction.user or not transaction.check_access:
+        return
+    if model_access:
+        ModelAccess.check(Model.__name__, 'write')
+    ids = [i for i in ids if i is not None and i >= 0]
+    if ids:
+        Rule.check(Model.__name__, ids, mode='write')
+
+
+class WriteAccessButtonsMixin:
+    """Every button of the model requires write access to its records: the
+    record rules in write mode, and the model's write access unless the
+    button's groups grant it (as core does).
+
+    Core checks only the read rules on the records: one who may read a
+    complaint but not change it could move it through the workflow."""
+    __slots__ = ()
+
+    @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        for name in cls._buttons:
+            method = getattr(cls, name, None)
+            if (not hasattr(method, '__func__')
+                    or getattr(method, '_write_access_checked', False)):
+                continue
+            setattr(cls, name, classmethod(_write_checked(method.__func__)))
+
+
+def _write_checked(func):
+    @functools.wraps(func)
+    def wrapper(cls, records, *args, **kwargs):
+        transaction = Transaction()
+        if transaction.user and transaction.check_access:
+            Button = Pool().get('ir.model.button')
+            groups = Button.get_groups(cls.__name__, func.__name__)
+            check_write_access(cls, [r.id for r in records],
+                model_access=not groups)
+        return func(cls, records, *args, **kwargs)
+    wrapper._write_access_checked = True
+    return wrapper
+
+
+class PermittedButtonsMixin(WriteAccessButtonsMixin):
     """Leave out of the views the buttons the user may not press (their
     groups, or the model's write access without groups) instead of showing
     them greyed out: a screen shows what this user can do"""
