@@ -719,10 +719,11 @@ class SaoStoryTestCase(unittest.TestCase):
             report = widget(coordinator, 'report')
             expect(report.locator('textarea')).to_have_value(
                 re.compile("nutsmaatschappij"))
-            # neutral: no "Niet neutraal", the coordinator concludes
+            # neutral: not "Niet neutraal" but Afhandelen
             expect(pane(coordinator).locator(
                     'button[name="not_neutral_wizard"]').first
                 ).to_be_visible()
+        with self.step('coordinator-concludes', coordinator):
             press(coordinator, 'conclude_wizard')
             wizard = dialog(coordinator)
             expect(field(wizard, 'conclusion')).not_to_have_value('')
