@@ -1,17 +1,22 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import datetime as dt
+
 from sql import Literal
 
 from trytond.i18n import gettext
 from trytond.model import (
     ChatMixin, DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow,
     fields)
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, check_access, without_check_access
 
 from .department import assignment_pairs, users_by_key
-from .exceptions import MissingInputError, SequenceMissingError, WorkflowError
+from .exceptions import (
+    AssignmentError, InputLimitError, MissingInputError, SequenceMissingError,
+    WorkflowError)
 from .model import PermittedButtonsMixin, ReadonlyGuardMixin, take_write_lock
 
 STATES = [
@@ -56,6 +61,13 @@ NO_JUDGEMENT_REASONS = [
     ('minor', "The shortcoming is too minor"),
     ]
 SOLUTION_OUTCOMES = {'founded', 'partly_founded'}
+
+
+# The longest text the server accepts in a field (a long letter fits)
+TEXT_MAX = 100_000
+CHAR_MAX = 1_000
+# The earliest date a complaint's date may have
+DATE_MIN = dt.date(1900, 1, 1)
 
 
 def _readonly_unless(*states):
@@ -529,7 +541,35 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
             self.complainant = None
 
     @classmethod
+    def create(cls, vlist):
+        cls._check_related([v.get('related_complaints') for v in vlist])
+        return super().create(vlist)
+
+    @classmethod
+    def _check_related(cls, values_list):
+        """Refuse to relate a complaint the user may not read with the
+        error of one that does not exist: it must not confirm it exists"""
+        if not Transaction().check_access or not Transaction().user:
+            return
+        ids = set()
+        for actions in values_list:
+            for action in actions or []:
+                if action[0] in {'add', 'set'}:
+                    ids.update(action[1])
+        if not ids:
+            return
+        found = {c.id for c in cls.search([('id', 'in', list(ids))])}
+        missing = sorted(ids - found)
+        if missing:
+            raise AccessError(gettext(
+                    'klachten_base.msg_related_not_found',
+                    ids=', '.join(map(str, missing))))
+
+    @classmethod
     def write(cls, *args):
+        actions = iter(args)
+        cls._check_related([values.get('related_complaints')
+                for _, values in zip(actions, actions)])
         super().write(*args)
         actions = iter(args)
         noticed = []
@@ -653,6 +693,104 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
         for party in [self.representative, self.complainant]:
             if party and party.email:
                 return party.email
+
+    @classmethod
+    def validate_fields(cls, complaints, field_names):
+        super().validate_fields(complaints, field_names)
+        cls.check_limits(complaints, field_names)
+        if field_names & {'concerns', 'concerned_user', 'handler_user',
+                'handler_department', 'handler_role', 'observers'}:
+            for complaint in complaints:
+                complaint.check_assignments()
+
+    @classmethod
+    def check_limits(cls, complaints, field_names):
+        "Refuse texts that are too long and implausible dates"
+        for name in field_names:
+            field = cls._fields.get(name)
+            if not isinstance(field, (fields.Char, fields.Text)) or (
+                    isinstance(field, fields.Function)):
+                continue
+            limit = (TEXT_MAX if isinstance(field, fields.Text)
+                else CHAR_MAX)
+            for complaint in complaints:
+                value = getattr(complaint, name)
+                if isinstance(value, str) and len(value) > limit:
+                    raise InputLimitError(gettext(
+                            'klachten_base.msg_text_too_long',
+                            field=field.string, max=limit,
+                            length=len(value)))
+        if not field_names & {'received_date', 'incident_date'}:
+            return
+        today = cls._today()
+        for complaint in complaints:
+            received = complaint.received_date
+            incident = complaint.incident_date
+            if received and not (DATE_MIN <= received <= today):
+                raise InputLimitError(gettext(
+                        'klachten_base.msg_received_date_range',
+                        date=received, min=DATE_MIN, today=today))
+            if incident and incident < DATE_MIN:
+                raise InputLimitError(gettext(
+                        'klachten_base.msg_incident_date_range',
+                        date=incident, min=DATE_MIN))
+            if incident and received and incident > received:
+                raise InputLimitError(gettext(
+                        'klachten_base.msg_incident_after_receipt',
+                        incident=incident, received=received))
+
+    def check_assignments(self):
+        "Refuse a handler or observer that reaches the staff member"
+        self.check_assignment(user=self.handler_user,
+            department=self.handler_department, role=self.handler_role)
+        for observer in self.observers:
+            self.check_assignment(user=observer)
+
+    def check_assignment(self, user=None, department=None, role=None):
+        """Refuse an assignment that reaches the staff member the complaint
+        is about: them by name, or a department role of which they are the
+        only (active) member.  In a role with others they are left out of
+        every message (see klachten.email.queue)."""
+        concerned = self.concerned_user if self.concerns == 'staff' else None
+        if not concerned:
+            return
+        if user:
+            if user == concerned:
+                raise AssignmentError(gettext(
+                        'klachten_base.msg_assignment_concerned',
+                        complaint=self.rec_name, user=concerned.rec_name))
+            return
+        if department and role:
+            Member = Pool().get('klachten.department.member')
+            with without_check_access():
+                members = Member.search([
+                        ('department', '=', department.id),
+                        ('role', '=', role.id),
+                        ('user.active', '=', True),
+                        ])
+                users = {m.user for m in members}
+            if users and users <= {concerned}:
+                raise AssignmentError(gettext(
+                        'klachten_base.msg_assignment_role_concerned',
+                        complaint=self.rec_name, user=concerned.rec_name,
+                        role=role.rec_name, department=department.rec_name))
+
+    def concerned_addresses(self):
+        """The e-mail addresses (lower case) of the staff member the
+        complaint is about: nothing about it is written to them, except
+        what goes to them as its complainant"""
+        user = self.concerned_user if self.concerns == 'staff' else None
+        if not user:
+            return set()
+        addresses = {user.email} if user.email else set()
+        for employee in getattr(user, 'employees', None) or []:
+            for mechanism in employee.party.contact_mechanisms:
+                if mechanism.type == 'email' and mechanism.value:
+                    addresses.add(mechanism.value)
+        addresses = {a.strip().lower() for a in addresses}
+        own = self.complainant_address_email
+        addresses.discard((own or '').strip().lower())
+        return addresses
 
     @property
     def portal_url(self):

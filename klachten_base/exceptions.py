@@ -22,3 +22,11 @@ class SequenceMissingError(UserError):
 
 class EmailAddressError(ValidationError):
     "An e-mail of the outbox has an address that is not valid"
+
+
+class AssignmentError(ValidationError):
+    "An assignment would reach the staff member the complaint is about"
+
+
+class InputLimitError(ValidationError):
+    "A text is too long or a date out of its plausible range"

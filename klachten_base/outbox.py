@@ -79,6 +79,16 @@ def parse_addresses(value):
     return list(addresses)
 
 
+def _drop_addresses(value, excluded):
+    "value (a header of addresses) without those in excluded, or None"
+    try:
+        addresses = parse_addresses(value)
+    except ValueError:
+        return value  # refused by validate_fields
+    kept = [a for a in addresses if a.addr_spec.lower() not in excluded]
+    return ', '.join(map(str, kept)) or None
+
+
 def is_permanent(exception):
     "Tell whether retrying cannot help the e-mail that raised exception"
     if isinstance(exception, smtplib.SMTPRecipientsRefused):
@@ -341,11 +351,40 @@ class Email(PermittedButtonsMixin, Workflow, ModelSQL, ModelView):
                 'state': 'pending',
                 'attempts': 0,
                 'next_attempt': now,
-                } for v in values_list]
+                } for v in cls._without_concerned(values_list)]
+        if not values_list:
+            return []
         with without_check_access():
             emails = cls.create(values_list)
         cls._enqueue(emails)
         return emails
+
+    @classmethod
+    def _without_concerned(cls, values_list):
+        """values_list without the addresses of the staff member each
+        complaint is about: no message about a complaint ever reaches
+        them, whatever its kind (unless they are its complainant).  An
+        e-mail left without recipient is not queued."""
+        Complaint = Pool().get('klachten.complaint')
+        result = []
+        for values in values_list:
+            complaint_id = values.get('complaint')
+            if complaint_id is not None and complaint_id >= 0:
+                with without_check_access():
+                    excluded = Complaint(complaint_id).concerned_addresses()
+                if excluded:
+                    values = values.copy()
+                    for name in ['to', 'cc']:
+                        if values.get(name):
+                            values[name] = _drop_addresses(
+                                values[name], excluded)
+                    if not values.get('to'):
+                        logger.info(
+                            "not writing to the staff member complaint "
+                            "%s is about", complaint_id)
+                        continue
+            result.append(values)
+        return result
 
     @classmethod
     def _enqueue(cls, emails):

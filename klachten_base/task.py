@@ -220,6 +220,15 @@ class Task(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
             domain = [('id', 'not in', cls.search(domain, query=True))]
         return domain
 
+    @classmethod
+    def validate_fields(cls, tasks, field_names):
+        super().validate_fields(tasks, field_names)
+        if field_names & {'complaint', 'user', 'department', 'role'}:
+            for task in tasks:
+                # never a task for the staff member the complaint is about
+                task.complaint.check_assignment(user=task.user,
+                    department=task.department, role=task.role)
+
     # Opened and closed by the complaint's workflow
     @classmethod
     def open(cls, complaint, kind, user=None, department=None, role=None,
