@@ -309,7 +309,8 @@ class WebClient:
         except Exception as error:  # playwright's TimeoutError
             if 'Timeout' not in type(error).__name__:
                 raise
-            raise Stuck(f"sao still loading after {timeout} s") from None
+            raise Stuck(f"sao still loading after {timeout} s"
+                + ''.join(f"; {e}" for e in self.errors)) from None
 
     # Logging in
     def login(self):
