@@ -1,0 +1,439 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The access matrix, generated from the pool.
+
+Every stored model of the four modules x every group of the product x
+search, count, read, write, delete, create, every button and every wizard
+started on records, with and without an as-of-date context, over JSON-RPC
+(and /data for reads), as one user per group.
+
+The expectations are the declarative tables GRANTS and BUTTONS below plus
+the record rules: what a user reaches through every door must be what a
+plain search as that user returns now. A model, group or button missing
+from the tables fails the test, naming it: a new one is covered by adding
+one line here, not by writing a test."""
+import base64
+import csv
+import datetime as dt
+import io
+import json
+import os
+import pprint
+import time
+import unittest
+from urllib.parse import urlencode
+
+from werkzeug.test import Client
+
+from proteus import Model
+from proteus import config as pconfig
+from trytond.model import ModelStorage
+from trytond.model.exceptions import AccessError
+from trytond.pool import Pool
+from trytond.protocols.jsonrpc import JSONDecoder, JSONEncoder
+from trytond.protocols.wrappers import Response
+from trytond.tests.test_tryton import DB_NAME, drop_db
+from trytond.tests.tools import activate_modules
+from trytond.transaction import Transaction, check_access
+from trytond.wsgi import app
+
+from .tools import (
+    admit, create_complainant, create_complaint, password, set_user,
+    setup_municipality, xml_id)
+
+MODULES = ['klachten_base', 'klachten_advies', 'klachten_report',
+    'klachten_portal']
+GROUPS = ['admin', 'coordinator', 'handler', 'observer', 'department_head',
+    'receiver']
+A, CO, H, O, DH, R = GROUPS
+
+
+def _grants(*perms):
+    return dict(zip(GROUPS, perms))
+
+
+# model: model access of each group, (r)ead (w)rite (c)reate (d)elete, in
+# the order of GROUPS
+GRANTS = {
+    'klachten.advice.request': _grants('rwcd', 'rwcd', 'rw', 'r', 'r', 'rwcd'),
+    'klachten.advisory.body': _grants('rwcd', 'rwcd', 'r', 'r', 'r', 'r'),
+    'klachten.complaint': _grants('rwcd', 'rwcd', 'rw', 'r', 'r', 'rwcd'),
+    'klachten.complaint-klachten.inadmissibility_ground':
+        _grants('rwcd', 'rwcd', 'rw', 'r', 'r', 'rwcd'),
+    'klachten.complaint-klachten.remedy':
+        _grants('rwcd', 'rwcd', 'rw', 'r', 'r', 'rwcd'),
+    'klachten.complaint-res.user.observer':
+        _grants('rwcd', 'rwcd', 'rw', 'r', 'r', 'rwcd'),
+    'klachten.complaint.relation':
+        _grants('rwcd', 'rwcd', 'rw', 'r', 'r', 'rwcd'),
+    'klachten.configuration': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
+    'klachten.configuration.sequence': _grants('rwcd', '', '', '', '', ''),
+    'klachten.department': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
+    'klachten.department.member': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
+    'klachten.document': _grants('rwcd', 'rwcd', 'rw', 'r', 'r', 'rwcd'),
+    'klachten.document.template': _grants('rw', 'r', '', '', '', ''),
+    'klachten.email': _grants('r', 'r', 'r', '', '', ''),
+    'klachten.inadmissibility_ground':
+        _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
+    'klachten.information.request':
+        _grants('rwcd', 'rwcd', 'rw', 'r', 'r', 'rwcd'),
+    'klachten.portal.rate_limit': _grants('', '', '', '', '', ''),
+    'klachten.portal.token': _grants('r', '', '', '', '', ''),
+    'klachten.remedy': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
+    'klachten.role': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
+    'klachten.subject': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
+    'klachten.survey.answer': _grants('rd', 'r', '', '', '', ''),
+    'klachten.task': _grants('rwcd', 'rwcd', 'rw', 'rw', 'rw', 'rwcd'),
+    'klachten.term': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
+    }
+# model: {button: groups that may press it (none: the model's write)}
+BUTTONS = {
+    'klachten.advice.request': {
+        'answer_wizard': [A, CO, DH, H, O, R],
+        'withdraw': [A, CO, H],
+        },
+    'klachten.complaint': {
+        'admissible_wizard': [A, CO],
+        'agree': [A, CO],
+        'cancel_wizard': [A, CO],
+        'conclude_wizard': [A, CO],
+        'disagree_wizard': [A, CO],
+        'extend_wizard': [A, CO],
+        'finalise_report': [A, H],
+        'inadmissible_wizard': [A, CO],
+        'make_report_pdf': [A, CO, H],
+        'not_neutral_wizard': [A, CO],
+        'register': [A, CO, R],
+        'request_advice_wizard': [A, CO, H],
+        'request_information_wizard': [A, CO],
+        'resolve_wizard': [A, CO, R],
+        'send_back_wizard': [A, H],
+        },
+    'klachten.configuration': {
+        'apply_awb_preset': [A],
+        'apply_flemish_preset': [A],
+        'apply_one_month_preset': [A],
+        },
+    'klachten.document': {
+        'make_pdf': [A, CO],
+        'mark_sent': [A, CO],
+        },
+    'klachten.email': {
+        'cancel': [A, CO],
+        'retry': [A, CO],
+        },
+    'klachten.information.request': {
+        'cancel': [A, CO],
+        'record_answer': [A, CO],
+        },
+    'klachten.task': {
+        'do': [],
+        'take_notice_wizard': [],
+        },
+    }
+
+
+def _groups_of(names, ids):
+    return sorted(n for n, i in ids.items() if i in names)
+
+
+def actual_tables(users):
+    """GRANTS and BUTTONS as the pool and the database define them now;
+    users: the user id of each group"""
+    pool = Pool()
+    ModelAccess = pool.get('ir.model.access')
+    Button = pool.get('ir.model.button')
+    IrModel = pool.get('ir.model')
+    ModelData = pool.get('ir.model.data')
+    transaction = Transaction()
+    group_ids = {g: ModelData.get_id('klachten_base', f'group_{g}')
+        for g in GROUPS}
+    names = [m.name for m in IrModel.search([('module', 'in', MODULES)])
+        if issubclass(pool.get(m.name), ModelStorage)]
+    grants = {n: {} for n in names}
+    for group, user_id in users.items():
+        with transaction.set_user(user_id):
+            access = ModelAccess.get_access(names)
+        for name in names:
+            grants[name][group] = ''.join(letter
+                for letter, perm in zip('rwcd',
+                    ['read', 'write', 'create', 'delete'])
+                if access[name][perm])
+    buttons = {}
+    for name in names:
+        Model_ = pool.get(name)
+        if getattr(Model_, '_buttons', None):
+            buttons[name] = {
+                button: _groups_of(
+                    Button.get_groups(name, button), group_ids)
+                for button in Model_._buttons}
+    return grants, buttons
+
+
+class AccessMatrixTestCase(unittest.TestCase):
+    "Every model x every group x every door"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_modules(MODULES)
+        cls.config = pconfig.get_config()
+        ns = setup_municipality()
+        cls.make_users(ns)
+        cls.make_data(ns)
+        cls.client = Client(app, Response)
+        cls.sessions = {g: cls.login(f'mx_{g}') for g in GROUPS}
+        with Transaction().start(DB_NAME, 0):
+            cls.actual = actual_tables(
+                {g: u.id for g, u in cls.users.items()})
+            if os.environ.get('ACCESS_MATRIX_PRINT'):
+                with open(os.environ['ACCESS_MATRIX_PRINT'], 'w') as out:
+                    pprint.pprint(cls.actual, out, width=76)
+            cls.all_ids = {m: [r.id for r in Pool().get(m).search([])]
+                for m in cls.actual[0]}
+
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
+        super().tearDownClass()
+
+    @classmethod
+    def make_users(cls, ns):
+        "One user per group, a member of Burgerzaken where it matters"
+        set_user('admin')
+        User = Model.get('res.user')
+        Group = Model.get('res.group')
+        Company = Model.get('company.company')
+        Department = Model.get('klachten.department')
+        cls.users = {}
+        for group in GROUPS:
+            user = User(name=f"Matrix {group}", login=f'mx_{group}')
+            user.password = password(f'mx_{group}')
+            user.groups.append(Group(xml_id(f'group_{group}')))
+            user.companies.append(Company(ns.company.id))
+            user.company = Company(ns.company.id)
+            user.save()
+            cls.users[group] = ns.users[f'mx_{group}'] = user
+            role = {H: 'handler', DH: 'head'}.get(group)
+            if role:
+                department = Department(ns.departments['BZ'].id)
+                member = department.members.new()
+                member.user = user
+                member.role = Model.get('klachten.role')(ns.roles[role].id)
+                department.save()
+
+    @classmethod
+    def make_data(cls, ns):
+        """Complaints in several situations; then, after cls.seen, the
+        observed one made confidential"""
+        set_user('mx_receiver')
+        party = create_complainant()
+        observed = create_complaint(party)
+        secret = create_complaint(party)
+        about = create_complaint(party)
+        create_complaint(party, register=False)
+        set_user('klachtenadmin')
+        User = Model.get('res.user')
+        Complaint = Model.get('klachten.complaint')
+        observer = User(cls.users[O].id)
+        observed = Complaint(observed.id)
+        observed.observers.append(observer)
+        observed.save()
+        admit(observed, ns, user='mx_handler')
+        secret = Complaint(secret.id)
+        secret.confidential = True
+        secret.observers.append(User(observer.id))
+        secret.save()
+        admit(secret, ns, department='OM', user='handler3')
+        admit(Complaint(about.id), ns, user=None, concerns='staff',
+            concerned_user=User(cls.users[H].id))
+        Model.get('ir.attachment')(resource=Complaint(observed.id),
+            name="a.txt", data=b"attached").save()
+        Model.get('ir.note')(resource=Complaint(observed.id),
+            message="noted").save()
+        time.sleep(1.1)
+        cls.seen = dt.datetime.now()
+        time.sleep(1.1)
+        observed = Complaint(observed.id)
+        observed.confidential = True
+        observed.save()
+
+    @classmethod
+    def login(cls, login):
+        response = cls.client.post(f'/{DB_NAME}/rpc/', data=json.dumps({
+                    'id': 0, 'method': 'common.db.login',
+                    'params': [login, {'password': password(login)}]}),
+            headers={'Content-Type': 'application/json'})
+        user_id, session = json.loads(response.data)['result'][:2]
+        token = base64.b64encode(
+            f'{login}:{user_id}:{session}'.encode()).decode()
+        return {'Authorization': f'Session {token}'}
+
+    def rpc(self, group, method, *params):
+        "(result, None) or (None, error) of method called as group's user"
+        response = self.client.post(f'/{DB_NAME}/rpc/',
+            data=json.dumps({'id': 1, 'method': method,
+                    'params': list(params)}, cls=JSONEncoder),
+            headers=dict(self.sessions[group],
+                **{'Content-Type': 'application/json'}))
+        if response.status_code == 403:
+            # not callable over RPC at all (a model without ModelView)
+            return None, 'forbidden'
+        self.assertEqual(response.status_code, 200, (method, response.data))
+        data = json.loads(response.data, object_hook=JSONDecoder())
+        if 'error' in data:
+            # a refusal is a Tryton error (name, (message, description,
+            # domain)), never a crash (message, traceback)
+            self.assertIsInstance(data['error'][1], (list, tuple),
+                f"{method} as {group} crashed: {data['error']}")
+            return None, data['error']
+        return data['result'], None
+
+    def refused(self, group, method, *params):
+        result, error = self.rpc(group, method, *params)
+        self.assertIsNotNone(error,
+            f"{method}{params!r} as {group} was not refused")
+
+    def data_ids(self, group, model, context):
+        response = self.client.get(f'/{DB_NAME}/data/{model}?' + urlencode({
+                    'f': 'id', 'h': 0,
+                    'c': json.dumps(context, cls=JSONEncoder)}),
+            headers=self.sessions[group])
+        if response.status_code != 200:
+            return set()
+        return {int(r[0]) for r in csv.reader(
+                io.StringIO(response.data.decode())) if r}
+
+    def contexts(self):
+        return [('now', {}), ('as of date', {'_datetime': self.seen})]
+
+    def test_tables_complete(self):
+        "Every model, group and button of the pool is in the tables"
+        grants, buttons = self.actual
+        for model in sorted(grants):
+            with self.subTest(model=model):
+                self.assertIn(model, GRANTS,
+                    f"{model} is missing from GRANTS: {grants[model]!r}")
+                self.assertEqual(GRANTS[model], grants[model],
+                    f"the model access of {model} changed")
+        for model in sorted(buttons):
+            with self.subTest(model=model, buttons=True):
+                self.assertIn(model, BUTTONS,
+                    f"{model} is missing from BUTTONS: {buttons[model]!r}")
+                self.assertEqual(
+                    {b: sorted(g) for b, g in BUTTONS[model].items()},
+                    buttons[model],
+                    f"the buttons of {model} changed")
+        self.assertEqual(set(GRANTS) - set(grants), set(),
+            "models in GRANTS the pool no longer has")
+
+    def test_reads(self):
+        """Search, count, read and /data, now and as of a past date, reach
+        exactly the records a plain search returns now"""
+        for model in sorted(GRANTS):
+            for group in GROUPS:
+                with self.subTest(model=model, group=group):
+                    self.check_reads(model, group)
+
+    def check_reads(self, model, group):
+        prefix = f'model.{model}'
+        readable = 'r' in GRANTS[model][group]
+        now, error = self.rpc(group, f'{prefix}.search', [], 0, None, None,
+            {})
+        if not readable or error == 'forbidden':
+            # no RPC: /data reaches what a plain search as the user returns
+            self.assertIsNotNone(error, f"{group} searched {model}")
+            with Transaction().start(DB_NAME, self.users[group].id), \
+                    check_access():
+                try:
+                    now = set(map(int, Pool().get(model).search([])))
+                except AccessError:
+                    now = set()
+            for label, context in self.contexts():
+                self.assertLessEqual(
+                    self.data_ids(group, model, context), now, label)
+            return
+        self.assertIsNone(error, error)
+        now = set(now)
+        for label, context in self.contexts():
+            found, _ = self.rpc(group, f'{prefix}.search', [], 0, None,
+                None, context)
+            self.assertLessEqual(set(found or []), now, label)
+            count, _ = self.rpc(group, f'{prefix}.search_count', [], 0,
+                None, context)
+            self.assertLessEqual(count or 0, len(now), label)
+            if not context:
+                self.assertEqual(count, len(now))
+            self.assertLessEqual(
+                self.data_ids(group, model, context), now, f"/data {label}")
+            for id_ in set(self.all_ids[model]) - now:
+                self.refused(group, f'{prefix}.read', [id_], ['id'],
+                    context)
+        if now:
+            self.assertEqual(
+                len(self.rpc(group, f'{prefix}.read', sorted(now), ['id'],
+                        {})[0]), len(now))
+
+    def test_writes_and_buttons(self):
+        """Write, delete, create, every button and every wizard follow the
+        grants and the record rules in write mode"""
+        for model in sorted(GRANTS):
+            for group in GROUPS:
+                if 'r' not in GRANTS[model][group]:
+                    continue
+                with self.subTest(model=model, group=group):
+                    self.check_writes(model, group)
+
+    def check_writes(self, model, group):
+        prefix = f'model.{model}'
+        grant = GRANTS[model][group]
+        ids, error = self.rpc(
+            group, f'{prefix}.search', [], 0, None, None, {})
+        if error == 'forbidden':
+            return
+        records, _ = self.rpc(group, f'{prefix}.read', ids,
+            ['_write', '_delete'], {})
+        if 'c' not in grant:
+            self.refused(group, f'{prefix}.create', [{}], {})
+        for record in records or []:
+            id_ = record['id']
+            writable = 'w' in grant and record['_write']
+            if not writable:
+                self.refused(group, f'{prefix}.write', [id_], {}, {})
+            else:
+                _, error = self.rpc(
+                    group, f'{prefix}.write', [id_], {}, {})
+                self.assertIsNone(error, f"{group} may write {id_}")
+            if not ('d' in grant and record['_delete']):
+                self.refused(group, f'{prefix}.delete', [id_], {})
+            for button, groups in BUTTONS.get(model, {}).items():
+                allowed = ((group in groups) if groups else 'w' in grant)
+                if allowed and record['_write']:
+                    continue
+                for _, context in self.contexts():
+                    self.refused(group, f'{prefix}.{button}', [id_],
+                        context)
+            if not record['_write']:
+                for wizard in self.wizards(model):
+                    self.check_wizard_refused(group, model, wizard, id_)
+
+    def wizards(self, model):
+        if not hasattr(self, '_wizards'):
+            with Transaction().start(DB_NAME, 0):
+                ActionWizard = Pool().get('ir.action.wizard')
+                self.__class__._wizards = {}
+                for action in ActionWizard.search([
+                            ('model', 'like', 'klachten.%')]):
+                    self._wizards.setdefault(action.model, set()).add(
+                        action.wiz_name)
+        return sorted(self._wizards.get(model, []))
+
+    def check_wizard_refused(self, group, model, wizard, id_):
+        context = {'active_model': model, 'active_id': id_,
+            'active_ids': [id_]}
+        created, error = self.rpc(group, f'wizard.{wizard}.create', context)
+        if error:
+            return
+        session, start, _ = created
+        self.refused(group, f'wizard.{wizard}.execute', session, {}, start,
+            context)
