@@ -58,13 +58,7 @@ ROLES = {
 # Known defects of issue 10 section 2, each checked by its own test that
 # is expected to fail until it is fixed: (name, pattern of the problem,
 # reason)
-KNOWN = [
-    ('button_without_write_access', r'button Onmiddellijk oplossen: ',
-        "A department head (a receiver too) is offered Resolve on the Spot "
-        "(Onmiddellijk oplossen) on a draft another receiver received; "
-        "pressing it gives an access error: the form should show only the "
-        "buttons this user may press (issue 10, section 2)"),
-    ]
+KNOWN = []
 
 
 def demo_digest():
