@@ -212,6 +212,10 @@ class AdviceTestCase(unittest.TestCase):
         with self.assertRaises(UserError) as context:
             self.ask_internal(complaint)
         self.assertIn("is about this staff member", context.exception.message)
+        # nor from a role of which they are the only member
+        with self.assertRaises(UserError) as context:
+            self.ask_internal(complaint, user=None)
+        self.assertIn("the only", context.exception.message)
 
     def test_bad_input(self):
         "Wrong phase, wrong person, missing or wrong input: clear refusals"
