@@ -30,7 +30,7 @@ BIN = Path(sys.executable).parent
 DB = 'klachten'  # the database name of scripts/demo.sh
 ADMIN_PASSWORD = 'admin'
 # the cron sends the outbox at each minute
-MAIL_TIMEOUT = 150
+MAIL_TIMEOUT = 240
 
 
 def clean_environment(**values):
@@ -86,7 +86,7 @@ class Demo:
     def output(self):
         return '\n'.join(self.lines)
 
-    def wait_for_banner(self, timeout=120):
+    def wait_for_banner(self, timeout=300):
         "Return the banner's text once it is printed whole"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
