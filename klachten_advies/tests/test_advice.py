@@ -10,8 +10,8 @@ from collections import Counter
 from klachten_base.configuration import PRESETS
 from klachten_base.term import term_end
 from klachten_base.tests.tools import (
-    admit, create_complainant, create_complaint, read_as_sao, run_wizard,
-    set_user, setup_municipality, travel)
+    admit, create_complainant, create_complaint, give_staff_emails,
+    read_as_sao, run_wizard, set_user, setup_municipality, travel)
 from klachten_portal.tests.tools import settings
 from proteus import Model, Wizard
 from proteus import config as pconfig
@@ -35,12 +35,7 @@ class AdviceTestCase(unittest.TestCase):
         activate_modules('klachten_advies')
         cls.config = pconfig.get_config()
         cls.ns = ns = setup_municipality()
-        set_user('admin')
-        User = Model.get('res.user')
-        for login in ns.users:
-            user = User(ns.users[login].id)
-            user.email = f'{login}@klaverveld.be'
-            user.save()
+        give_staff_emails(ns)
         set_user('coordinator')
         cls.complainant = create_complainant()
 

@@ -12,8 +12,8 @@ from trytond.tests.test_tryton import drop_db
 from trytond.tests.tools import activate_modules
 
 from .tools import (
-    admit, create_complainant, create_complaint, set_user, setup_municipality,
-    travel)
+    admit, create_complainant, create_complaint, give_staff_emails, set_user,
+    setup_municipality, travel)
 
 
 class ConcernedTestCase(unittest.TestCase):
@@ -25,12 +25,7 @@ class ConcernedTestCase(unittest.TestCase):
         activate_modules('klachten_base')
         cls.config = pconfig.get_config()
         cls.ns = ns = setup_municipality()
-        set_user('admin')
-        User = Model.get('res.user')
-        for login, user in ns.users.items():
-            user = User(user.id)
-            user.email = f'{login}@klaverveld.be'
-            user.save()
+        give_staff_emails(ns)
         set_user('coordinator')
         cls.complainant = create_complainant()
 

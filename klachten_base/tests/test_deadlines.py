@@ -19,8 +19,8 @@ from trytond.tests.tools import activate_modules
 from trytond.transaction import Transaction
 
 from .tools import (
-    admit, create_complainant, create_complaint, run_wizard, set_user,
-    setup_municipality, shared_database, travel)
+    admit, create_complainant, create_complaint, give_staff_emails, run_wizard,
+    set_user, setup_municipality, shared_database, travel)
 
 
 class DeadlineTestCase(unittest.TestCase):
@@ -32,12 +32,7 @@ class DeadlineTestCase(unittest.TestCase):
         activate_modules('klachten_base')
         cls.config = pconfig.get_config()
         cls.ns = ns = setup_municipality()
-        set_user('admin')
-        User = Model.get('res.user')
-        for login, user in ns.users.items():
-            user = User(user.id)
-            user.email = f'{login}@klaverveld.be'
-            user.save()
+        give_staff_emails(ns)
         set_user('coordinator')
         today = dt.date.today()
         complainant = create_complainant()

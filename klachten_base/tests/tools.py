@@ -110,6 +110,16 @@ def setup_municipality(config=None):
         company=company, users=users, departments=departments, roles=roles)
 
 
+def give_staff_emails(ns, domain='klaverveld.be'):
+    "Give every staff member of ns an e-mail address <login>@domain"
+    set_user('admin')
+    User = Model.get('res.user')
+    for login, user in ns.users.items():
+        user = User(user.id)
+        user.email = f'{login}@{domain}'
+        user.save()
+
+
 def create_complainant(name='An Peeters', email='an.peeters@example.org',
         config=None):
     Party = Model.get('party.party', config=config)
