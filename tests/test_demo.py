@@ -71,8 +71,12 @@ class Demo:
         env = clean_environment(
             DEMO_VAR=str(var), SAO_ROOT=str(sao_root()),
             **{k: str(v) for k, v in ports.items()})
+        # As in a terminal: Ctrl-C is not ignored, even when the test run
+        # itself was started in the background (CI), where a shell starts
+        # its children with SIGINT ignored and bash could not trap it
         self.process = subprocess.Popen(
             ['scripts/demo.sh'], cwd=TOP, env=env, start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True)
         self.reader = threading.Thread(target=self._read, daemon=True)
