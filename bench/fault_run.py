@@ -69,6 +69,7 @@ NUMBER = re.compile(r'class="number">([^<]+)<')
 sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(TOP))
 from _pg import Cluster, log, scratch_database  # noqa: E402
+from _portal import activate_portal  # noqa: E402
 
 
 def parse_args():
@@ -664,21 +665,9 @@ def main():
 
 def _run(args, cluster, uri, database):
     import psycopg
-    from deadline_cron import run_checked
     folder = Path(tempfile.mkdtemp(prefix='klachten-fault-'))
     log(f"Logs in {folder}")
-    env = dict(os.environ, TRYTOND_DATABASE__URI=uri)
-    with tempfile.NamedTemporaryFile('w', suffix='.pw') as passfile:
-        passfile.write('admin\n')
-        passfile.flush()
-        env['TRYTONPASSFILE'] = passfile.name
-        log(f"Activating klachten_portal on {database} (trytond-admin)...")
-        run_checked([str(BIN / 'trytond-admin'), '-d', database,
-                '-u', 'klachten_portal', '--activate-dependencies',
-                '--email', 'admin@example.org'], env, 'trytond-admin')
-    log("Creating the company, departments and staff (proteus)...")
-    run_checked([sys.executable, __file__, '--setup-child', database], env,
-        'the municipality setup')
+    activate_portal(uri, database, __file__)
 
     run = Run(args, cluster, database, folder)
     run.start_processes(uri)

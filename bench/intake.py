@@ -51,7 +51,8 @@ STEPS = ['1 form', '2 review', '3 submit', '4 receipt']
 
 sys.path.insert(0, str(HERE))
 from _pg import postgresql, scratch_database  # noqa: E402
-from deadline_cron import log, run_checked  # noqa: E402
+from _portal import activate_portal  # noqa: E402
+from deadline_cron import log  # noqa: E402
 
 
 def parse_args():
@@ -258,18 +259,7 @@ def main():
 def _bench(args, uri, database, cluster_info, server_version):
     import psycopg
     started = time.monotonic()
-    env = dict(os.environ, TRYTOND_DATABASE__URI=uri)
-    with tempfile.NamedTemporaryFile('w', suffix='.pw') as passfile:
-        passfile.write('admin\n')
-        passfile.flush()
-        env['TRYTONPASSFILE'] = passfile.name
-        log(f"Activating klachten_portal on {database} (trytond-admin)...")
-        run_checked([str(BIN / 'trytond-admin'), '-d', database,
-                '-u', 'klachten_portal', '--activate-dependencies',
-                '--email', 'admin@example.org'], env, 'trytond-admin')
-    log("Creating the company, departments and staff (proteus)...")
-    run_checked([sys.executable, __file__, '--setup-child', database], env,
-        'the municipality setup')
+    activate_portal(uri, database, __file__)
     connection = psycopg.connect(uri, dbname=database, autocommit=True)
     connection.execute('CREATE TABLE bench_floor (id SERIAL PRIMARY KEY, '
         'key VARCHAR NOT NULL, created TIMESTAMP DEFAULT now())')
