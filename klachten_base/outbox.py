@@ -28,9 +28,11 @@ from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.sendmail import get_smtp_server
+from trytond.tools.email_ import EmailNotValidError, validate_email
 from trytond.transaction import Transaction, without_check_access
 from trytond.url import host
 
+from .claim import claim_one
 from .exceptions import EmailAddressError
 from .model import PermittedButtonsMixin
 
@@ -77,6 +79,30 @@ def parse_addresses(value):
     if not all(a.username and a.domain for a in addresses):
         raise ValueError(value)
     return list(addresses)
+
+
+def valid_email(value):
+    """Whether value is one e-mail address as a person types it: a plain
+    address (no name, no list, a dot in the domain) that the outbox's
+    parser reads as itself, and that Tryton's rule accepts
+    (trytond.tools.email_.validate_email, web_user's rule: with the
+    optional email-validator package installed, its syntax and
+    deliverability checks)."""
+    if not value:
+        return False
+    try:
+        addresses = parse_addresses(value)
+    except ValueError:
+        return False
+    if not (len(addresses) == 1 and addresses[0].addr_spec == value
+            and '.' in addresses[0].domain
+            and not addresses[0].display_name):
+        return False
+    try:
+        validate_email(value)
+    except EmailNotValidError:
+        return False
+    return True
 
 
 def _drop_addresses(value, excluded):
@@ -521,26 +547,25 @@ class Email(PermittedButtonsMixin, Workflow, ModelSQL, ModelView):
         Return the values to send, or None when the e-mail is no longer
         pending and due, or another process holds it."""
         table = cls.__table__()
+
+        def due(table):
+            return (table.state == 'pending') & (table.next_attempt <= now)
         with Transaction().new_transaction() as transaction:
             database = transaction.database
             cursor = transaction.connection.cursor()
-            due = ((table.id == email_id)
-                & (table.state == 'pending')
-                & (table.next_attempt <= now))
             try:
                 if database.has_select_for():
                     For = database.get_select_for_skip_locked()
-                    cursor.execute(*table.select(
-                            table.id, where=due, for_=For('UPDATE')))
+                    cursor.execute(*table.select(table.id,
+                            where=(table.id == email_id) & due(table),
+                            for_=For('UPDATE')))
                     if not cursor.fetchone():
                         return None
-                cursor.execute(*table.update(
-                        [table.state, table.attempts, table.sending_since,
-                            table.write_date, table.write_uid],
-                        ['sending', Coalesce(table.attempts, 0) + 1, now,
-                            CurrentTimestamp(), transaction.user],
-                        where=due))
-                if cursor.rowcount != 1:
+                if not claim_one(cls, email_id, lambda table: {
+                            'state': 'sending',
+                            'attempts': Coalesce(table.attempts, 0) + 1,
+                            'sending_since': now,
+                            }, due, touch=True):
                     return None
                 email = cls(email_id)
                 values = {n: getattr(email, n) for n in [

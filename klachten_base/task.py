@@ -6,24 +6,18 @@ import logging
 
 from sql import Null, Union
 
-from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
-from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from .department import assignment_pairs, users_by_key
 from .exceptions import WorkflowError
-from .model import PermittedButtonsMixin, ReadonlyGuardMixin, take_write_lock
+from .model import PermittedButtonsMixin, ReadonlyGuardMixin
+from .reminder import DueDateReminderMixin
 
 logger = logging.getLogger(__name__)
-
-
-def _has_returning():
-    # SQLite refuses python-sql's aliased RETURNING
-    return backend.name != 'sqlite' and Transaction().database.has_returning()
 
 
 KINDS = [
@@ -49,8 +43,8 @@ KIND_TERMS = {
     }
 
 
-class Task(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
-        ModelView):
+class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
+        Workflow, ModelSQL, ModelView):
     __name__ = 'klachten.task'
     __string__ = "Task"
 
@@ -197,10 +191,6 @@ class Task(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
             domain = [('id', 'not in', cls.search(domain, query=True))]
         return domain
 
-    @classmethod
-    def _today(cls):
-        return Pool().get('ir.date').today()
-
     def get_days_left(self, name):
         if self.due_date and self.state == 'open':
             return (self.due_date - self._today()).days
@@ -310,11 +300,10 @@ class Task(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
         "Kinds a person closes by hand; the workflow closes the others"
         return {'take_notice'}
 
-    # Reminders and escalation, chosen by state: "due and not yet done",
-    # so a cron that was down catches up, and a conditional update makes
-    # sure that two crons never send the same one twice.
+    # Reminders and escalation: klachten_base.reminder
     @classmethod
     def _reminder_domain(cls, today):
+        "The clause of the tasks in the reminder window of their kind"
         pool = Pool()
         Configuration = pool.get('klachten.configuration')
         config = Configuration(1)
@@ -328,40 +317,7 @@ class Task(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
                         ])
         if len(kinds) == 1:
             return None
-        return [
-            ('state', '=', 'open'),
-            ('reminded_at', '=', None),
-            ('due_date', '>=', today),
-            kinds,
-            ]
-
-    @classmethod
-    def _claim(cls, tasks, field):
-        """Set field to now on the open tasks where it is empty, in one
-        conditional update; return the tasks this call claimed"""
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        column = getattr(table, field)
-        in_ = fields.SQL_OPERATORS['in']
-        claimed = []
-        for sub_ids in grouped_slice(
-                [t.id for t in tasks], backend.MAX_QUERY_PARAMS):
-            where = (in_(table.id, sub_ids) & (column == Null)
-                & (table.state == 'open'))
-            if _has_returning():
-                cursor.execute(*table.update([column], [dt.datetime.now()],
-                        where=where, returning=[table.id]))
-                claimed.extend(i for i, in cursor)
-            else:
-                take_write_lock(cls)
-                cursor.execute(*table.select(table.id, where=where))
-                ids = [i for i, in cursor]
-                if ids:
-                    cursor.execute(*table.update(
-                            [column], [dt.datetime.now()],
-                            where=in_(table.id, ids)))
-                claimed.extend(ids)
-        return cls.browse(claimed)
+        return kinds
 
     @classmethod
     def send_reminders(cls):
@@ -371,7 +327,7 @@ class Task(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
         if domain is None:
             return []
         with without_check_access():
-            tasks = cls._claim(cls.search(domain), 'reminded_at')
+            tasks = cls._claim_reminders(today, [domain])
             cls._queue([v for t in tasks
                     for v in t._notify_users('reminder', t.assignees)])
         logger.info("sent %d task reminders", len(tasks))
@@ -388,12 +344,9 @@ class Task(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
         "Cron: tell the coordinators (and department heads) of late tasks"
         today = cls._today()
         with without_check_access():
-            tasks = cls._claim(cls.search([
-                        ('state', '=', 'open'),
-                        ('escalated_at', '=', None),
-                        ('due_date', '<', today),
-                        ('kind', 'not in', ['take_notice', 'feedback']),
-                        ]), 'escalated_at')
+            tasks = cls._claim_escalations(today, [
+                    ('kind', 'not in', ['take_notice', 'feedback']),
+                    ])
             cls._queue([v for t in tasks for v in t._notify_users(
                         'escalation', t._escalation_users())])
         logger.info("escalated %d late tasks", len(tasks))
