@@ -46,26 +46,16 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 # Cluster and log: also imported from here by the other benchmarks
-from _pg import Cluster, log, postgresql, scratch_database  # noqa: F401
+from _harness import Cluster, log, postgresql, scratch_database  # noqa: F401
 
 HERE = Path(__file__).resolve().parent
 TOP = HERE.parent
 README = HERE / 'README.md'
 START_MARK = '<!-- results:start (written by bench/deadline_cron.py) -->'
 END_MARK = '<!-- results:end -->'
-
-# the task kinds and the policy term that gives their reminder days
-# (klachten_base/task.py KIND_TERMS; read from there when importable)
-KIND_TERMS = {
-    'evaluate': 'evaluation',
-    'take_notice': 'take_notice',
-    'information': 'information',
-    'investigate': 'report',
-    'redo': 'redo',
-    'conclude': 'answer',
-    'feedback': 'feedback',
-    'advice': 'advice',
-    }
+# the task kinds and the term that gives their reminder days: those of
+# klachten_base/task.py, read once trytond is configured (in _bench)
+KIND_TERMS = {}
 PHASES = ('send_reminders', 'escalate', 'close_expired_feedback')
 
 
@@ -982,11 +972,8 @@ def _bench(args, uri, database, cluster_info, started, server_version):
     log(f"  {time.monotonic() - t0:.0f} s")
 
     import trytond
-    try:
-        from klachten_base import task as task_module
-        KIND_TERMS.update(task_module.KIND_TERMS)
-    except Exception as exception:
-        log(f"(KIND_TERMS from the bench: {exception})")
+    from klachten_base.task import KIND_TERMS as kind_terms
+    KIND_TERMS.update(kind_terms)
     cron = Cron(database, ids['company'])
     start_revision = revision()
     from trytond.pool import Pool

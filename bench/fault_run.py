@@ -6,7 +6,7 @@
 The processes of docs/deployment.md on one machine (started as
 tests/test_multiprocess.py starts them, with its code): two gunicorn app
 servers (trytond.application:app, --workers each), trytond-worker and
-trytond-cron, on a throwaway PostgreSQL cluster (bench/_pg.py), the
+trytond-cron, on a throwaway PostgreSQL cluster (the tests' harness), the
 e-mails to a real SMTP server on loopback (aiosmtpd, in a process of its
 own so that it can be killed; it writes each message to a file, fsynced,
 before it answers 250).
@@ -68,7 +68,8 @@ NUMBER = re.compile(r'class="number">([^<]+)<')
 
 sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(TOP))
-from _pg import Cluster, log, scratch_database  # noqa: E402
+from _harness import (  # noqa: E402
+    Cluster, free_port, log, scratch_database, start, stop, wait_for_port)
 from _portal import activate_portal  # noqa: E402
 
 
@@ -141,7 +142,6 @@ class SMTP:
     "The SMTP process: start, stop (SIGTERM), kill (SIGKILL)"
 
     def __init__(self, folder, delay):
-        from klachten_base.tests.smtp import free_port
         self.port = free_port()
         self.path = folder / 'smtp-received.jsonl'
         self.path.touch()
@@ -153,7 +153,6 @@ class SMTP:
         return f'smtp://127.0.0.1:{self.port}?timeout=10'
 
     def start(self):
-        from tests.test_multiprocess import wait_for_port
         self.process = subprocess.Popen([sys.executable, __file__,
                 '--smtp-child', str(self.port), str(self.path),
                 str(self.delay)], stdout=self.log, stderr=subprocess.STDOUT,
@@ -169,26 +168,6 @@ class SMTP:
     def received(self):
         return [json.loads(line) for line in
             self.path.read_text().splitlines() if line.strip()]
-
-
-# PostgreSQL
-def pg_ctl(cluster, *args):
-    subprocess.run(cluster.as_pg + [str(cluster.bindir / 'pg_ctl'),
-            '-D', str(cluster.dir / 'data')] + list(args),
-        cwd=cluster.dir, capture_output=True, check=True)
-
-
-def start_postgresql(cluster, asynchronous_commit=False):
-    """Start the cluster of bench/_pg.py again, on its port, with
-    synchronous_commit on (the default of PostgreSQL: a commit it
-    acknowledged survives an immediate stop) unless asynchronous_commit"""
-    synchronous_commit = 'off' if asynchronous_commit else 'on'
-    pg_ctl(cluster, '-w', '-t', '60',
-        '-l', str(cluster.dir / 'postgresql.log'),
-        '-o', f'-p {cluster.port} -k {cluster.dir} '
-        '-c listen_addresses=127.0.0.1 -c fsync=off '
-        f'-c full_page_writes=off -c synchronous_commit={synchronous_commit} '
-        '-c shared_buffers=256MB -c max_connections=50', 'start')
 
 
 # The load
@@ -349,8 +328,7 @@ class Run:
     # processes, with the code of tests/test_multiprocess.py
     def start_processes(self, uri):
         self.uri = uri
-        from klachten_base.tests.smtp import free_port
-        from tests.test_multiprocess import CONFIGURATION, wait_for_port
+        from tests.test_multiprocess import CONFIGURATION
         self.smtp = SMTP(self.folder, self.args.smtp_delay)
         self.smtp.start()
         self.ports = [free_port(), free_port()]
@@ -383,7 +361,6 @@ class Run:
                 '-d', self.database, '-n', '1'])
 
     def start_process(self, name, args):
-        from tests.test_multiprocess import start
         log_file = open(self.folder / f'{name}.log', 'a')
         process = start(args, self.env, log_file)
         process.log = log_file
@@ -403,7 +380,6 @@ class Run:
             time.sleep(1)
 
     def stop_processes(self):
-        from tests.test_multiprocess import stop
         self.stopping = True
         for process in self.processes.values():
             stop(process)
@@ -442,12 +418,12 @@ class Run:
             f"{killed}")
 
     def stop_postgresql(self, seconds):
-        pg_ctl(self.cluster, '-m', 'immediate', 'stop')
+        self.cluster.pg_ctl('-m', 'immediate', 'stop')
         stopped = time.monotonic()
         self.event(f"PostgreSQL stopped (immediate) for {seconds} s")
         time.sleep(seconds)
         cluster = self.cluster
-        start_postgresql(cluster, self.args.asynchronous_commit)
+        cluster.restart(not self.args.asynchronous_commit)
         self.event("PostgreSQL started again after "
             f"{time.monotonic() - stopped:.1f} s")
 
@@ -644,10 +620,10 @@ def main():
     cluster = Cluster()
     try:
         uri = cluster.start()
-        # bench/_pg.py starts it with synchronous_commit off: a commit
+        # the harness starts it with synchronous_commit off: a commit
         # acknowledged in the last moment before an immediate stop is lost
-        pg_ctl(cluster, '-m', 'fast', 'stop')
-        start_postgresql(cluster, args.asynchronous_commit)
+        cluster.pg_ctl('-m', 'fast', 'stop')
+        cluster.restart(not args.asynchronous_commit)
         log(f"PostgreSQL on {uri} (data in {cluster.dir}), "
             "synchronous_commit "
             + ('off' if args.asynchronous_commit else 'on'))

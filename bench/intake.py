@@ -19,10 +19,10 @@ every accepted submission exists exactly once (and nothing else).
 
     .venv/bin/python bench/intake.py --users 4,16
 
-Without --uri it starts a throwaway PostgreSQL cluster on 127.0.0.1 (as
-scripts/test.sh does; bench/_pg.py's Cluster) and removes it at
-the end.  gunicorn is installed with pip into var/bench-tools/ when
-missing (not into .venv: it is not a dependency of the modules).
+Without --uri it starts a throwaway PostgreSQL cluster on 127.0.0.1 (the
+Cluster of klachten_base/tests/harness.py) and removes it at the end.
+gunicorn is installed with pip into var/bench-tools/ when missing (not
+into .venv: it is not a dependency of the modules).
 """
 import argparse
 import datetime as dt
@@ -30,14 +30,11 @@ import json
 import os
 import platform
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -50,7 +47,8 @@ END_MARK = '<!-- intake:end -->'
 STEPS = ['1 form', '2 review', '3 submit', '4 receipt']
 
 sys.path.insert(0, str(HERE))
-from _pg import postgresql, scratch_database  # noqa: E402
+from _harness import (  # noqa: E402
+    free_port, postgresql, scratch_database, serves, terminate)
 from _portal import activate_portal  # noqa: E402
 from deadline_cron import log  # noqa: E402
 
@@ -94,12 +92,6 @@ def setup_child(database):
     cfg = pconfig.set_trytond(database=database)
     from klachten_base.tests.tools import setup_municipality
     setup_municipality(cfg)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 def gunicorn_path():
@@ -150,18 +142,13 @@ class Server:
         "Until every worker has loaded the pool and serves the form"
         end = time.monotonic() + timeout
         served = 0
+        url = f'{self.url}/{self.database}/portal/complaint'
         while time.monotonic() < end and served < 3 * self.workers:
             if self.process.poll() is not None:
                 break
-            try:
-                with urllib.request.urlopen(
-                        f'{self.url}/{self.database}/portal/complaint',
-                        timeout=60) as response:
-                    if response.status == 200:
-                        served += 1
-                        continue
-            except (OSError, urllib.error.URLError):
-                pass
+            if serves(url, timeout=60):
+                served += 1
+                continue
             time.sleep(0.2)
         if served < 3 * self.workers:
             self.stop()
@@ -169,13 +156,7 @@ class Server:
                 + Path(self.log.name).read_text()[-5000:])
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process, 30)
         self.log.close()
         os.unlink(self.log.name)
 

@@ -18,9 +18,6 @@ import http.cookiejar
 import itertools
 import os
 import secrets
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +28,8 @@ import urllib.request
 from pathlib import Path
 
 import trytond.config as config
-from klachten_base.tests.smtp import SMTPServer, free_port
+from klachten_base.tests.harness import free_port, start, stop, wait_for_port
+from klachten_base.tests.smtp import SMTPServer
 from klachten_base.tests.tools import (
     create_complainant, create_complaint, set_user)
 from klachten_portal.tests.tools import Form, set_up_portal_database
@@ -99,48 +97,6 @@ class Browser:
         form = Form(body)
         return self.open('account/login', form.data(
                 email=email, password=password), port=port)
-
-
-def start(args, env, log):
-    """Start args in a process group of its own (the cron's and the
-    worker's children stop with it)"""
-    return subprocess.Popen([str(a) for a in args], env=env,
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        start_new_session=True)
-
-
-def stop(process):
-    "Stop process and its children"
-    for sig, wait in [(signal.SIGTERM, 15), (signal.SIGKILL, 15)]:
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            process.wait(wait)
-        except subprocess.TimeoutExpired:
-            continue
-        # the children may outlive their parent a moment
-        end = time.monotonic() + wait
-        while time.monotonic() < end:
-            try:
-                os.killpg(process.pid, 0)
-            except ProcessLookupError:
-                return
-            time.sleep(0.1)
-
-
-def wait_for_port(process, port, log, timeout=90):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if process.poll() is not None:
-            break
-        with socket.socket() as sock:
-            if sock.connect_ex(('127.0.0.1', port)) == 0:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"{process.args[0]} did not start:\n"
-        + Path(log.name).read_text(errors='replace')[-5000:])
 
 
 if POSTGRESQL:

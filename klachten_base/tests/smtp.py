@@ -29,7 +29,6 @@ How it answers, switched at any time from the test:
 """
 import asyncio
 import contextlib
-import socket
 import threading
 from collections import Counter, namedtuple
 from email import policy
@@ -39,14 +38,10 @@ from aiosmtpd.controller import Controller
 
 import trytond.config as config
 
+from .harness import free_port
+
 Received = namedtuple('Received', ['mail_from', 'rcpt_tos', 'message', 'peer'])
 FROM = 'Klachten <klachten@example.org>'
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 class SMTPServer:
