@@ -10,9 +10,8 @@ twice.
 
     class Request(DueDateReminderMixin, ModelSQL):
         due_date = fields.Date(...)
-        reminded_at = fields.DateTime(...)
-        escalated_at = fields.DateTime(...)
         state = fields.Selection(...)
+        # reminded_at and escalated_at come with the mixin
         _due_open_state = 'requested'        # 'open' by default
 
         @classmethod
@@ -31,6 +30,7 @@ import datetime as dt
 
 from sql import Null
 
+from trytond.model import Index, fields
 from trytond.pool import Pool
 
 from .claim import claim
@@ -41,6 +41,15 @@ class DueDateReminderMixin:
     __slots__ = ()
     # the state of the records still waiting to be done
     _due_open_state = 'open'
+    reminded_at = fields.DateTime("Reminded At", readonly=True)
+    escalated_at = fields.DateTime("Escalated At", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.due_date, Index.Range()),
+                where=t.state == cls._due_open_state))
 
     @classmethod
     def _today(cls):

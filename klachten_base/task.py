@@ -83,8 +83,6 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
             ], "State", readonly=True, required=True, sort=False)
     done_by = fields.Many2One('res.user', "Done By", readonly=True)
     done_at = fields.DateTime("Done At", readonly=True)
-    reminded_at = fields.DateTime("Reminded At", readonly=True)
-    escalated_at = fields.DateTime("Escalated At", readonly=True)
 
     @classmethod
     def __setup__(cls):
@@ -92,11 +90,7 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
         t = cls.__table__()
         cls.__access__.add('complaint')
         cls._order = [('due_date', 'ASC NULLS LAST'), ('id', 'ASC')]
-        cls._sql_indexes.update({
-                Index(t, (t.due_date, Index.Range()),
-                    where=t.state == 'open'),
-                Index(t, (t.complaint, Index.Range())),
-                })
+        cls._sql_indexes.add(Index(t, (t.complaint, Index.Range())))
         cls._transitions |= {('open', 'done'), ('open', 'cancelled')}
         cls._buttons.update({
                 'do': {

@@ -163,6 +163,10 @@ class AppServer:
         "The URL of path in the database"
         return f'{self.base_url}/{self.database}/{path}'
 
+    def defaults(self):
+        "What a kind of server adds to the environment (before environ)"
+        return {}
+
     def server_environ(self):
         "The environment of the server"
         # imported here: the benchmarks configure trytond after importing
@@ -170,7 +174,8 @@ class AppServer:
         import trytond.config as config
         env = environ(
             TRYTOND_WEB__LISTEN=f'127.0.0.1:{self.port}',
-            TRYTOND_DATABASE__PATH=config.get('database', 'path') or '')
+            TRYTOND_DATABASE__PATH=config.get('database', 'path') or '',
+            **self.defaults())
         env.update(self.environ)
         return env
 
