@@ -7,10 +7,12 @@ from lxml import etree
 
 from trytond import backend
 from trytond.i18n import gettext
+from trytond.model import fields
 from trytond.model.modelview import _record_eval_pyson
 from trytond.pool import Pool
-from trytond.pyson import PYSONEncoder
-from trytond.transaction import Transaction
+from trytond.pyson import Eval, Or, PYSONEncoder
+from trytond.transaction import (
+    Transaction, check_access, without_check_access)
 
 from .exceptions import ReadonlyFieldError
 
@@ -105,8 +107,54 @@ def _write_checked(func):
 class PermittedButtonsMixin(WriteAccessButtonsMixin):
     """Leave out of the views the buttons the user may not press (their
     groups, or the model's write access without groups) instead of showing
-    them greyed out: a screen shows what this user can do"""
+    them greyed out, and hide every button on a record the user may read
+    but not change (the record rules in write mode, which the server
+    checks when a button is pressed): a screen shows what this user can
+    do"""
     __slots__ = ()
+
+    may_change = fields.Function(
+        fields.Boolean("May Change",
+            help="The user may change this record (its write rules)."),
+        'get_may_change')
+
+    @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        hidden = ~Eval('may_change', True)
+        for name, states in list(cls._buttons.items()):
+            states = dict(states)
+            invisible = states.get('invisible', False)
+            if invisible is not True:
+                states['invisible'] = (
+                    Or(invisible, hidden) if invisible else hidden)
+            states['depends'] = sorted(
+                set(states.get('depends', [])) | {'may_change'})
+            cls._buttons[name] = states
+
+    @staticmethod
+    def default_may_change():
+        return True
+
+    @classmethod
+    def get_may_change(cls, records, name):
+        "Whether the user's write rules allow changing each record"
+        pool = Pool()
+        Rule = pool.get('ir.rule')
+        result = {r.id: True for r in records}
+        if not Transaction().user:
+            return result
+        with check_access():
+            domain = Rule.domain_get(cls.__name__, mode='write')
+        if domain:
+            with without_check_access(), Transaction().set_context(
+                    active_test=False):
+                allowed = {r.id for r in cls.search([
+                            ('id', 'in', list(result)),
+                            domain,
+                            ])}
+            result = {i: i in allowed for i in result}
+        return result
 
     @classmethod
     def fields_view_get(cls, view_id=None, view_type='form', level=None):

@@ -418,9 +418,17 @@ class WebClient:
             self.switch_view()
         self.wait()
 
-    def switch_view(self):
-        "The toolbar's switch button (list and form)"
+    def switch_view(self, timeout=10):
+        """The toolbar's switch button (list and form), and wait until the
+        other view is shown"""
+        before = self.tab()['view_type']
         self._pane().locator('.toolbar button#switch_').click()
+        self.page.wait_for_function("""(before) => {
+            const tab = Sao.Tab.tabs.get_current();
+            const screen = tab && tab.screen;
+            return !screen || !screen.current_view
+                || screen.current_view.view_type != before;
+            }""", arg=before, polling=50, timeout=timeout * 1000)
         self.wait()
 
     def reload(self):

@@ -11,12 +11,13 @@ from proteus import Model, Wizard
 from proteus import config as pconfig
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import drop_db
 from trytond.tests.tools import activate_modules
 
 from .tools import (
-    admit, create_complainant, create_complaint, run_wizard, set_user,
-    setup_municipality, xml_id)
+    admit, create_complainant, create_complaint, read_as_sao, run_wizard,
+    set_user, setup_municipality, xml_id)
 
 QUESTION = "Which street was it?"
 
@@ -156,6 +157,35 @@ class BackOfficeTestCase(unittest.TestCase):
                 self.assertTrue(all(
                         children.index(g) < notebook
                         for g in children if g.find('.//button') is not None))
+
+    def test_buttons_hidden_where_user_may_not_change(self):
+        """A department head reads the department's complaints, also a
+        draft another staff member received, but may not change them: the
+        form offers no workflow button there, while the one who received it
+        sees Register and Resolve"""
+        set_user('receiver')
+        complainant = Model.get('party.party')(self.complainant.id)
+        complaint = create_complaint(complainant, register=False,
+            concerned_department=Model.get('klachten.department')(
+                self.ns.departments['BZ'].id))
+        self.assertEqual(complaint.state, 'draft')
+
+        def shown(login):
+            set_user(login)
+            view = Model.get('klachten.complaint')._proxy.fields_view_get(
+                None, 'form', self.config.context)
+            values, = read_as_sao(
+                'klachten.complaint', [complaint.id])
+            # the buttons' states evaluated, as sao does, on the values
+            # the form loaded
+            return {b.get('name')
+                for b in ElementTree.fromstring(view['arch']).iter('button')
+                if not PYSONDecoder(values).decode(
+                    b.get('states')).get('invisible', False)}
+
+        self.assertLessEqual({'register', 'resolve_wizard'},
+            shown('receiver'))
+        self.assertEqual(shown('head'), set())
 
     # Parties
     def test_new_complainant_speaks_company_language(self):
