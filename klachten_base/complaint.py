@@ -899,6 +899,99 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
                         'klachten_base.msg_complaint_complainant_required',
                         complaint=complaint.rec_name))
 
+    # Filing from outside the back office (the portal, e-mail, imports)
+    @classmethod
+    def file_(cls, channel, values, attachments=(), complainant=None):
+        """File and register a complaint received through channel, with
+        its attachments, in the current transaction; return it.
+
+        values: the complaint's fields (company is required);
+        attachments: (name, data, description) of each file;
+        complainant: None (anonymous), a new party as a dict (name, lang,
+        email, phone, street, postal_code, city) or an existing party with
+        such a dict to update it ({'party': party, 'name': ...})."""
+        pool = Pool()
+        Attachment = pool.get('ir.attachment')
+        values = dict(values)
+        company = getattr(values['company'], 'id', values['company'])
+        with Transaction().set_context(company=company):
+            party = None
+            if complainant is not None and not values.get('anonymous'):
+                party = cls._filing_party(complainant)
+            complaint = cls(channel=channel, received_by=None,
+                complainant=party, **values)
+            complaint.save()
+            Attachment.create([{
+                        'resource': str(complaint),
+                        'name': name,
+                        'type': 'data',
+                        'data': data,
+                        'description': description,
+                        } for name, data, description in attachments])
+            cls.register([complaint])
+        return complaint
+
+    @classmethod
+    def _filing_party(cls, complainant):
+        "The party of a filed complaint, created or brought up to date"
+        complainant = dict(complainant)
+        party = complainant.pop('party', None)
+        if party is None:
+            return cls._filing_new_party(complainant)
+        return cls._filing_update_party(party, complainant)
+
+    @classmethod
+    def _filing_new_party(cls, values):
+        pool = Pool()
+        Party = pool.get('party.party')
+        Lang = pool.get('ir.lang')
+        mechanisms = [{'type': t, 'value': values[t]}
+            for t in ['email', 'phone'] if values.get(t)]
+        addresses = []
+        if values.get('street') or values.get('city'):
+            addresses.append({
+                    'street': values.get('street') or None,
+                    'postal_code': values.get('postal_code') or None,
+                    'city': values.get('city') or None,
+                    })
+        langs = Lang.search([('code', '=', values.get('lang'))], limit=1)
+        party, = Party.create([{
+                    'name': values['name'],
+                    'lang': langs[0].id if langs else None,
+                    'contact_mechanisms': [('create', mechanisms)],
+                    'addresses': [('create', addresses)],
+                    }])
+        return party
+
+    @classmethod
+    def _filing_update_party(cls, party, values):
+        """party with the name, phone and address of values (its e-mail
+        address stays)"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Mechanism = pool.get('party.contact_mechanism')
+        Address = pool.get('party.address')
+        party = Party(int(party))
+        if values.get('name') and values['name'] != party.name:
+            Party.write([party], {'name': values['name']})
+        if values.get('phone') and values['phone'] != party.phone:
+            phones = [m for m in party.contact_mechanisms if m.type == 'phone']
+            if phones:
+                Mechanism.write(phones[:1], {'value': values['phone']})
+            else:
+                Mechanism.create([{'party': party.id, 'type': 'phone',
+                            'value': values['phone']}])
+        address = {k: values.get(k) or None
+            for k in ['street', 'postal_code', 'city']}
+        if any(address.values()):
+            if party.addresses:
+                first = party.addresses[0]
+                if any(getattr(first, k) != v for k, v in address.items()):
+                    Address.write([first], address)
+            else:
+                Address.create([{'party': party.id, **address}])
+        return Party(party.id)
+
     # Transitions
     @classmethod
     @ModelView.button
