@@ -2,18 +2,21 @@
 # this repository contains the full copyright notices and license terms.
 """The external advisor's page, behind the e-mailed link.
 
-The same rules as the portal's other links (klachten_portal.links): the
-token is looked up by its hash and purpose only, opening it (GET) never
+The same rules as the portal's other links (klachten_portal.pages.links):
+the token is looked up by its hash and purpose only, opening it (GET) never
 uses it up, sending the form (POST, with the CSRF token) answers once.
-The page shows only what the requester chose to share."""
+The page shows only what the requester chose to share.
+
+This module is imported only where klachten_portal is installed (see
+routes.py): it is built on the portal's toolkit for pages."""
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import Gone
 
-from klachten_portal import intake as intake_
-from klachten_portal import links, messages, web
-from klachten_portal.intake import Intake
+from klachten_portal import messages
+from klachten_portal.pages import forms, links, web
+from klachten_portal.pages.forms import Intake
+from trytond.protocols.wrappers import with_pool, with_transaction
 from trytond.transaction import Transaction
 
 from . import messages as advice_messages
@@ -21,17 +24,21 @@ from .exceptions import AdviceClosedError
 
 ANSWER_MAX = 20000
 TEMPLATES = Path(__file__).resolve().parent / 'templates'
+# the page answers only where both are activated
+MODULES = ('klachten_advies', 'klachten_portal')
+
+# this module's templates, texts and thanks page join the portal's
+web.add_templates(TEMPLATES)
+advice_messages.register()
+links.add_thanks('advice', 'advice_done')
 
 
-def register():
-    "Serve this module's templates and texts through the portal's"
-    loader = web._environment.loader
-    if TEMPLATES not in getattr(web, '_advice_templates', ()):
-        web._environment.loader = ChoiceLoader(
-            [loader, FileSystemLoader(str(TEMPLATES))])
-        web._advice_templates = (TEMPLATES,)
-    advice_messages.register()
-    links.THANKS.setdefault('advice', 'advice_done')
+@web.page(token_page=True, modules=MODULES)
+@with_pool
+@web.requires(*MODULES)
+@with_transaction()
+def route(request, pool, token):
+    return advice(request, pool, token)
 
 
 def _link(pool, token, lock=False):
@@ -85,7 +92,7 @@ def shared(record):
 def page(request, lang, record, intake, status=200):
     return web.render(request, 'advice.html', lang, status=status,
         token_page=True, advice=record, number=record.complaint.number,
-        shared=shared(record), intake=intake, limits=intake_.limits(),
+        shared=shared(record), intake=intake, limits=forms.limits(),
         format_size=lambda s: messages.format_size(lang, s))
 
 
@@ -100,32 +107,31 @@ def advice(request, pool, token):
 
 
 def _post(request, pool, token, lang):
-    with Transaction().start(pool.database_name, 0) as transaction:
-        link, record = _link(pool, token, lock=True)
-        answer = web.form_value(request, 'answer', ANSWER_MAX)
-        if record.state != 'requested':
-            return _closed_page(request, lang, record, unsent=answer)
-        _check(link)
-        intake = Intake({'answer': answer})
-        if not answer:
-            intake.error('answer', messages.gettext(lang, 'err_advice'))
-        elif len(answer) > ANSWER_MAX:
-            intake.error('answer', messages.gettext(
-                    lang, 'err_too_long', max=ANSWER_MAX))
-        intake_.read_uploads(intake, request, lang)
-        if intake.errors:
-            return page(request, lang, record, intake, status=400)
-        Token = pool.get('klachten.portal.token')
-        Request = pool.get('klachten.advice.request')
-        if not Token.claim(link):
-            raise Gone()
-        files = [(name, upload.data)
-            for name, upload in intake_._unique_names(intake.uploads)]
-        try:
-            Request.give_answer(record, answer, files, via='portal')
-        except AdviceClosedError:
-            transaction.rollback()
-            record = Request(record.id)
-            return _closed_page(request, lang, record, unsent=answer)
-        transaction.commit()
+    "Answer the request (in the route's transaction, retried)"
+    link, record = _link(pool, token, lock=True)
+    answer = web.form_value(request, 'answer', ANSWER_MAX)
+    if record.state != 'requested':
+        return _closed_page(request, lang, record, unsent=answer)
+    _check(link)
+    intake = Intake({'answer': answer})
+    if not answer:
+        intake.error('answer', messages.gettext(lang, 'err_advice'))
+    elif len(answer) > ANSWER_MAX:
+        intake.error('answer', messages.gettext(
+                lang, 'err_too_long', max=ANSWER_MAX))
+    forms.read_uploads(intake, request, lang)
+    if intake.errors:
+        return page(request, lang, record, intake, status=400)
+    Token = pool.get('klachten.portal.token')
+    Request = pool.get('klachten.advice.request')
+    if not Token.claim(link):
+        raise Gone()
+    files = [(name, upload.data)
+        for name, upload in forms.unique_names(intake.uploads)]
+    try:
+        Request.give_answer(record, answer, files, via='portal')
+    except AdviceClosedError:
+        Transaction().rollback()
+        record = Request(record.id)
+        return _closed_page(request, lang, record, unsent=answer)
     return links.thanks_redirect(request, pool, 'advice', lang)

@@ -2,19 +2,28 @@
 # this repository contains the full copyright notices and license terms.
 """The external advisor's page, under /<database>/portal/advice/.
 
-It runs without a Tryton user (as root, without access rules): the
-token alone decides which advice request it shows."""
-from klachten_portal import web
-from trytond.protocols.wrappers import with_pool
+It is part of the citizens' portal: it answers only in a database where
+klachten_advies and klachten_portal are both activated (404 elsewhere),
+and imports the portal only then (klachten_portal is an extra of this
+module, see tryton.cfg).  It runs without a Tryton user (as root, without
+access rules): the token alone decides which advice request it shows."""
+from werkzeug.exceptions import NotFound
+
 from trytond.wsgi import app
-
-from . import portal
-
-portal.register()
 
 
 @app.route('/<database_name>/portal/advice/<token>', methods=['GET', 'POST'])
-@web.page(token_page=True)
-@with_pool
-def advice(request, pool, token):
-    return portal.advice(request, pool, token)
+def advice(request, database_name, token):
+    if not _portal_installed(database_name):
+        raise NotFound()
+    from . import portal
+    return portal.route(request, database_name, token)
+
+
+def _portal_installed(database_name):
+    "Whether klachten_portal is installed (activated: see portal.route)"
+    try:
+        import klachten_portal  # noqa: F401
+    except ImportError:
+        return False
+    return True

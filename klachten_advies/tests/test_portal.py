@@ -10,7 +10,7 @@ import unittest
 from werkzeug.test import Client
 
 from klachten_base.tests.tools import travel
-from klachten_portal import web
+from klachten_portal.pages import web
 from klachten_portal.tests.browser import set_up_database
 from klachten_portal.tests.tools import (
     PDF, VALID, Form, Portal, PortalTestMixin, configure_portal, errors, text)

@@ -11,7 +11,7 @@ from klachten_base.tests.smtp import SMTPServer
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from .. import web
+from ..pages import web
 from . import test_pages
 from .tools import (
     SECURITY_HEADERS, VALID, Form, Portal, PortalTestMixin, configure_portal,

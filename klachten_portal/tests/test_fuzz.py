@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from .. import web
-from ..intake import LIMITS
+from ..pages import web
+from ..pages.complaint import LIMITS
 from ..token import digest
 from . import tools
 from .tools import HTML, PDF, PNG, VALID, Form, set_up_portal_database, text

@@ -14,7 +14,7 @@ from trytond.protocols.wrappers import Response
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
-from .. import web
+from ..pages import web
 from .tools import (
     HTML, PDF, PNG, SECURITY_HEADERS, VALID, Form, Portal, count, errors,
     set_up_portal_database, settings, text)

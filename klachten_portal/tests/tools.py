@@ -23,7 +23,7 @@ from trytond.tests.tools import activate_modules
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
-from .. import web
+from ..pages import web
 
 PDF = b'%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'
 PNG = b'\x89PNG\r\n\x1a\n' + b'\x00' * 40

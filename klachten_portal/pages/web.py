@@ -1,7 +1,12 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""What every page of the portal shares: language, templates, security
-headers, the CSRF token, rate limits and the error pages."""
+"""The portal's web toolkit, what every page shares: language, templates,
+security headers, cookies, the CSRF token, rate limits, the error pages,
+form values and transactions.
+
+Other modules' pages (the adviser's page of klachten_advies) use this
+module and pages.forms, pages.links and pages.uploads: they are the portal's
+public surface for pages."""
 import hmac
 import ipaddress
 import logging
@@ -13,21 +18,23 @@ import time
 from functools import wraps
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from werkzeug.exceptions import (
-    BadRequest, Forbidden, HTTPException, ServiceUnavailable, TooManyRequests)
+    BadRequest, Forbidden, HTTPException, NotFound, ServiceUnavailable,
+    TooManyRequests)
 
 import trytond.config as config
 from trytond import backend
 from trytond.pool import Pool
-from trytond.protocols.wrappers import Request, Response
+from trytond.protocols.wrappers import Request, Response, with_transaction
 from trytond.transaction import Transaction
 
-from . import messages, ratelimit
+from .. import messages, ratelimit
 
 logger = logging.getLogger(__name__)
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent
+MODULE = 'klachten_portal'
 CSRF_COOKIE = 'klachten_portal_csrf'
 CSRF_FIELD = 'csrf_token'
 ERROR_CODES = {400, 403, 404, 410, 413, 429, 500, 503}
@@ -40,9 +47,16 @@ CSP = ("default-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'")
 
 _environment = Environment(
-    loader=FileSystemLoader(str(HERE / 'templates')),
+    loader=ChoiceLoader([FileSystemLoader(str(HERE / 'templates'))]),
     autoescape=True, undefined=StrictUndefined,
     trim_blocks=True, lstrip_blocks=True)
+
+
+def add_templates(folder):
+    "Serve the templates of folder too (another module's pages)"
+    loaders = _environment.loader.loaders
+    if not any(str(folder) in getattr(l, 'searchpath', ()) for l in loaders):
+        loaders.append(FileSystemLoader(str(folder)))
 
 
 def setting(name, default):
@@ -195,6 +209,9 @@ class RateLimiter:
         key = ' '.join(key)
 
         def _hit():
+            # a transaction of its own (by hand: with_transaction cannot
+            # nest), committed at once: the hit counts even when the
+            # request's transaction fails or is rolled back
             with Transaction(new=True).start(database, 0) as transaction:
                 result = ratelimit.hit(key, window)
                 transaction.commit()
@@ -289,16 +306,58 @@ def max_request_size():
     return 3 * total + 1024 * 1024
 
 
-def page(token_page=False):
+def activated(pool, modules):
+    "Whether every module of modules is activated in the pool's database"
+    # trytond keeps the modules of a loaded pool in _modules, with no
+    # public accessor
+    return set(modules) <= set(pool._modules)
+
+
+def require(pool, modules):
+    "Refuse (404) a page of a module not activated in pool's database"
+    if not activated(pool, modules):
+        raise NotFound()
+
+
+def requires(*modules):
+    """Decorate a route inside with_pool: it answers 404 in a database
+    where one of modules (by default the portal) is not activated"""
+    modules = modules or (MODULE,)
+
+    def decorator(func):
+        @wraps(func)
+        def wrapper(request, pool, *args, **kwargs):
+            require(pool, modules)
+            return func(request, pool, *args, **kwargs)
+        return wrapper
+    return decorator
+
+
+def in_transaction(request, pool, func, *args, readonly=None, lang=None):
+    """Call func(request, pool, *args) in a transaction of core's
+    with_transaction (read-only for GET unless readonly says, retried when
+    the database asks to, its tasks run after the commit); lang: the
+    transaction's language"""
+    context = {'language': lang} if lang else None
+    return with_transaction(readonly=readonly, context=context)(func)(
+        request, pool, *args)
+
+
+def page(token_page=False, modules=(MODULE,)):
     """Decorate a portal route (outside with_pool): its errors become
-    pages in the citizen's language, every response gets the headers"""
+    pages in the citizen's language, every response gets the headers; it
+    answers 404 in a database where one of modules is not activated"""
     def decorator(func):
         @wraps(func)
         def wrapper(request, *args, **kwargs):
             size = max_request_size()
             request.max_content_length = size
             request.max_form_memory_size = size
+            database = (request.view_args or {}).get('database_name')
             try:
+                if database in Pool.database_list():
+                    # before the rate limits: their table is the portal's
+                    require(Pool(database), modules)
                 check_database(request)
                 if request.method == 'POST':
                     check_rate(request, 'post')

@@ -8,7 +8,6 @@ session cookie names the account, and every complaint is looked up within
 what that account may see (account.WebUser.portal_complaints_domain), so
 another number or id is "not found", exactly like one that does not exist.
 """
-import datetime as dt
 import logging
 import re
 import time
@@ -20,19 +19,16 @@ import trytond.config as config
 from klachten_base.outbox import parse_addresses
 from trytond import backend
 from trytond.model.exceptions import SQLConstraintError
-from trytond.pool import Pool
-from trytond.protocols.wrappers import with_pool
 from trytond.transaction import Transaction
-from trytond.worker import run_task
-from trytond.wsgi import app
 
-from . import messages, status, web
-from .account import dummy_check, session_hours
-from .intake import Intake, valid_email
+from .. import messages
+from ..account import dummy_check
+from . import session, status, web
+from .forms import Intake, valid_email
+from .session import current_user
 
 logger = logging.getLogger(__name__)
 
-SESSION_COOKIE = 'klachten_portal_session'
 NAME_MAX = 100
 EMAIL_MAX = 254
 PASSWORD_MAX = 200
@@ -42,9 +38,8 @@ NEXT = {'account', 'complaint'}
 LINK = re.compile(
     r'https?://\S+/portal/(?:information|feedback|status|survey)/'
     r'[A-Za-z0-9_-]+')
-# what a session key (web_user's token_hex) and a complaint number look
-# like: anything else is not looked up (PostgreSQL refuses some strings)
-SESSION_KEY = re.compile(r'[0-9a-f]{16,128}')
+# what a complaint number looks like: anything else is not looked up
+# (PostgreSQL refuses some strings)
 NUMBER = re.compile(r'[\w.-]{1,64}')
 # state of the reaction: text
 FEEDBACK = {'agree': 'account_feedback_agree',
@@ -119,55 +114,19 @@ def _check_email(form, lang, email):
         form.error('email', _(lang, 'err_email'))
 
 
-def _mail_steadily(request, pool, email, work, ignore=()):
-    """Run work (retried), which may e-mail the address, within the
-    address's limit and answering no sooner than STEADY seconds: the answer
-    does not tell whether the address has an account.  The exceptions of
-    ignore are passed over."""
+def _mail_steadily(request, pool, email, lang, work, ignore=()):
+    """Run work(request, pool) in a transaction (retried; its e-mails sent
+    after the commit), within the address's limit and answering no sooner
+    than STEADY seconds: the answer does not tell whether the address has
+    an account.  The exceptions of ignore are passed over.  The limit is
+    counted in a transaction of its own: it holds when the work fails."""
     limit_mail(request, email)
     started = time.monotonic()
     try:
-        web.retrying(pool.database_name, work)
+        web.in_transaction(request, pool, work, lang=lang)
     except ignore:
         pass
     _steady(started)
-
-
-# Sessions
-def _context(request, lang):
-    return {'_request': request.context, 'language': lang}
-
-
-def current_user(request, pool):
-    """The account of the request's session cookie, or None (inside a
-    transaction)"""
-    key = request.cookies.get(web.cookie_name(request, SESSION_COOKIE), '')
-    if not SESSION_KEY.fullmatch(key):
-        return None
-    Session = pool.get('web.user.session')
-    sessions = Session.search([('key', '=', key)], limit=1)
-    if not sessions:
-        return None
-    session, = sessions
-    now = dt.datetime.now()
-    if (session.expired
-            or session.create_date < now - dt.timedelta(
-                hours=session_hours())):
-        return None
-    user = session.user
-    if not user.active or not user.email_valid:
-        return None
-    return user
-
-
-def _set_session(request, response, key):
-    web.set_cookie(request, response, SESSION_COOKIE, key)
-    return response
-
-
-def _drop_session(request, response):
-    web.delete_cookie(request, response, SESSION_COOKIE)
-    return response
 
 
 def _go(request, pool, path, lang, **params):
@@ -175,11 +134,6 @@ def _go(request, pool, path, lang, **params):
         [f'lang={lang}'] + [f'{k}={v}' for k, v in params.items()])
     return redirect(
         f'{web.root(request, pool.database_name)}/{path}?{query}', code=303)
-
-
-def _run_tasks(pool, transaction):
-    while transaction.tasks:
-        run_task(pool, transaction.tasks.pop())
 
 
 def render(request, template, lang, account=None, **values):
@@ -208,11 +162,11 @@ def _password(request):
 
 # Registration
 def register(request, pool):
+    """The registration form; sending it answers steadily (no
+    transaction around the whole: see _mail_steadily)"""
     lang = web.language(request)
     if request.method == 'GET':
-        with Transaction().start(pool.database_name, 0, readonly=True):
-            return render(request, 'register', lang,
-                account=current_user(request, pool), form=Intake({}))
+        return web.in_transaction(request, pool, _register_form, lang)
     web.check_csrf(request)
     name = web.form_value(request, 'name', NAME_MAX)
     email = web.form_value(request, 'email', EMAIL_MAX)
@@ -228,17 +182,18 @@ def register(request, pool):
     if form.errors:
         return render(request, 'register', lang, form=form, status=400)
 
-    def _register():
-        with Transaction().start(pool.database_name, 0,
-                context=_context(request, lang)) as transaction:
-            User = pool.get('web.user')
-            User.portal_register(email, password, name, lang)
-            transaction.commit()
-        _run_tasks(pool, transaction)
+    def _register(request, pool):
+        User = pool.get('web.user')
+        User.portal_register(email, password, name, lang)
     # the same form sent twice at once: the first made the account
-    _mail_steadily(request, pool, email, _register,
+    _mail_steadily(request, pool, email, lang, _register,
         ignore=(backend.DatabaseIntegrityError, SQLConstraintError))
     return _go(request, pool, 'account/sent/register', lang)
+
+
+def _register_form(request, pool, lang):
+    return render(request, 'register', lang,
+        account=current_user(request, pool), form=Intake({}))
 
 
 SENT = {
@@ -257,39 +212,52 @@ def sent(request, kind):
 
 # Confirming the address
 def validate(request, pool, token):
+    """The page of the e-mailed link that confirms the address; its form
+    logs in.  The login's limit is counted between a read-only transaction
+    (whose address?) and the read-write one, in a transaction of its own:
+    it holds when the password is wrong."""
     lang = web.language(request)
-    User = pool.get('web.user')
     if request.method == 'GET':
-        with Transaction().start(pool.database_name, 0, readonly=True):
-            if not User.portal_validating(token):
-                raise Gone()
-            return render(request, 'validate', lang, form=Intake({}),
-                token_page=True)
+        return web.in_transaction(request, pool, _validate_form, token, lang)
     web.check_csrf(request)
     password = _password(request)
-    with Transaction().start(pool.database_name, 0, readonly=True):
-        user = User.portal_validating(token)
-        if not user:
-            raise Gone()
-        email = user.email
+    email = web.in_transaction(request, pool, _validating_email, token)
     limit_login(request, email)
-    with Transaction().start(pool.database_name, 0,
-            context=_context(request, lang)) as transaction:
-        user = User.portal_validating(token)
-        if not user:
-            raise Gone()
-        valid, _hash = User.check_password(password, user.password_hash)
-        if not valid:
-            form = Intake({})
-            form.error('password', _(lang, 'err_login'))
-            return render(request, 'validate', lang, form=form, status=400,
-                token_page=True)
-        User.portal_validate(user)
-        forget_login(request, user.email)
-        key = user.new_session()
-        transaction.commit()
+    return web.in_transaction(
+        request, pool, _validate, token, password, lang, lang=lang)
+
+
+def _validating(pool, token):
+    "The account whose address token confirms, refused (410) when none"
+    user = pool.get('web.user').portal_validating(token)
+    if not user:
+        raise Gone()
+    return user
+
+
+def _validate_form(request, pool, token, lang):
+    _validating(pool, token)
+    return render(request, 'validate', lang, form=Intake({}),
+        token_page=True)
+
+
+def _validating_email(request, pool, token):
+    return _validating(pool, token).email
+
+
+def _validate(request, pool, token, password, lang):
+    User = pool.get('web.user')
+    user = _validating(pool, token)
+    valid, _hash = User.check_password(password, user.password_hash)
+    if not valid:
+        form = Intake({})
+        form.error('password', _(lang, 'err_login'))
+        return render(request, 'validate', lang, form=form, status=400,
+            token_page=True)
+    User.portal_validate(user)
+    forget_login(request, user.email)
     response = _go(request, pool, 'account', lang, welcome=1)
-    return _set_session(request, response, key)
+    return session.start(request, response, user.new_session())
 
 
 # Login and logout
@@ -299,12 +267,8 @@ def login(request, pool):
     if following not in NEXT:
         following = 'account'
     if request.method == 'GET':
-        notice = {'out': 'account_logged_out', 'reset': 'account_reset_done',
-            }.get(request.args.get('done', ''))
-        with Transaction().start(pool.database_name, 0, readonly=True):
-            return render(request, 'login', lang,
-                account=current_user(request, pool), form=Intake({}),
-                following=following, notice=notice)
+        return web.in_transaction(
+            request, pool, _login_form, lang, following)
     web.check_csrf(request)
     email = web.form_value(request, 'email', EMAIL_MAX)[:EMAIL_MAX]
     password = _password(request)
@@ -313,29 +277,46 @@ def login(request, pool):
         form.error('email', _(lang, 'err_login'))
         return render(request, 'login', lang, form=form, status=400,
             following=following, notice=None)
+    # the limit is counted in a transaction of its own, before the
+    # login's: it holds when the password is wrong
     limit_login(request, email)
-    User = pool.get('web.user')
-    with Transaction().start(pool.database_name, 0,
-            context=_context(request, lang)) as transaction:
-        user = _authenticate(pool, email, password)
-        key = None
-        if user and user.email_valid:
-            forget_login(request, email)
-            key = user.new_session()
-        elif user:
-            # the right password, an address not yet confirmed
-            form.error('email', _(lang, 'err_login_unconfirmed'))
-            if may_mail(request, email):
-                User.portal_send_validation(user, lang)
-        else:
-            form.error('email', _(lang, 'err_login'))
-        transaction.commit()
-    _run_tasks(pool, transaction)
+    key = web.in_transaction(
+        request, pool, _log_in, email, password, form, lang, lang=lang)
     if key is None:
-        with Transaction().start(pool.database_name, 0, readonly=True):
-            return render(request, 'login', lang, form=form, status=400,
-                following=following, notice=None)
-    return _set_session(request, _go(request, pool, following, lang), key)
+        return web.in_transaction(request, pool, _login_failed, lang, form,
+            following, readonly=True)
+    return session.start(request, _go(request, pool, following, lang), key)
+
+
+def _login_form(request, pool, lang, following):
+    notice = {'out': 'account_logged_out', 'reset': 'account_reset_done',
+        }.get(request.args.get('done', ''))
+    return render(request, 'login', lang,
+        account=current_user(request, pool), form=Intake({}),
+        following=following, notice=notice)
+
+
+def _log_in(request, pool, email, password, form, lang):
+    """The key of a new session of the account of email and password, or
+    None with the error on form"""
+    User = pool.get('web.user')
+    user = _authenticate(pool, email, password)
+    if user and user.email_valid:
+        forget_login(request, email)
+        return user.new_session()
+    elif user:
+        # the right password, an address not yet confirmed
+        form.error('email', _(lang, 'err_login_unconfirmed'))
+        if may_mail(request, email):
+            User.portal_send_validation(user, lang)
+    else:
+        form.error('email', _(lang, 'err_login'))
+    return None
+
+
+def _login_failed(request, pool, lang, form, following):
+    return render(request, 'login', lang, form=form, status=400,
+        following=following, notice=None)
 
 
 def _authenticate(pool, email, password):
@@ -357,23 +338,23 @@ def _authenticate(pool, email, password):
 
 
 def logout(request, pool):
+    "End the session (in the route's transaction)"
     lang = web.language(request)
     web.check_csrf(request)
-    key = request.cookies.get(web.cookie_name(request, SESSION_COOKIE), '')
-    if SESSION_KEY.fullmatch(key):
-        with Transaction().start(pool.database_name, 0) as transaction:
-            pool.get('web.user.session').remove(key)
-            transaction.commit()
-    return _drop_session(request, _go(request, pool, 'account/login', lang,
+    key = session.key(request)
+    if key:
+        pool.get('web.user.session').remove(key)
+    return session.end(request, _go(request, pool, 'account/login', lang,
             done='out'))
 
 
 # Forgotten password
 def reset_request(request, pool):
+    """The form to ask for a new password; sending it answers steadily (no
+    transaction around the whole: see _mail_steadily)"""
     lang = web.language(request)
     if request.method == 'GET':
-        with Transaction().start(pool.database_name, 0, readonly=True):
-            return render(request, 'reset_request', lang, form=Intake({}))
+        return web.in_transaction(request, pool, _reset_request_form, lang)
     web.check_csrf(request)
     email = web.form_value(request, 'email', EMAIL_MAX)
     form = Intake({'email': email})
@@ -381,48 +362,50 @@ def reset_request(request, pool):
     if form.errors:
         return render(request, 'reset_request', lang, form=form, status=400)
 
-    def _request():
-        with Transaction().start(pool.database_name, 0,
-                context=_context(request, lang)) as transaction:
-            User = pool.get('web.user')
-            user = User.portal_find(email)
-            if user:
-                User.portal_request_reset(user, lang)
-            transaction.commit()
-        _run_tasks(pool, transaction)
-    _mail_steadily(request, pool, email, _request)
+    def _request(request, pool):
+        User = pool.get('web.user')
+        user = User.portal_find(email)
+        if user:
+            User.portal_request_reset(user, lang)
+    _mail_steadily(request, pool, email, lang, _request)
     return _go(request, pool, 'account/sent/reset', lang)
 
 
+def _reset_request_form(request, pool, lang):
+    return render(request, 'reset_request', lang, form=Intake({}))
+
+
 def reset(request, pool, token):
+    "The page of the e-mailed link to a new password (route's transaction)"
     lang = web.language(request)
     User = pool.get('web.user')
     if request.method == 'GET':
-        with Transaction().start(pool.database_name, 0, readonly=True):
-            user, usable = User.portal_resetting(token)
-            if not usable:
-                raise Gone()
-            return render(request, 'reset', lang, form=Intake({}),
-                token_page=True)
+        _resetting(pool, token)
+        return render(request, 'reset', lang, form=Intake({}),
+            token_page=True)
     web.check_csrf(request)
     password = _password(request)
     repeat = request.form.get('password_repeat', '')
-    with Transaction().start(pool.database_name, 0,
-            context=_context(request, lang)) as transaction:
-        user, usable = User.portal_resetting(token)
-        if not usable:
-            raise Gone()
-        form = Intake({})
-        _password_errors(form, lang, password, repeat, user.email)
-        if form.errors:
-            return render(request, 'reset', lang, form=form, status=400,
-                token_page=True)
+    user = _resetting(pool, token)
+    form = Intake({})
+    _password_errors(form, lang, password, repeat, user.email)
+    if form.errors:
+        return render(request, 'reset', lang, form=form, status=400,
+            token_page=True)
+    with Transaction().set_context(language=lang):
         User.portal_reset(user, password)
-        # the e-mailed link proves the address: no client stays locked out
-        web.limiter.forget(prefix=('login_address', user.email.lower()))
-        transaction.commit()
-    return _drop_session(request, _go(request, pool, 'account/login', lang,
+    # the e-mailed link proves the address: no client stays locked out
+    web.limiter.forget(prefix=('login_address', user.email.lower()))
+    return session.end(request, _go(request, pool, 'account/login', lang,
             done='reset'))
+
+
+def _resetting(pool, token):
+    "The account of the new-password link token, refused (410) when unusable"
+    user, usable = pool.get('web.user').portal_resetting(token)
+    if not usable:
+        raise Gone()
+    return user
 
 
 # My complaints
@@ -436,9 +419,9 @@ def _require(request, pool, lang):
 
 
 def complaints(request, pool):
+    "Mijn klachten (in the route's read-only transaction)"
     lang = web.language(request)
-    with Transaction().start(pool.database_name, 0, readonly=True,
-            context={'language': lang}):
+    with Transaction().set_context(language=lang):
         user, response = _require(request, pool, lang)
         if response:
             return response
@@ -451,9 +434,9 @@ def complaints(request, pool):
 
 
 def complaint(request, pool, number):
+    "One complaint of the account (in the route's read-only transaction)"
     lang = web.language(request)
-    with Transaction().start(pool.database_name, 0, readonly=True,
-            context={'language': lang}):
+    with Transaction().set_context(language=lang):
         user, response = _require(request, pool, lang)
         if response:
             return response
@@ -467,7 +450,7 @@ def complaint(request, pool, number):
         record, = records
         return render(request, 'complaint', lang, account=user,
             complaint=_summary(record), decisions=_decisions(record),
-            emails=_emails(record, user, lang))
+            emails=_emails(pool, record, user, lang))
 
 
 def _summary(complaint):
@@ -519,9 +502,9 @@ def _decisions(complaint):
     return decisions
 
 
-def _emails(complaint, user, lang):
+def _emails(pool, complaint, user, lang):
     "The e-mails sent to the account's address about complaint"
-    Email = Pool().get('klachten.email')
+    Email = pool.get('klachten.email')
     address = user.email.lower()
     result = []
     for email in Email.search([
@@ -542,57 +525,3 @@ def _emails(complaint, user, lang):
                     email.body or ''),
                 })
     return result
-
-
-# The routes (here rather than in routes.py, which they would only crowd)
-def _route(path, methods=('GET',), token_page=False):
-    def decorator(func):
-        return app.route(f'/<database_name>/portal/account{path}',
-            methods=list(methods))(web.page(token_page=token_page)(
-                with_pool(func)))
-    return decorator
-
-
-@_route('')
-def route_complaints(request, pool):
-    return complaints(request, pool)
-
-
-@_route('/complaint/<number>')
-def route_complaint(request, pool, number):
-    return complaint(request, pool, number)
-
-
-@_route('/register', methods=['GET', 'POST'])
-def route_register(request, pool):
-    return register(request, pool)
-
-
-@_route('/sent/<kind>')
-def route_sent(request, pool, kind):
-    return sent(request, kind)
-
-
-@_route('/validate/<token>', methods=['GET', 'POST'], token_page=True)
-def route_validate(request, pool, token):
-    return validate(request, pool, token)
-
-
-@_route('/login', methods=['GET', 'POST'])
-def route_login(request, pool):
-    return login(request, pool)
-
-
-@_route('/logout', methods=['POST'])
-def route_logout(request, pool):
-    return logout(request, pool)
-
-
-@_route('/reset', methods=['GET', 'POST'])
-def route_reset_request(request, pool):
-    return reset_request(request, pool)
-
-
-@_route('/reset/<token>', methods=['GET', 'POST'], token_page=True)
-def route_reset(request, pool, token):
-    return reset(request, pool, token)

@@ -2,10 +2,8 @@
 # this repository contains the full copyright notices and license terms.
 """The status page of a complaint, reached from the acknowledgement's
 link: read-only, so opening it never uses the link up."""
-from trytond.transaction import Transaction
-
 from . import web
-from .links import _link
+from .links import open_link
 
 # state: (text, phase)
 STATES = {
@@ -40,30 +38,36 @@ def cancellation(complaint):
 
 
 def status(request, pool, token):
+    """The page of the status link.  Its first opening confirms the
+    complainant's address in a read-write transaction of its own, between
+    two read-only ones: opening the page never writes otherwise, and the
+    page shows what was committed."""
+    if not web.in_transaction(request, pool, _confirmed, token):
+        web.in_transaction(request, pool, confirm_address, token,
+            readonly=False)
+    return web.in_transaction(request, pool, _page, token)
+
+
+def _confirmed(request, pool, token):
+    link, complaint = open_link(pool, token, 'status')
+    return complaint.portal_address_confirmed
+
+
+def _page(request, pool, token):
     lang = web.language(request)
-    with Transaction().start(pool.database_name, 0, readonly=True):
-        link, complaint = _link(pool, token, 'status')
-        confirmed = complaint.portal_address_confirmed
-    if not confirmed:
-        confirm_address(pool, token)
-    with Transaction().start(pool.database_name, 0, readonly=True):
-        link, complaint = _link(pool, token, 'status')
-        text, phase = STATES[complaint.state]
-        decisions = [e for e in complaint.emails
-            if e.kind in DECISIONS and e.state == 'sent']
-        decisions.sort(key=lambda e: e.sent_at or e.create_date)
-        return web.render(request, 'status.html', lang, token_page=True,
-            complaint=complaint, state_key=text, phase=phase,
-            phase_key=f'status_phase_{phase}',
-            decisions=decisions, cancellation=cancellation(complaint))
+    link, complaint = open_link(pool, token, 'status')
+    text, phase = STATES[complaint.state]
+    decisions = [e for e in complaint.emails
+        if e.kind in DECISIONS and e.state == 'sent']
+    decisions.sort(key=lambda e: e.sent_at or e.create_date)
+    return web.render(request, 'status.html', lang, token_page=True,
+        complaint=complaint, state_key=text, phase=phase,
+        phase_key=f'status_phase_{phase}',
+        decisions=decisions, cancellation=cancellation(complaint))
 
 
-def confirm_address(pool, token):
+def confirm_address(request, pool, token):
     """The status link, e-mailed to the complainant's address, was opened:
     the complaint may show in the account of that address"""
-    def _confirm():
-        with Transaction().start(pool.database_name, 0) as transaction:
-            link, complaint = _link(pool, token, 'status')
-            complaint.portal_confirm_address([complaint])
-            transaction.commit()
-    web.retrying(pool.database_name, _confirm)
+    link, complaint = open_link(pool, token, 'status')
+    complaint.portal_confirm_address([complaint])

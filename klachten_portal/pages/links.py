@@ -6,17 +6,18 @@ disagree with a decision.
 Opening a link (GET) shows its page and never uses it up: mail scanners
 open links too.  Sending its form (POST, with the CSRF token) acts once.
 A token is looked up by its hash and purpose only; the URL names no
-record, so a link cannot reach another record than its own."""
+record, so a link cannot reach another record than its own.  The other
+link pages (status, survey, the adviser's page) use find_link, open_link
+and serve."""
 from werkzeug.exceptions import BadRequest, Gone, NotFound
 from werkzeug.utils import redirect
 
 from klachten_base.model import take_write_lock
 from trytond import backend
-from trytond.transaction import Transaction
 
-from . import intake as intake_
-from . import messages, web
-from .intake import Intake
+from .. import messages
+from . import forms, web
+from .forms import Intake
 
 ANSWER_MAX = 10000
 COMMENT_MAX = 5000
@@ -35,7 +36,7 @@ def find_link(pool, token, purpose, lock=False):
     return link, link.resource
 
 
-def _link(pool, token, purpose, lock=False):
+def open_link(pool, token, purpose, lock=False):
     """The link of token for purpose and its record, refused with 404 when
     unknown and 410 when used, expired or revoked"""
     link, record = find_link(pool, token, purpose, lock=lock)
@@ -63,50 +64,45 @@ def thanks_redirect(request, pool, kind, lang):
 
 
 def serve(request, pool, token, show, post):
-    """Answer a link's page: a GET calls show(lang) in a read-only
-    transaction (it never uses the link up), a POST checks the CSRF token
-    and calls post(request, pool, token, lang), retried when the database
-    asks to"""
+    """Answer a link's page in the route's transaction (with_transaction:
+    read-only for a GET, retried for a POST): a GET calls show(lang) and
+    never uses the link up, a POST checks the CSRF token and calls
+    post(request, pool, token, lang)"""
     lang = web.language(request)
-    database = pool.database_name
     if request.method == 'GET':
-        with Transaction().start(database, 0, readonly=True):
-            return show(lang)
+        return show(lang)
     web.check_csrf(request)
-    return web.retrying(database, lambda: post(request, pool, token, lang))
+    return post(request, pool, token, lang)
 
 
 # Information requests
 def information(request, pool, token):
     def show(lang):
-        link, record = _link(pool, token, 'information')
+        link, record = open_link(pool, token, 'information')
         return information_page(request, lang, record, Intake({}))
     return serve(request, pool, token, show, _information_post)
 
 
 def _information_post(request, pool, token, lang):
-    with Transaction().start(pool.database_name, 0) as transaction:
-        link, record = _link(pool, token, 'information', lock=True)
-        answer = web.form_value(request, 'answer', ANSWER_MAX)
-        intake = Intake({'answer': answer})
-        if not answer:
-            intake.error('answer', messages.gettext(lang, 'err_answer'))
-        elif len(answer) > ANSWER_MAX:
-            intake.error('answer', messages.gettext(
-                    lang, 'err_too_long', max=ANSWER_MAX))
-        intake_.read_uploads(intake, request, lang)
-        if intake.errors:
-            return information_page(
-                request, lang, record, intake, status=400)
-        _answer(pool, link, record, intake)
-        transaction.commit()
+    link, record = open_link(pool, token, 'information', lock=True)
+    answer = web.form_value(request, 'answer', ANSWER_MAX)
+    intake = Intake({'answer': answer})
+    if not answer:
+        intake.error('answer', messages.gettext(lang, 'err_answer'))
+    elif len(answer) > ANSWER_MAX:
+        intake.error('answer', messages.gettext(
+                lang, 'err_too_long', max=ANSWER_MAX))
+    forms.read_uploads(intake, request, lang)
+    if intake.errors:
+        return information_page(request, lang, record, intake, status=400)
+    _answer(pool, link, record, intake)
     return thanks_redirect(request, pool, 'information', lang)
 
 
 def information_page(request, lang, record, intake, status=200):
     return web.render(request, 'information.html', lang, status=status,
         token_page=True, record=record, number=record.complaint.number,
-        intake=intake, limits=intake_.limits(),
+        intake=intake, limits=forms.limits(),
         format_size=lambda s: messages.format_size(lang, s))
 
 
@@ -117,49 +113,48 @@ def _answer(pool, link, record, intake):
     if not Token.claim(link):
         raise Gone()
     Request.answer_from_portal(record, intake.values['answer'])
+    description = "Sent with the answer to: " + record.question[:200]
     Attachment.create([{
                 'resource': str(record.complaint),
                 'name': name,
                 'type': 'data',
-                'data': upload.data,
-                'description': "Sent with the answer to: "
-                + record.question[:200],
-                } for name, upload in intake_._unique_names(intake.uploads)])
+                'data': data,
+                'description': description,
+                } for name, data, description
+            in intake.attachments(description)])
 
 
 # Feedback on a decision
 def feedback(request, pool, token):
     def show(lang):
-        link, complaint = _link(pool, token, 'feedback')
+        link, complaint = open_link(pool, token, 'feedback')
         return feedback_page(request, lang, complaint, Intake({}))
     return serve(request, pool, token, show, _feedback_post)
 
 
 def _feedback_post(request, pool, token, lang):
-    with Transaction().start(pool.database_name, 0) as transaction:
-        link, complaint = _link(pool, token, 'feedback', lock=True)
-        choice = request.form.get('choice', '')
-        comment = web.form_value(request, 'comment', COMMENT_MAX)
-        if choice not in {'', 'agree', 'disagree'}:
-            raise BadRequest()
-        intake = Intake({'choice': choice, 'comment': comment})
-        if not choice:
-            intake.error('choice', messages.gettext(lang, 'err_choice'))
-        elif choice == 'disagree' and not comment:
-            intake.error('comment', messages.gettext(lang, 'err_comment'))
-        if len(comment) > COMMENT_MAX:
-            intake.error('comment', messages.gettext(
-                    lang, 'err_too_long', max=COMMENT_MAX))
-        if intake.errors:
-            return feedback_page(request, lang, complaint, intake, status=400)
-        Complaint = pool.get('klachten.complaint')
-        if not pool.get('klachten.portal.token').claim(link):
-            raise Gone()
-        if choice == 'agree':
-            Complaint.agree([complaint])
-        else:
-            Complaint.disagree([complaint], comment)
-        transaction.commit()
+    link, complaint = open_link(pool, token, 'feedback', lock=True)
+    choice = request.form.get('choice', '')
+    comment = web.form_value(request, 'comment', COMMENT_MAX)
+    if choice not in {'', 'agree', 'disagree'}:
+        raise BadRequest()
+    intake = Intake({'choice': choice, 'comment': comment})
+    if not choice:
+        intake.error('choice', messages.gettext(lang, 'err_choice'))
+    elif choice == 'disagree' and not comment:
+        intake.error('comment', messages.gettext(lang, 'err_comment'))
+    if len(comment) > COMMENT_MAX:
+        intake.error('comment', messages.gettext(
+                lang, 'err_too_long', max=COMMENT_MAX))
+    if intake.errors:
+        return feedback_page(request, lang, complaint, intake, status=400)
+    Complaint = pool.get('klachten.complaint')
+    if not pool.get('klachten.portal.token').claim(link):
+        raise Gone()
+    if choice == 'agree':
+        Complaint.agree([complaint])
+    else:
+        Complaint.disagree([complaint], comment)
     return thanks_redirect(request, pool, choice, lang)
 
 
@@ -180,6 +175,11 @@ THANKS = {
     'disagree': 'feedback_done_disagree',
     'survey': 'survey_done',
     }
+
+
+def add_thanks(kind, text_key):
+    "Show text_key on the thanks page of kind (another module's link)"
+    THANKS.setdefault(kind, text_key)
 
 
 def thanks(request, kind):
