@@ -646,7 +646,7 @@ def _require(complaint, value, field):
 
 
 def _valid_email(value):
-    from klachten_portal.intake import valid_email
+    from klachten_portal.pages.forms import valid_email
     return bool(value) and valid_email(value)
 
 
