@@ -8,7 +8,8 @@ uses it up, sending the form (POST, with the CSRF token) answers once.
 The page shows only what the requester chose to share.
 
 This module is imported only where klachten_portal is installed (see
-routes.py): it is built on the portal's toolkit for pages."""
+routes.py): it is built on the portal's toolkit for pages, and answers
+only where both modules are activated."""
 from pathlib import Path
 
 from werkzeug.exceptions import Gone

@@ -13,9 +13,6 @@ from klachten_portal import messages
 from klachten_portal.tests.browser import BrowserTestCase
 from klachten_portal.tests.tools import PDF
 
-# the page's module: its texts join the portal's when it is imported
-from .. import portal  # noqa: F401
-
 DESCRIPTION = "De parkeerwachter gaf een boete terwijl het bord verborgen was."
 COMPLAINANT = "Mieke Janssens"
 COMPLAINANT_EMAIL = 'mieke.janssens@example.org'
@@ -27,7 +24,7 @@ def _(key, lang='nl', **values):
 
 class ExternalAdviceTestCase(BrowserTestCase):
     "An outside advisor answers from the e-mailed link"
-    modules = ['klachten_advies']
+    modules = ['klachten_advies', 'klachten_portal']
     languages = ['nl', 'fr']
 
     @classmethod
