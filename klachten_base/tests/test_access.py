@@ -4,17 +4,13 @@
 
 The tables below are the documented allow cells; every other cell must be
 refused. The complaints are set up once, through the real workflow."""
-import unittest
 
 from proteus import Model
-from proteus import config as pconfig
 from trytond.exceptions import ConcurrencyException, UserError
 from trytond.model.exceptions import AccessError
-from trytond.tests.test_tryton import drop_db
-from trytond.tests.tools import activate_modules
 
-from .tools import (
-    admit, create_complainant, create_complaint, set_user, setup_municipality)
+from .municipality import MunicipalityTestCase
+from .tools import admit, create_complainant, create_complaint, set_user
 
 ROLES = ['coordinator', 'klachtenadmin', 'handler1', 'handler2', 'handler3',
     'head', 'observer', 'receiver']
@@ -38,15 +34,13 @@ WRITERS = {'coordinator', 'klachtenadmin', 'handler1'}
 SENDERS_BACK = {'klachtenadmin', 'handler1'}
 
 
-class AccessTestCase(unittest.TestCase):
+class AccessTestCase(MunicipalityTestCase):
     "Access matrix of the complaint"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        activate_modules('klachten_base')
-        cls.config = pconfig.get_config()
-        cls.ns = ns = setup_municipality()
+        ns = cls.ns
         set_user('receiver')
         complainant = create_complainant()
         complaints = {
@@ -79,11 +73,6 @@ class AccessTestCase(unittest.TestCase):
                 admit(complaint, ns, department='OM', user='handler3',
                     concerns='staff', concerned_user=user['coordinator'])
         cls.ids = {k: c.id for k, c in complaints.items()}
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
-        super().tearDownClass()
 
     def as_user(self, login):
         set_user(login, self.config)

@@ -20,26 +20,23 @@ import json
 import os
 import pprint
 import time
-import unittest
 from urllib.parse import urlencode
 
 from werkzeug.test import Client
 
 from proteus import Model
-from proteus import config as pconfig
 from trytond.model import ModelStorage
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.protocols.jsonrpc import JSONDecoder, JSONEncoder
 from trytond.protocols.wrappers import Response
-from trytond.tests.test_tryton import DB_NAME, drop_db
-from trytond.tests.tools import activate_modules
+from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction, check_access
 from trytond.wsgi import app
 
+from .municipality import MunicipalityTestCase
 from .tools import (
-    admit, create_complainant, create_complaint, password, set_user,
-    setup_municipality, xml_id)
+    admit, create_complainant, create_complaint, password, set_user, xml_id)
 
 MODULES = ['klachten_base', 'klachten_advies', 'klachten_report',
     'klachten_portal']
@@ -170,15 +167,14 @@ def actual_tables(users):
     return grants, buttons
 
 
-class AccessMatrixTestCase(unittest.TestCase):
+class AccessMatrixTestCase(MunicipalityTestCase):
     "Every model x every group x every door"
+    modules = MODULES
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        activate_modules(MODULES)
-        cls.config = pconfig.get_config()
-        ns = setup_municipality()
+        ns = cls.ns
         cls.make_users(ns)
         cls.make_data(ns)
         cls.client = Client(app, Response)
@@ -191,11 +187,6 @@ class AccessMatrixTestCase(unittest.TestCase):
                     pprint.pprint(cls.actual, out, width=76)
             cls.all_ids = {m: [r.id for r in Pool().get(m).search([])]
                 for m in cls.actual[0]}
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
-        super().tearDownClass()
 
     @classmethod
     def make_users(cls, ns):

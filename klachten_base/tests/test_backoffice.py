@@ -4,46 +4,31 @@
 without an address, the parties they create, the outbox's columns, the
 take-notice comment and the complaint form's header."""
 import datetime as dt
-import unittest
 from xml.etree import ElementTree
 
 from proteus import Model, Wizard
-from proteus import config as pconfig
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.pyson import PYSONDecoder
-from trytond.tests.test_tryton import drop_db
-from trytond.tests.tools import activate_modules
 
+from .municipality import MunicipalityTestCase
 from .tools import (
     admit, create_complainant, create_complaint, read_as_sao, run_wizard,
-    set_user, setup_municipality, xml_id)
+    set_user, xml_id)
 
 QUESTION = "Which street was it?"
 
 
-class BackOfficeTestCase(unittest.TestCase):
+class BackOfficeTestCase(MunicipalityTestCase):
     "The back office's screens"
+    languages = ['nl']
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        activate_modules('klachten_base')
-        cls.config = pconfig.get_config()
-        Lang = Model.get('ir.lang')
-        nl, = Lang.find([('code', '=', 'nl')])
-        nl.translatable = True
-        nl.save()
-        nl.click('load_translations')
-        cls.ns = setup_municipality()
         set_user('coordinator')
         cls.complainant = create_complainant()
         cls.no_email = create_complainant(name="Jef Claes", email=None)
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
-        super().tearDownClass()
 
     def information_tasks(self, complaint):
         set_user('admin')
@@ -321,22 +306,14 @@ def stringable(domain, fields):
     return True
 
 
-class TakeNoticeTestCase(unittest.TestCase):
+class TakeNoticeTestCase(MunicipalityTestCase):
     "The observer's Done button offers the comment"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        activate_modules('klachten_base')
-        cls.config = pconfig.get_config()
-        cls.ns = setup_municipality()
         set_user('coordinator')
         cls.complainant = create_complainant()
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
-        super().tearDownClass()
 
     def notice_task(self):
         set_user('coordinator')

@@ -6,38 +6,28 @@ handler1 received the complaint (so reads it) but it is handled by handler3
 of another department: handler1 may press handler buttons on his own
 complaints, not on this one, neither through its button nor by starting the
 wizard directly."""
-import unittest
 
 from proteus import Model
 from proteus import config as pconfig
 from trytond.exceptions import UserError
-from trytond.tests.test_tryton import drop_db
-from trytond.tests.tools import activate_modules
 
-from .tools import (
-    admit, create_complainant, create_complaint, set_user, setup_municipality)
+from .municipality import MunicipalityTestCase
+from .tools import admit, create_complainant, create_complaint, set_user
 
 
-class ButtonAccessTestCase(unittest.TestCase):
+class ButtonAccessTestCase(MunicipalityTestCase):
     "Buttons and wizards require write access to their records"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        activate_modules('klachten_base')
-        cls.config = pconfig.get_config()
-        cls.ns = ns = setup_municipality()
+        ns = cls.ns
         set_user('handler1')
         complaint = create_complaint(create_complainant())
         set_user('klachtenadmin')
         complaint = Model.get('klachten.complaint')(complaint.id)
         admit(complaint, ns, department='OM', user='handler3')
         cls.id = complaint.id
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
-        super().tearDownClass()
 
     def setUp(self):
         set_user('handler1', self.config)

@@ -8,14 +8,13 @@ import unittest
 from sql import Null
 
 from trytond.pool import Pool
-from trytond.tests.test_tryton import DB_NAME, drop_db
-from trytond.tests.tools import activate_modules
+from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction
 
 from ..claim import claim, claim_one
 from ..outbox import valid_email
-from .tools import (
-    create_complainant, create_complaint, set_user, setup_municipality)
+from .municipality import MunicipalityTestCase
+from .tools import create_complainant, create_complaint, set_user
 
 
 def _read(record, name):
@@ -27,24 +26,17 @@ def _read(record, name):
     return cursor.fetchone()[0]
 
 
-class ClaimTestCase(unittest.TestCase):
+class ClaimTestCase(MunicipalityTestCase):
     "Claim once by a conditional update"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        activate_modules('klachten_base')
-        setup_municipality()
         set_user('receiver')
         for i in range(3):
             # each opens an evaluation task
             create_complaint(create_complainant(
                     f"Claimer {i}", f'claimer{i}@example.org'))
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
-        super().tearDownClass()
 
     def test_claim_once(self):
         "Each row is won once, in the order asked, never against the rule"

@@ -3,36 +3,26 @@
 """Nothing about a complaint reaches the staff member it is about, and
 what the back office accepts: assignments, followers, texts and dates."""
 import datetime as dt
-import unittest
 
 from proteus import Model
-from proteus import config as pconfig
 from trytond.model.exceptions import AccessError, ValidationError
-from trytond.tests.test_tryton import drop_db
-from trytond.tests.tools import activate_modules
 
+from .municipality import MunicipalityTestCase
 from .tools import (
     admit, create_complainant, create_complaint, give_staff_emails, set_user,
-    setup_municipality, travel)
+    travel)
 
 
-class ConcernedTestCase(unittest.TestCase):
+class ConcernedTestCase(MunicipalityTestCase):
     "The staff member a complaint is about"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        activate_modules('klachten_base')
-        cls.config = pconfig.get_config()
-        cls.ns = ns = setup_municipality()
+        ns = cls.ns
         give_staff_emails(ns)
         set_user('coordinator')
         cls.complainant = create_complainant()
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
-        super().tearDownClass()
 
     def about(self, login, **values):
         "A registered complaint about the staff member login"

@@ -8,30 +8,25 @@ same time send nothing twice."""
 import datetime as dt
 import shutil
 import threading
-import unittest
 from collections import Counter
 
 from proteus import Model
-from proteus import config as pconfig
 from trytond.pool import Pool
-from trytond.tests.test_tryton import drop_db
-from trytond.tests.tools import activate_modules
 from trytond.transaction import Transaction
 
+from .municipality import MunicipalityTestCase
 from .tools import (
     admit, create_complainant, create_complaint, give_staff_emails, run_wizard,
-    set_user, setup_municipality, shared_database, travel)
+    set_user, shared_database, travel)
 
 
-class DeadlineTestCase(unittest.TestCase):
+class DeadlineTestCase(MunicipalityTestCase):
     "The deadline cron"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        activate_modules('klachten_base')
-        cls.config = pconfig.get_config()
-        cls.ns = ns = setup_municipality()
+        ns = cls.ns
         give_staff_emails(ns)
         set_user('coordinator')
         today = dt.date.today()
@@ -42,11 +37,6 @@ class DeadlineTestCase(unittest.TestCase):
                 short_description="Investigated"), ns, user='handler1')
         cls.waiting = create_complaint(
             complainant, received_date=today, short_description="Waiting")
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
-        super().tearDownClass()
 
     def run_cron(self):
         set_user('admin', self.config)

@@ -10,23 +10,20 @@ import base64
 import datetime as dt
 import json
 import time
-import unittest
 from urllib.parse import urlencode
 
 from werkzeug.test import Client
 
 from proteus import Model
-from proteus import config as pconfig
 from trytond.model.exceptions import AccessError
 from trytond.protocols.jsonrpc import JSONDecoder, JSONEncoder
 from trytond.protocols.wrappers import Response
-from trytond.tests.test_tryton import DB_NAME, drop_db
-from trytond.tests.tools import activate_modules
+from trytond.tests.test_tryton import DB_NAME
 from trytond.wsgi import app
 
+from .municipality import MunicipalityTestCase
 from .tools import (
-    admit, create_complainant, create_complaint, password, set_user,
-    setup_municipality)
+    admit, create_complainant, create_complaint, password, set_user)
 
 
 def basic(login):
@@ -34,15 +31,13 @@ def basic(login):
     return {'Authorization': f'Basic {token}'}
 
 
-class HistoryAccessTestCase(unittest.TestCase):
+class HistoryAccessTestCase(MunicipalityTestCase):
     "History reads obey the rules of today"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        activate_modules('klachten_base')
-        cls.config = pconfig.get_config()
-        cls.ns = ns = setup_municipality()
+        ns = cls.ns
         set_user('receiver')
         complaint = create_complaint(create_complainant(),
             short_description="The inspector is my neighbour")
@@ -82,11 +77,6 @@ class HistoryAccessTestCase(unittest.TestCase):
         application.save()
         cls.rest_key = application.key
         cls.client = Client(app, Response)
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
-        super().tearDownClass()
 
     def as_observer(self):
         set_user('observer', self.config)

@@ -4,16 +4,12 @@
 handlers (res.user.get_preferences, the RPC call that sao runs at login and
 whose "actions" it executes)."""
 import datetime as dt
-import unittest
 
 from proteus import Model
-from proteus import config as pconfig
-from trytond.tests.test_tryton import drop_db
-from trytond.tests.tools import activate_modules
 
+from .municipality import MunicipalityTestCase
 from .tools import (
-    create_complainant, create_complaint, set_user, setup_municipality, travel,
-    xml_id)
+    create_complainant, create_complaint, set_user, travel, xml_id)
 
 
 def action_id(fs_id, module='klachten_base'):
@@ -22,21 +18,13 @@ def action_id(fs_id, module='klachten_base'):
     return ActWindow(xml_id(fs_id, module)).action.id
 
 
-class LoginActionsTestCase(unittest.TestCase):
+class LoginActionsTestCase(MunicipalityTestCase):
     "Coordinators and handlers start on their task inbox"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        activate_modules('klachten_base')
-        cls.config = pconfig.get_config()
-        cls.ns = setup_municipality()
         cls.inbox = action_id('act_task_mine')
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
-        super().tearDownClass()
 
     def login_actions(self, login):
         "The actions sao runs when login logs in"

@@ -2,34 +2,23 @@
 # this repository contains the full copyright notices and license terms.
 """What the complainant receives, read back from a real SMTP server."""
 import datetime as dt
-import unittest
 
 from proteus import Model
-from proteus import config as pconfig
-from trytond.tests.test_tryton import drop_db
-from trytond.tests.tools import activate_modules
 
+from .municipality import MunicipalityTestCase
 from .smtp import SMTPServer
-from .tools import (
-    admit, create_complainant, create_complaint, set_user, setup_municipality)
+from .tools import admit, create_complainant, create_complaint, set_user
 
 HOSTILE = "Lamp ${record.id} #if 1 {% x %}"
 
 
-class NotificationTestCase(unittest.TestCase):
+class NotificationTestCase(MunicipalityTestCase):
     "E-mails to the complainant and to staff"
+    languages = ['nl']
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        activate_modules('klachten_base')
-        cls.config = pconfig.get_config()
-        Lang = Model.get('ir.lang')
-        nl, = Lang.find([('code', '=', 'nl')])
-        nl.translatable = True
-        nl.save()
-        nl.click('load_translations')
-        cls.ns = setup_municipality()
         set_user('klachtenadmin')
         configuration = Model.get('klachten.configuration')(1)
         configuration.coordinator_contact = "Katrien Vermeulen, 011 22 33 44"
@@ -39,7 +28,6 @@ class NotificationTestCase(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.smtp.stop()
-        drop_db()
         super().tearDownClass()
 
     def send(self):
