@@ -12,6 +12,7 @@ import trytond.config as config
 from klachten_base.department import assignment_pairs, users_by_key
 from klachten_base.model import (
     PermittedButtonsMixin, ReadonlyGuardMixin, take_write_lock)
+from klachten_base.outbox import parse_addresses
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
@@ -525,10 +526,8 @@ class AdviceRequest(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow,
 
     @classmethod
     def _after_close(cls, requests, task_state):
-        "Close the tasks and revoke the links of closed requests"
-        pool = Pool()
-        Task = pool.get('klachten.task')
-        Token = pool.get('klachten.portal.token')
+        "Close the tasks of closed requests (and revoke their links: link.py)"
+        Task = Pool().get('klachten.task')
         tasks = [r.task for r in requests
             if r.task and r.task.state == 'open']
         with without_check_access():
@@ -536,8 +535,6 @@ class AdviceRequest(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow,
                 Task._mark_done(tasks)
             else:
                 Task.cancel(tasks)
-        if requests:
-            Token.revoke(requests, 'advice')
 
     # The deadline cron (klachten.task|run_deadlines)
     @classmethod
@@ -646,8 +643,14 @@ def _require(complaint, value, field):
 
 
 def _valid_email(value):
-    from klachten_portal.pages.forms import valid_email
-    return bool(value) and valid_email(value)
+    "One plain address, as the portal's forms accept it"
+    try:
+        addresses = parse_addresses(value)
+    except ValueError:
+        return False
+    return (bool(value) and len(addresses) == 1
+        and addresses[0].addr_spec == value
+        and '.' in addresses[0].domain and not addresses[0].display_name)
 
 
 def _is_coordinator():

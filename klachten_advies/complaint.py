@@ -1,7 +1,6 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """What advice adds to the complaint, its tasks and its e-mails."""
-from klachten_portal.notification import portal_base_url
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool, PoolMeta
@@ -15,8 +14,6 @@ ADVICE_STATES = ['investigation', 'conclusion']
 # e-mail kinds whose template lives in this module
 EMAIL_KINDS = {'advice_request', 'advice_reminder', 'advice_withdrawn',
     'advice_overdue', 'advice_answered'}
-# e-mail kinds that carry the advisor's link
-LINK_KINDS = {'advice_request', 'advice_reminder'}
 
 
 class Complaint(metaclass=PoolMeta):
@@ -117,6 +114,14 @@ class Complaint(metaclass=PoolMeta):
             [r.complaint for r in requests if r.committee])
         return requests
 
+    def report_advice(self):
+        return super().report_advice() + [{
+                'advisor': r.advisor or '',
+                'question': r.question,
+                'answer': r.answer,
+                'date': r.answered_at.date() if r.answered_at else None,
+                } for r in self.advice_requests if r.state == 'answered']
+
     def _answer_term_kind(self):
         if any(r.committee for r in self.advice_requests
                 if r.state != 'withdrawn'):
@@ -173,6 +178,17 @@ class Task(metaclass=PoolMeta):
         'get_advice_request')
 
     @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        kind = ('advice', "Give Advice")
+        if kind not in cls.kind.selection:
+            cls.kind.selection.append(kind)
+
+    @classmethod
+    def _kind_terms(cls):
+        return {**super()._kind_terms(), 'advice': 'advice'}
+
+    @classmethod
     def get_advice_request(cls, tasks, name):
         Request = Pool().get('klachten.advice.request')
         result = {t.id: None for t in tasks}
@@ -200,31 +216,3 @@ class Notification(metaclass=PoolMeta):
         Template = pool.get('ir.email.template')
         return Template(ModelData.get_id(
                 'klachten_advies', f'email_template_{kind}'))
-
-    @classmethod
-    def _portal_link(cls, kind, record):
-        """The advisor's link: a new one in each e-mail, the earlier ones
-        keep working until the request closes"""
-        if kind not in LINK_KINDS:
-            return super()._portal_link(kind, record)
-        base = portal_base_url()
-        if not base:
-            return None
-        Token = Pool().get('klachten.portal.token')
-        token = Token.issue(record, 'advice', record.link_expiry)
-        database = Transaction().database.name
-        return f'{base}/{database}/portal/advice/{token}'
-
-
-class Token(metaclass=PoolMeta):
-    __name__ = 'klachten.portal.token'
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        purpose = ('advice', "Give Advice")
-        if purpose not in cls.purpose.selection:
-            cls.purpose.selection.append(purpose)
-        resource = ('klachten.advice.request', "Advice Request")
-        if resource not in cls.resource.selection:
-            cls.resource.selection.append(resource)

@@ -819,8 +819,14 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
         return cls._configuration().term_end(kind, start)
 
     def _answer_term_kind(self):
-        "The policy term of the answer (an advisory committee may lengthen)"
+        "The policy term of the answer (a module may choose a longer one)"
         return 'answer'
+
+    def report_advice(self):
+        """The advice given on the complaint, for its report and letters:
+        a list of dicts with advisor, question, answer (texts) and date
+        (the day it was given); modules that ask advice fill it"""
+        return []
 
     def _handler_assignment(self):
         return {
@@ -839,9 +845,9 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
     @classmethod
     def _open_task(cls, complaints, kind, due=None, note=None, **assignment):
         Task = Pool().get('klachten.task')
-        from .task import KIND_TERMS
+        term = Task._kind_terms()[kind]
         for complaint in complaints:
-            due_date = due or cls._term_end(KIND_TERMS[kind], cls._today())
+            due_date = due or cls._term_end(term, cls._today())
             Task.open(complaint, kind, due_date=due_date, note=note,
                 **(assignment or {'group': cls._coordinators()}))
 

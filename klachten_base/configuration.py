@@ -110,17 +110,22 @@ class Configuration(ModelSingleton, ModelSQL, ModelView, MultiValueMixin):
     @classmethod
     @ModelView.button
     def apply_flemish_preset(cls, configurations):
-        cls._apply_preset(configurations, PRESETS['flemish'], 'BE')
+        cls._apply_preset(configurations, cls._preset('flemish'), 'BE')
 
     @classmethod
     @ModelView.button
     def apply_awb_preset(cls, configurations):
-        cls._apply_preset(configurations, PRESETS['awb'], 'NL')
+        cls._apply_preset(configurations, cls._preset('awb'), 'NL')
 
     @classmethod
     @ModelView.button
     def apply_one_month_preset(cls, configurations):
-        cls._apply_preset(configurations, PRESETS['one_month'], None)
+        cls._apply_preset(configurations, cls._preset('one_month'), None)
+
+    @classmethod
+    def _preset(cls, name):
+        "The terms of preset name: (kind, number, unit, reminder days)"
+        return list(PRESETS[name])
 
     @classmethod
     def _apply_preset(cls, configurations, preset, country):
@@ -164,12 +169,10 @@ TERM_KINDS = [
     ('inadmissibility', "Inadmissibility Notice"),
     ('report', "Handler's Report"),
     ('answer', "Answer"),
-    ('committee_answer', "Answer with an Advisory Committee"),
     ('extension', "Extension"),
     ('feedback', "Feedback Answer"),
     ('redo', "Redo after Not Neutral"),
     ('information', "Information Answer"),
-    ('advice', "Advice Answer"),
     ('take_notice', "Taking Notice"),
     ('evaluation', "Evaluation"),
     ]
@@ -179,7 +182,6 @@ _COMMON = [
     ('feedback', 14, 'day', None),
     ('redo', 7, 'day', 2),
     ('information', 14, 'day', 3),
-    ('advice', 14, 'day', 3),
     ('take_notice', 5, 'working_day', None),
     ]
 PRESETS = {
@@ -190,17 +192,15 @@ PRESETS = {
         ('evaluation', 10, 'day', 3),
         ('report', 30, 'day', 5),
         ('answer', 45, 'day', 5),
-        ('committee_answer', 45, 'day', 5),
         ('extension', 30, 'day', None),
         ] + _COMMON,
-    # Awb 9:11: six weeks, extended once by four; ten weeks with a committee
+    # Awb 9:11: six weeks, extended once by four
     'awb': [
         ('acknowledgement', 5, 'working_day', None),
         ('inadmissibility', 4, 'week', 3),
         ('evaluation', 2, 'week', 3),
         ('report', 4, 'week', 5),
         ('answer', 6, 'week', 5),
-        ('committee_answer', 10, 'week', 5),
         ('extension', 4, 'week', None),
         ] + _COMMON,
     # Seed 002 (Zoersel): "at the latest one month"
@@ -210,7 +210,6 @@ PRESETS = {
         ('evaluation', 7, 'day', 2),
         ('report', 21, 'day', 5),
         ('answer', 1, 'month', 5),
-        ('committee_answer', 2, 'month', 5),
         ('extension', 1, 'month', None),
         ] + _COMMON,
     }

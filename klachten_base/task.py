@@ -28,7 +28,6 @@ KINDS = [
     ('redo', "Redo the Investigation"),
     ('conclude', "Conclude"),
     ('feedback', "Await Feedback"),
-    ('advice', "Give Advice"),
     ]
 # the term of the policy that gives each kind its due date
 KIND_TERMS = {
@@ -39,7 +38,6 @@ KIND_TERMS = {
     'redo': 'redo',
     'conclude': 'answer',
     'feedback': 'feedback',
-    'advice': 'advice',
     }
 
 
@@ -290,6 +288,11 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
         "Done, with the comment offered first"
 
     @classmethod
+    def _kind_terms(cls):
+        "The term of the policy that gives each kind its due date"
+        return dict(KIND_TERMS)
+
+    @classmethod
     def _manual_kinds(cls):
         "Kinds a person closes by hand; the workflow closes the others"
         return {'take_notice'}
@@ -302,7 +305,7 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
         Configuration = pool.get('klachten.configuration')
         config = Configuration(1)
         kinds = ['OR']
-        for kind, term in KIND_TERMS.items():
+        for kind, term in cls._kind_terms().items():
             days = config.reminder_days(term)
             if days is not None:
                 kinds.append([

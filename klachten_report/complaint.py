@@ -237,17 +237,12 @@ class Complaint(metaclass=PoolMeta):
                 selection = complaint.fields_get([field])[field]['selection']
                 return t(dict(selection).get(getattr(complaint, field)) or '')
             addressee = complaint.representative or complaint.complainant
-            advices = []
-            for advice in getattr(complaint, 'advice_requests', None) or []:
-                if getattr(advice, 'state', None) != 'answered':
-                    continue
-                answered = getattr(advice, 'answered_at', None)
-                advices.append({
-                        'advisor': t(getattr(advice, 'advisor', None) or ''),
-                        'question': t(getattr(advice, 'question', None)),
-                        'answer': t(getattr(advice, 'answer', None)),
-                        'date': date(answered.date() if answered else None),
-                        })
+            advices = [{
+                    'advisor': t(advice['advisor']),
+                    'question': t(advice['question']),
+                    'answer': t(advice['answer']),
+                    'date': date(advice['date']),
+                    } for advice in complaint.report_advice()]
             handler = (complaint.handler_user or complaint.handler_role)
             values = {
                 'municipality': name(company),

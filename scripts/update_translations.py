@@ -30,9 +30,9 @@ def modules_in_repo():
 
 def export_template(module):
     "Return the POFile of module's source strings"
-    from klachten_base.tests.tools import export_template
+    from klachten_base.tests.tools import export_template, with_extras
     from trytond.tests.tools import activate_modules
-    activate_modules(module)
+    activate_modules(with_extras(module))
     return export_template(module)
 
 

@@ -20,6 +20,8 @@ from trytond.model.exceptions import AccessError
 from trytond.tests.test_tryton import drop_db
 from trytond.tests.tools import activate_modules
 
+from ..configuration import PRESETS as ADVICE_PRESETS
+
 QUESTION = "Was the parking sign visible that day?"
 
 
@@ -32,7 +34,8 @@ class AdviceTestCase(unittest.TestCase):
         configured = settings(url='http://portal.test/')
         configured.__enter__()
         cls.addClassCleanup(configured.__exit__, None, None, None)
-        activate_modules('klachten_advies')
+        # the external advisor's links are the portal's
+        activate_modules(['klachten_advies', 'klachten_portal'])
         cls.config = pconfig.get_config()
         cls.ns = ns = setup_municipality()
         give_staff_emails(ns)
@@ -339,7 +342,8 @@ class CommitteeTestCase(unittest.TestCase):
         Configuration = Model.get('klachten.configuration')
         configuration = Configuration(1)
         terms = {t.kind: t for t in configuration.terms}
-        for kind, number, unit, reminder in PRESETS['awb']:
+        for kind, number, unit, reminder in (
+                PRESETS['awb'] + ADVICE_PRESETS['awb']):
             term = terms.get(kind) or configuration.terms.new(kind=kind)
             term.number, term.unit = number, unit
             term.reminder_days = reminder

@@ -26,7 +26,7 @@ class AdviceFuzzTestCase(PortalTestMixin, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.db = set_up_database(cls, ['klachten_advies'])
+        cls.db = set_up_database(cls, ['klachten_advies', 'klachten_portal'])
         configure_portal(cls)
 
     # klachten_portal's and the advice page's helpers (no module-level

@@ -34,7 +34,7 @@ class AdvicePageTestCase(PortalTestMixin, unittest.TestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.db = set_up_database(
-            cls, ['klachten_advies'], languages=['nl'])
+            cls, ['klachten_advies', 'klachten_portal'], languages=['nl'])
         configure_portal(cls)
 
     # Set-up through the models, as staff would

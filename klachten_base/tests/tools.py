@@ -43,6 +43,13 @@ def export_template(module, config=None):
     return polib.pofile((export.form.file or b'').decode('utf-8'))
 
 
+def with_extras(module):
+    """module and the modules of its extras_depend: the strings of its
+    [register <extra>] classes exist only where those are activated"""
+    from trytond.modules import get_module_info
+    return [module] + get_module_info(module).get('extras_depend', [])
+
+
 def xml_id(fs_id, module='klachten_base', config=None):
     ModelData = Model.get('ir.model.data', config=config)
     return ModelData.get_id(module, fs_id, {})
@@ -227,7 +234,7 @@ class TranslationTestMixin:
     def setUpClass(cls):
         from trytond.tests.tools import activate_modules
         super().setUpClass()
-        activate_modules(cls.module)
+        activate_modules(with_extras(cls.module))
         cls.template = export_template(cls.module)
 
     @classmethod
