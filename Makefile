@@ -38,6 +38,8 @@ DEMO_ENV = SAO_ROOT=$(CURDIR)/$(SAO_ROOT) PORT=$(PORT) MAIL_PORT=$(MAIL_PORT) \
 # make test BACKENDS=sqlite PYTEST_ARGS='-k scenario -x'
 BACKENDS ?= sqlite postgresql
 PYTEST_ARGS ?=
+# make test LINT_FIRST=no: skip make lint before the tests (CI lints)
+LINT_FIRST ?= yes
 
 .PHONY: help install sao node demo demo-reset test lint clean
 help:
@@ -47,7 +49,8 @@ help:
 	@echo "                 (BACKENDS=sqlite, PYTEST_ARGS='-k scenario')"
 	@echo "make demo-reset  like make demo, with a new demo database"
 	@echo "make install     only install the Python packages into $(VENV)"
-	@echo "make lint        flake8 and isort --check on the modules"
+	@echo "make lint        flake8, isort --check and the import contracts"
+	@echo "                 (.importlinter); make test runs it first"
 	@echo "make clean       delete $(VENV) and var/ (databases, caches, web client)"
 
 install: $(INSTALL_STAMP)
@@ -91,15 +94,19 @@ demo-reset: $(INSTALL_STAMP) $(SAO_STAMP) $(NODE_STAMP)
 	@$(DEMO_ENV) scripts/demo.sh --reset
 
 test: $(INSTALL_STAMP) $(SAO_STAMP)
+	@if [ "$(LINT_FIRST)" != no ]; then $(MAKE) --no-print-directory lint; fi
 	@scripts/system_deps.sh
 	@KLACHTEN_SAO_ROOT=$(CURDIR)/$(SAO_ROOT) scripts/test.sh \
 		--backends "$(BACKENDS)" -- $(PYTEST_ARGS)
 
-# Both checks report, then the target fails if either found something
+# Every check reports, then the target fails if any found something.
+# lint-imports: the modules point only to klachten_base, no circles
+# (.importlinter)
 lint: $(INSTALL_STAMP)
 	@rc=0; \
 	$(BIN)/flake8 $(MODULES) scripts tests || rc=1; \
 	$(BIN)/isort --check-only --diff $(MODULES) scripts tests || rc=1; \
+	$(BIN)/lint-imports --no-cache --no-logo .importlinter || rc=1; \
 	exit $$rc
 
 clean:

@@ -11,8 +11,7 @@ from trytond.model import fields
 from trytond.model.modelview import _record_eval_pyson
 from trytond.pool import Pool
 from trytond.pyson import Eval, Or, PYSONEncoder
-from trytond.transaction import (
-    Transaction, check_access, without_check_access)
+from trytond.transaction import Transaction, check_access, without_check_access
 
 from .exceptions import ReadonlyFieldError
 
