@@ -1,9 +1,9 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """klachten_base installs from its folder into an empty virtual
-environment with what its pyproject.toml lists (fetched by pip), and
-activates alone in a new database of the run's backend: nothing it imports
-is missing from its dependencies."""
+environment with what its pyproject.toml lists (fetched by pip), activates
+alone in a new database of the run's backend, and computes a term over the
+public holidays: nothing it imports is missing from its dependencies."""
 import os
 import shutil
 import subprocess
@@ -17,6 +17,7 @@ TOP = Path(__file__).resolve().parent.parent
 DATABASE = 'klachten_packaging'
 # Run by the new environment's Python once klachten_base is activated
 CHECK = f'''
+import datetime
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 Pool.start()
@@ -26,9 +27,13 @@ with Transaction().start({DATABASE!r}, 0, readonly=True):
     Module = pool.get('ir.module')
     Menu = pool.get('ir.ui.menu')
     ModelData = pool.get('ir.model.data')
+    Configuration = pool.get('klachten.configuration')
     module, = Module.search([('name', '=', 'klachten_base')])
     menu = Menu(ModelData.get_id('klachten_base', 'menu_klachten'))
-    print(module.state, menu.name)
+    # received on 1 October 2026: 45 days end on a Sunday, so the answer
+    # is due on Monday (Belgian public holidays, the holidays package)
+    due = Configuration(1).term_end('answer', datetime.date(2026, 10, 1))
+    print(module.state, menu.name, due.isoformat())
 '''
 
 
@@ -114,4 +119,4 @@ for name in ['klachten_portal', 'proteus', 'openpyxl']:
             TRYTONPASSFILE=str(password), **database)
         self.assertEqual(
             self.run_in([python, '-c', CHECK], **database).split(),
-            ['activated', 'Complaints'])
+            ['activated', 'Complaints', '2026-11-16'])
