@@ -13,7 +13,8 @@ from klachten_base.tests.tools import travel
 from klachten_portal.pages import web
 from klachten_portal.tests.browser import set_up_database
 from klachten_portal.tests.tools import (
-    PDF, VALID, Form, Portal, PortalTestMixin, configure_portal, errors, text)
+    PDF, VALID, Form, Portal, PortalTestMixin, configure_portal, errors,
+    set_up_portal_database, text)
 from trytond.pool import Pool
 from trytond.protocols.wrappers import Response
 from trytond.transaction import Transaction
@@ -356,3 +357,20 @@ class AdvicePageTestCase(PortalTestMixin, unittest.TestCase):
             {'answer': 'answered', 'withdraw': 'withdrawn'}[done])
         self.assertEqual(request['answer'],
             "Advice at once" if done == 'answer' else None)
+
+
+class WithoutPortalTestCase(unittest.TestCase):
+    "The adviser's page in a database with advice but without the portal"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.db = set_up_portal_database(cls, modules=('klachten_advies',))
+
+    def test_not_found(self):
+        "The page of an advice link answers 404, not 500"
+        client = Client(app, Response)
+        url = f'/{self.db}/portal/advice/{"a" * 43}'
+        self.assertEqual(client.get(url).status_code, 404)
+        self.assertEqual(
+            client.post(url, data={'answer': "Yes"}).status_code, 404)
