@@ -99,8 +99,8 @@ class PackagingTestCase(unittest.TestCase):
         python = environment / 'bin' / 'python'
         requirements = [copy_module('klachten_base', self.folder)]
         if self.postgresql:
-            # the driver is the backend's, not a dependency of the module
-            requirements.append('psycopg[binary]')
+            # the backend's driver, not a dependency of the module
+            requirements += ['trytond[postgresql]', 'psycopg[binary]']
         self.run_in([python, '-m', 'pip', 'install', '--quiet',
                 '--disable-pip-version-check', *requirements])
         # nothing of the test run's environment is there
