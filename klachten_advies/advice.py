@@ -5,15 +5,12 @@ of an outside advisor (an e-mailed link to the portal)."""
 import datetime as dt
 import logging
 
-from sql import Null
-from sql.functions import CurrentTimestamp
-
 import trytond.config as config
+from klachten_base.claim import claim
 from klachten_base.department import assignment_pairs, users_by_key
-from klachten_base.model import (
-    PermittedButtonsMixin, ReadonlyGuardMixin, take_write_lock)
-from klachten_base.outbox import parse_addresses
-from trytond import backend
+from klachten_base.model import PermittedButtonsMixin, ReadonlyGuardMixin
+from klachten_base.outbox import valid_email
+from klachten_base.reminder import DueDateReminderMixin
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Workflow, fields)
@@ -83,7 +80,7 @@ class AdvisoryBody(DeactivableMixin, ModelSQL, ModelView):
         super().validate_fields(bodies, field_names)
         if 'email' in field_names:
             for body in bodies:
-                if not _valid_email(body.email):
+                if not valid_email(body.email):
                     raise MissingInputError(gettext(
                             'klachten_advies.msg_advisory_body_email',
                             email=body.email or '', body=body.name))
@@ -96,8 +93,8 @@ def _visible_in(*states):
         }
 
 
-class AdviceRequest(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow,
-        ModelSQL, ModelView):
+class AdviceRequest(DueDateReminderMixin, PermittedButtonsMixin,
+        ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'klachten.advice.request'
     __string__ = "Advice Request"
 
@@ -184,8 +181,8 @@ class AdviceRequest(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow,
     closed_at = fields.DateTime(
         "Closed At", readonly=True,
         states={'invisible': ~Eval('state').in_(['withdrawn', 'expired'])})
-    reminded_at = fields.DateTime("Reminded At", readonly=True)
-    escalated_at = fields.DateTime("Escalated At", readonly=True)
+    # reminded_at and escalated_at: DueDateReminderMixin
+    _due_open_state = 'requested'
 
     @classmethod
     def __setup__(cls):
@@ -193,11 +190,7 @@ class AdviceRequest(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow,
         t = cls.__table__()
         cls.__access__.add('complaint')
         cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
-        cls._sql_indexes.update({
-                Index(t, (t.complaint, Index.Range())),
-                Index(t, (t.due_date, Index.Range()),
-                    where=t.state == 'requested'),
-                })
+        cls._sql_indexes.add(Index(t, (t.complaint, Index.Range())))
         cls._transitions |= {
             ('requested', 'answered'),
             ('requested', 'withdrawn'),
@@ -339,7 +332,7 @@ class AdviceRequest(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow,
             email = values.get('advisor_email')
             if not email and values.get('advisory_body'):
                 email = values['advisory_body'].email
-            if not _valid_email(email):
+            if not valid_email(email):
                 raise MissingInputError(gettext(
                         'klachten_advies.msg_advice_email',
                         email=email or ''))
@@ -402,20 +395,8 @@ class AdviceRequest(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow,
     def _claim(cls, requests, state, values=None):
         """Move the requests still 'requested' to state; return those this
         call moved, reloaded"""
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        if requests and backend.name == 'sqlite':
-            take_write_lock(cls)
-        claimed = []
-        for request in requests:
-            cursor.execute(*table.update(
-                    [table.state, table.write_date, table.write_uid],
-                    [state, CurrentTimestamp(), Transaction().user],
-                    where=(table.id == request.id)
-                    & (table.state == 'requested')))
-            if cursor.rowcount == 1:
-                claimed.append(request.id)
-        claimed = cls.browse(claimed)
+        claimed = cls.browse(claim(cls, requests, {'state': state},
+                lambda table: table.state == 'requested', touch=True))
         if claimed and values:
             with without_check_access():
                 cls.write(claimed, values)
@@ -546,10 +527,6 @@ class AdviceRequest(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow,
             cls.escalate()
 
     @classmethod
-    def _today(cls):
-        return Pool().get('ir.date').today()
-
-    @classmethod
     def expire(cls):
         "Close the requests whose grace after the due date passed"
         today = cls._today()
@@ -564,24 +541,6 @@ class AdviceRequest(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow,
         return claimed
 
     @classmethod
-    def _stamp(cls, requests, field):
-        """Set field to now on the open requests where it is empty, in one
-        conditional update each; return the requests this call stamped"""
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        column = getattr(table, field)
-        if requests and backend.name == 'sqlite':
-            take_write_lock(cls)
-        stamped = []
-        for request in requests:
-            cursor.execute(*table.update([column], [dt.datetime.now()],
-                    where=(table.id == request.id) & (column == Null)
-                    & (table.state == 'requested')))
-            if cursor.rowcount == 1:
-                stamped.append(request.id)
-        return cls.browse(stamped)
-
-    @classmethod
     def send_reminders(cls):
         """Remind the external advisors whose advice falls due soon (the
         task reminds internal advisors), with a new link"""
@@ -591,13 +550,10 @@ class AdviceRequest(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow,
         if days is None:
             return []
         today = cls._today()
-        requests = cls._stamp(cls.search([
-                    ('state', '=', 'requested'),
-                    ('kind', '=', 'external'),
-                    ('reminded_at', '=', None),
-                    ('due_date', '>=', today),
-                    ('due_date', '<=', today + dt.timedelta(days=days)),
-                    ]), 'reminded_at')
+        requests = cls._claim_reminders(today, [
+                ('kind', '=', 'external'),
+                ('due_date', '<=', today + dt.timedelta(days=days)),
+                ])
         for request in requests:
             request._send('advice_reminder')
         logger.info("reminded %d external advisors", len(requests))
@@ -607,11 +563,7 @@ class AdviceRequest(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow,
     def escalate(cls):
         "Tell the requester of advice that is overdue, once"
         today = cls._today()
-        requests = cls._stamp(cls.search([
-                    ('state', '=', 'requested'),
-                    ('escalated_at', '=', None),
-                    ('due_date', '<', today),
-                    ]), 'escalated_at')
+        requests = cls._claim_escalations(today)
         for request in requests:
             request._notify_requester('advice_overdue')
         logger.info("escalated %d overdue advice requests", len(requests))
@@ -640,17 +592,6 @@ def _require(complaint, value, field):
                 'klachten_base.msg_complaint_missing_input',
                 complaints=complaint.rec_name,
                 field=gettext(f'klachten_advies.msg_field_{field}')))
-
-
-def _valid_email(value):
-    "One plain address, as the portal's forms accept it"
-    try:
-        addresses = parse_addresses(value)
-    except ValueError:
-        return False
-    return (bool(value) and len(addresses) == 1
-        and addresses[0].addr_spec == value
-        and '.' in addresses[0].domain and not addresses[0].display_name)
 
 
 def _is_coordinator():

@@ -10,9 +10,10 @@ import secrets
 
 from sql import Literal, Null
 
+from klachten_base.claim import claim_one
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import without_check_access
 
 PURPOSES = [
     ('information', "Answer an Information Request"),
@@ -91,13 +92,9 @@ class Token(ModelSQL, ModelView):
     def claim(cls, link):
         """Mark link used, unless another transaction did: return whether
         this one did.  The update waits for a concurrent one to end."""
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.update(
-                [table.used_at], [dt.datetime.now()],
-                where=(table.id == link.id) & (table.used_at == Null)
-                & (table.revoked != Literal(True))))
-        return cursor.rowcount == 1
+        return claim_one(cls, link, {'used_at': dt.datetime.now()},
+            lambda table: (table.used_at == Null)
+            & (table.revoked != Literal(True)))
 
     @classmethod
     def revoke(cls, records, purpose=None):

@@ -46,19 +46,13 @@ import base64
 import json
 import os
 import re
-import subprocess
-import sys
-import tempfile
-import time
 import unittest
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
-import trytond.config as config
-from klachten_base.tests.smtp import SMTPServer, free_port
+from klachten_base.tests.harness import AppServer, Chromium, free_port, serves
+from klachten_base.tests.smtp import SMTPServer
 from klachten_base.tests.tools import password
 from trytond.pool import Pool
 from trytond.protocols.jsonrpc import JSONDecoder, JSONEncoder
@@ -67,10 +61,6 @@ from trytond.transaction import Transaction
 from .tools import set_up_portal_database
 
 TOP = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get('KLACHTEN_CHROMIUM', '/usr/bin/chromium')
-CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu',
-    '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', '--disable-quic']
 AXE = Path(os.environ.get('KLACHTEN_AXE',
         TOP / 'node_modules' / 'axe-core' / 'axe.min.js'))
 WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
@@ -86,95 +76,38 @@ def set_up_database(test_class, modules=('klachten_portal',),
     return set_up_portal_database(test_class, languages, modules=modules)
 
 
-class Site:
-    """trytond serving database on 127.0.0.1, and the SMTP server it (and
-    the outbox run by send_mail) sends to"""
+class Site(AppServer):
+    """trytond serving database on 127.0.0.1 (klachten_base's AppServer),
+    and the SMTP server it (and the outbox run by send_mail) sends to"""
+    prefix = 'klachten-site-'
 
     def __init__(self, database, environ=None):
-        self.database = database
-        self.environ = dict(environ or {})
+        super().__init__(database, environ)
         self.smtp = SMTPServer()
-        self.port = None
-        self.process = None
-        self._log = None
         self._seen = 0
 
     def start(self):
         self.smtp.start()
         self.port = free_port()
-        self._log = tempfile.NamedTemporaryFile(
-            prefix='klachten-site-', suffix='.log', delete=False)
-        env = dict(os.environ,
-            TRYTOND_WEB__LISTEN=f'127.0.0.1:{self.port}',
-            TRYTOND_DATABASE__PATH=config.get('database', 'path') or '',
+        return super().start()
+
+    def defaults(self):
+        return dict(
             TRYTOND_KLACHTEN__PORTAL_URL=self.base_url,
             TRYTOND_KLACHTEN__PORTAL_POST_RATE_LIMIT='0',
             TRYTOND_KLACHTEN__PORTAL_TOKEN_RATE_LIMIT='0',
             **self.smtp.environ())
-        env.update(self.environ)
-        # A configuration file would override the environment
-        env.pop('TRYTOND_CONFIG', None)
-        trytond = Path(sys.executable).with_name('trytond')
-        self.process = subprocess.Popen([str(trytond)], env=env,
-            stdin=subprocess.DEVNULL, stdout=self._log,
-            stderr=subprocess.STDOUT)
-        self._wait()
-        return self
 
     def ready(self):
         """Whether the server serves the complaint form.  That request also
         loads the database's pool: trytond 8.0 answers a JSON-RPC login
         that is the first request of a new process with KeyError
         'res.user' (the pool is registered before it is loaded)."""
-        try:
-            with urllib.request.urlopen(
-                    self.url('complaint'), timeout=30) as response:
-                return response.status == 200
-        except OSError:
-            return False
-
-    def _wait(self, timeout=60):
-        "Until the server is ready"
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if self.process.poll() is not None:
-                break
-            if self.ready():
-                return
-            time.sleep(0.1)
-        log = self.log()
-        self.stop()
-        raise RuntimeError("trytond did not get ready:\n" + log)
+        return serves(self.url('complaint'))
 
     def stop(self):
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-            self.process = None
+        super().stop()
         self.smtp.stop()
-        if self._log is not None:
-            self._log.close()
-            os.unlink(self._log.name)
-            self._log = None
-
-    def log(self, size=8000, start=0):
-        "The end of the server's output (from the offset start)"
-        if self._log is None:
-            return ''
-        with open(self._log.name, 'rb') as log:
-            log.seek(start)
-            return log.read().decode(errors='replace')[-size:]
-
-    def log_size(self):
-        return os.path.getsize(self._log.name) if self._log else 0
-
-    @property
-    def base_url(self):
-        return f'http://127.0.0.1:{self.port}'
 
     def url(self, path=''):
         "The URL of the portal page path (e.g. 'complaint?lang=nl')"
@@ -294,35 +227,6 @@ class BackOffice:
         "The id of the only record of model in domain"
         record_id, = self.call(model, 'search', domain, 0, None, None)
         return record_id
-
-
-class Chromium:
-    "Debian's Chromium through playwright, headless"
-
-    def __init__(self):
-        self._playwright = None
-        self.browser = None
-
-    def start(self):
-        if not os.access(CHROMIUM, os.X_OK):
-            raise RuntimeError(f"{CHROMIUM} is missing: run "
-                "scripts/system_deps.sh (never `playwright install`)")
-        self._playwright = sync_playwright().start()
-        try:
-            self.browser = self._playwright.chromium.launch(
-                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        except BaseException:
-            self._playwright.stop()
-            raise
-        return self
-
-    def stop(self):
-        if self.browser is not None:
-            self.browser.close()
-            self.browser = None
-        if self._playwright is not None:
-            self._playwright.stop()
-            self._playwright = None
 
 
 def axe(page, tags=WCAG_TAGS):

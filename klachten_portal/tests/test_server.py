@@ -3,21 +3,14 @@
 """A real trytond process on loopback serves the form over HTTP; the
 acknowledgement arrives at a real SMTP server."""
 import http.cookiejar
-import os
 import re
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 import unittest
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
-import trytond.config as config
-from klachten_base.tests.smtp import SMTPServer, free_port
+from klachten_base.tests.harness import AppServer, free_port
+from klachten_base.tests.smtp import SMTPServer
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -32,44 +25,16 @@ class ServerTestCase(unittest.TestCase):
         super().setUpClass()
         cls.db = set_up_portal_database(cls)
         cls.port = free_port()
-        cls.log = tempfile.NamedTemporaryFile(
-            prefix='klachten-portal-', suffix='.log', delete=False)
-        cls.addClassCleanup(os.unlink, cls.log.name)
-        env = dict(os.environ,
-            TRYTOND_WEB__LISTEN=f'127.0.0.1:{cls.port}',
-            TRYTOND_DATABASE__PATH=config.get('database', 'path') or '',
-            TRYTOND_KLACHTEN__PORTAL_URL=f'http://127.0.0.1:{cls.port}')
-        env.pop('TRYTOND_CONFIG', None)
-        trytond = Path(sys.executable).with_name('trytond')
-        cls.server = subprocess.Popen([str(trytond)], env=env,
-            stdout=cls.log, stderr=subprocess.STDOUT)
-        cls.addClassCleanup(cls.stop)
-        cls.wait_for_port()
-
-    @classmethod
-    def stop(cls):
-        cls.server.terminate()
-        try:
-            cls.server.wait(10)
-        except subprocess.TimeoutExpired:
-            cls.server.kill()
-            cls.server.wait()
-
-    @classmethod
-    def wait_for_port(cls, timeout=60):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if cls.server.poll() is not None:
-                break
-            with socket.socket() as sock:
-                if sock.connect_ex(('127.0.0.1', cls.port)) == 0:
-                    return
-            time.sleep(0.1)
-        raise RuntimeError("trytond did not start:\n" + cls.server_log())
+        cls.server = AppServer(cls.db, {
+                'TRYTOND_KLACHTEN__PORTAL_URL': f'http://127.0.0.1:{cls.port}',
+                })
+        cls.server.port = cls.port
+        cls.server.start()
+        cls.addClassCleanup(cls.server.stop)
 
     @classmethod
     def server_log(cls):
-        return Path(cls.log.name).read_text(errors='replace')[-5000:]
+        return cls.server.log(5000)
 
     def setUp(self):
         jar = http.cookiejar.CookieJar()

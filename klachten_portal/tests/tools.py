@@ -12,8 +12,8 @@ from html.parser import HTMLParser
 from werkzeug.test import Client
 
 import trytond.config as config
+from klachten_base.tests.municipality import load_languages
 from klachten_base.tests.tools import setup_municipality, shared_database
-from proteus import Model
 from trytond import backend
 from trytond.cache import Cache
 from trytond.pool import Pool
@@ -57,12 +57,7 @@ def set_up_portal_database(test_class, languages=(),
     languages) in a database shared by threads and processes; return its
     name.  Its cleanups are added to test_class."""
     activate_modules(list(modules))
-    Lang = Model.get('ir.lang')
-    for code in languages:
-        lang, = Lang.find([('code', '=', code)])
-        lang.translatable = True
-        lang.save()
-        lang.click('load_translations')
+    load_languages(languages)
     setup_municipality()
     return share_database(test_class)
 
