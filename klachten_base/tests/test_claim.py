@@ -4,13 +4,16 @@
 due-date reminders (reminder.py) and the e-mail address rule (outbox.py)."""
 import datetime as dt
 import unittest
+import unittest.mock
 
 from sql import Null
 
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
+from trytond.tools.email_ import EmailNotValidError
 from trytond.transaction import Transaction
 
+from .. import outbox
 from ..claim import claim, claim_one
 from ..outbox import valid_email
 from .municipality import MunicipalityTestCase
@@ -98,3 +101,11 @@ class EmailRuleTestCase(unittest.TestCase):
                 'an@@example.org', 'group: an@example.org;']:
             with self.subTest(value=value):
                 self.assertFalse(valid_email(value))
+
+    def test_tryton_rule_applies(self):
+        "An address that Tryton's rule refuses is refused"
+        def refuse(email):
+            raise EmailNotValidError("The domain does not accept email.")
+        with unittest.mock.patch.object(outbox, 'validate_email', refuse):
+            self.assertFalse(valid_email('an.peeters@example.org'))
+        self.assertTrue(valid_email('an.peeters@example.org'))
