@@ -18,11 +18,10 @@ from babel.dates import format_date as babel_format_date
 from babel.messages.pofile import read_po
 from babel.units import format_unit
 
+from klachten_base.lang import LOCALES
+
 LANGUAGES = ('nl', 'fr', 'en')
 DEFAULT = 'nl'
-# the Babel locale of each language: Belgian Dutch and French, and
-# British English (6 December 2026), as the letters (klachten_report)
-LOCALES = {'nl': 'nl_BE', 'fr': 'fr_BE', 'en': 'en_GB'}
 SOURCE = 'en'
 PREFIX = 'msg_page_'
 CONTEXT = 'model:ir.message,text:' + PREFIX

@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 from babel.dates import format_date
 
+from klachten_base.lang import babel_locale
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool, PoolMeta
@@ -19,8 +20,6 @@ NOTIFY_LETTERS = {
     'cancel': 'cancellation',
     'information': 'information_request',
     }
-# the locale of the dates of a letter in each language
-LOCALES = {'nl': 'nl_BE', 'fr': 'fr_BE', 'en': 'en_GB'}
 ELECTRONIC_CHANNELS = {'email', 'web_form'}
 LETTER_MODES = [
     ('never', "Never"),
@@ -223,7 +222,7 @@ class Complaint(metaclass=PoolMeta):
 
             def date(value):
                 return t(format_date(value, 'long',
-                        locale=LOCALES.get(language, 'nl_BE'))
+                        locale=babel_locale(language))
                     if value else '')
 
             def name(record):
