@@ -1,0 +1,406 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The draft decision (ontwerpbesluit) of a complaint, put on the agenda of
+a governing body through Notula, and its life until the decision."""
+import datetime as dt
+import uuid
+
+from sql import Null
+
+from klachten_base.model import take_write_lock
+from trytond.i18n import gettext
+from trytond.model import (
+    DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.pool import Pool
+from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
+
+from .exceptions import ProposalClosedError, ProposalNotAllowedError
+
+STATES = [
+    ('draft', "Draft"),
+    ('submitted', "Submitted"),
+    ('scheduled', "On the Agenda"),
+    ('decided', "Decided"),
+    ('withdrawn', "Withdrawn"),
+    ('rejected', "Rejected"),
+    ]
+PENDING_STATES = ['draft', 'submitted', 'scheduled']
+FINAL_STATES = ['decided', 'withdrawn', 'rejected']
+RESULTS = [
+    (None, ""),
+    ('approved', "Approved"),
+    ('amended', "Approved with Amendments"),
+    ('postponed', "Postponed"),
+    ('refused', "Refused"),
+    ]
+CONNECTORS = [
+    ('manual', "Manual"),
+    ('http', "HTTP"),
+    ]
+DELIVERIES = [
+    (None, ""),
+    ('pending', "Pending"),
+    ('sending', "Sending"),
+    ('delivered', "Delivered"),
+    ('failed', "Failed"),
+    ]
+# the complaint states in which no news changes a draft decision
+CLOSED_COMPLAINT_STATES = {'cancelled', 'closed'}
+# the transitions that lead from a state towards a status, in order
+_PATHS = {
+    'submitted': {'draft': ['submit']},
+    'scheduled': {
+        'draft': ['submit', 'schedule'],
+        'submitted': ['schedule'],
+        },
+    'decided': {
+        'draft': ['submit', 'decide'],
+        'submitted': ['decide'],
+        'scheduled': ['decide'],
+        },
+    'withdrawn': {s: ['withdraw'] for s in PENDING_STATES},
+    'rejected': {
+        'draft': ['submit', 'reject'],
+        'submitted': ['reject'],
+        'scheduled': ['reject'],
+        },
+    }
+
+
+class GoverningBody(DeactivableMixin, ModelSQL, ModelView):
+    __name__ = 'klachten.notula.body'
+    __string__ = "Governing Body"
+
+    name = fields.Char("Name", required=True, translate=True)
+    code = fields.Char(
+        "Code", required=True,
+        help="The body's code in Notula, such as college or raad.")
+    oslo_uri = fields.Char(
+        "OSLO URI",
+        help="The URI of the body (bestuursorgaan) in OSLO Besluit.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._order.insert(0, ('name', 'ASC'))
+        cls._sql_constraints += [
+            ('code_unique', Unique(t, t.code),
+                'klachten_notula.msg_body_code_unique'),
+            ]
+
+
+class Proposal(Workflow, ModelSQL, ModelView):
+    __name__ = 'klachten.notula.proposal'
+    __string__ = "Draft Decision"
+
+    _draft = {'readonly': Eval('state') != 'draft'}
+
+    complaint = fields.Many2One(
+        'klachten.complaint', "Complaint", required=True,
+        ondelete='CASCADE', states=_draft)
+    company = fields.Many2One(
+        'company.company', "Company", required=True, readonly=True)
+    body = fields.Many2One(
+        'klachten.notula.body', "Governing Body", required=True,
+        states=_draft)
+    title = fields.Char("Title", required=True, states=_draft)
+    motivation = fields.Text(
+        "Motivation", required=True, states=_draft,
+        help="Motivering – Argumentatie: why the body should decide so.")
+    decision_proposal = fields.Text(
+        "Proposed Decision", required=True, states=_draft,
+        help="The text of the decision proposed to the body.")
+    personal_data = fields.Boolean(
+        "Include the Complainant's Personal Data", states=_draft,
+        help="Off unless chosen: the draft decision leaves out the "
+        "complainant's name and contact details.")
+    attachments = fields.Many2Many(
+        'klachten.notula.proposal-ir.attachment', 'proposal', 'attachment',
+        "Attachments", states=_draft,
+        domain=[('resource', '=', Eval('complaint_resource', ''))],
+        help="The complaint's documents sent with the draft decision.")
+    complaint_resource = fields.Function(
+        fields.Char("Complaint Resource"), 'on_change_with_complaint_resource')
+    document = fields.Many2One(
+        'ir.attachment', "Document", readonly=True, ondelete='SET NULL',
+        help="The Word document of the draft decision.")
+    connector = fields.Selection(
+        CONNECTORS, "Connector", required=True, readonly=True,
+        help="How the draft decision reaches Notula.")
+    uuid = fields.Char(
+        "UUID", required=True, readonly=True, strip=False,
+        help="The identifier of the draft decision in Notula and OSLO.")
+    reference = fields.Char(
+        "Reference", readonly=True,
+        help="The reference of the item in Notula.")
+    state = fields.Selection(
+        STATES, "State", required=True, readonly=True, sort=False)
+    meeting_date = fields.Date(
+        "Meeting Date", readonly=True,
+        help="The date of the meeting that has the item on its agenda.")
+    decision_text = fields.Text("Decision", readonly=True)
+    decision_date = fields.Date("Decided On", readonly=True)
+    result = fields.Selection(RESULTS, "Result", readonly=True, sort=False)
+
+    # the queue of the HTTP connector (see delivery.py)
+    delivery = fields.Selection(
+        DELIVERIES, "Delivery", readonly=True, sort=False,
+        states={'invisible': Eval('connector') != 'http'})
+    attempts = fields.Integer(
+        "Attempts", readonly=True,
+        states={'invisible': Eval('connector') != 'http'})
+    next_attempt = fields.DateTime(
+        "Next Attempt", readonly=True,
+        states={'invisible': Eval('connector') != 'http'})
+    last_error = fields.Text(
+        "Last Error", readonly=True,
+        states={'invisible': Eval('connector') != 'http'})
+    version = fields.Integer(
+        "Version", readonly=True,
+        help="The highest version of the status received from Notula.")
+
+    del _draft
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls.__access__.add('complaint')
+        cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
+        cls._sql_constraints += [
+            ('uuid_unique', Unique(t, t.uuid),
+                'klachten_notula.msg_proposal_uuid_unique'),
+            ]
+        cls._sql_indexes.update({
+                Index(t, (t.complaint, Index.Range())),
+                Index(t, (t.reference, Index.Equality()),
+                    where=t.reference != Null),
+                Index(t, (t.state, Index.Equality()),
+                    where=t.state.in_(['submitted', 'scheduled'])),
+                })
+        cls._transitions |= {
+            ('draft', 'submitted'),
+            ('submitted', 'scheduled'),
+            ('submitted', 'decided'),
+            ('scheduled', 'decided'),
+            ('draft', 'withdrawn'),
+            ('submitted', 'withdrawn'),
+            ('scheduled', 'withdrawn'),
+            ('submitted', 'rejected'),
+            ('scheduled', 'rejected'),
+            }
+
+    @staticmethod
+    def default_state():
+        return 'draft'
+
+    @staticmethod
+    def default_company():
+        return Transaction().context.get('company')
+
+    @staticmethod
+    def default_connector():
+        return 'manual'
+
+    @staticmethod
+    def default_uuid():
+        return uuid.uuid4().hex
+
+    @staticmethod
+    def default_personal_data():
+        return False
+
+    @staticmethod
+    def default_attempts():
+        return 0
+
+    @fields.depends('complaint')
+    def on_change_with_complaint_resource(self, name=None):
+        return str(self.complaint) if self.complaint else ''
+
+    @fields.depends('complaint', 'company')
+    def on_change_complaint(self):
+        if self.complaint:
+            self.company = self.complaint.company
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('//page[@id="delivery"]', 'states', {
+                    'invisible': Eval('connector') != 'http',
+                    }),
+            ]
+
+    def get_rec_name(self, name):
+        return self.reference or self.title
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, value = clause[:3]
+        bool_op = 'AND' if operator.startswith('!') else 'OR'
+        return [bool_op,
+            ('reference', operator, value),
+            ('title', operator, value),
+            ]
+
+    state_string = state.translated('state')
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if mode == 'create' and values.get('complaint') is not None:
+            Complaint = Pool().get('klachten.complaint')
+            with without_check_access():
+                complaint = Complaint(values['complaint'])
+                values['company'] = complaint.company.id
+        return values
+
+    @classmethod
+    def copy(cls, proposals, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ['uuid', 'reference', 'document', 'meeting_date',
+                'decision_text', 'decision_date', 'result', 'delivery',
+                'attempts', 'next_attempt', 'last_error', 'version']:
+            default.setdefault(name, None)
+        default['state'] = 'draft'
+        new = []
+        for proposal in proposals:
+            values = dict(default, uuid=cls.default_uuid())
+            new.extend(super().copy([proposal], default=values))
+        return new
+
+    # The transitions: each a hook for the tasks and the complaint
+    @classmethod
+    @Workflow.transition('submitted')
+    def submit(cls, proposals):
+        pass
+
+    @classmethod
+    @Workflow.transition('scheduled')
+    def schedule(cls, proposals):
+        pass
+
+    @classmethod
+    @Workflow.transition('decided')
+    def decide(cls, proposals):
+        pass
+
+    @classmethod
+    @Workflow.transition('withdrawn')
+    def withdraw(cls, proposals):
+        pass
+
+    @classmethod
+    @Workflow.transition('rejected')
+    def reject(cls, proposals):
+        pass
+
+    # The news from Notula (the connectors, the callback, the wizards)
+    @classmethod
+    def apply_status(cls, proposal, status, reference=None,
+            meeting_date=None, decision=None, version=None):
+        """Apply the news status of proposal (a state of STATES) with its
+        reference, meeting_date and decision ({'text', 'date', 'result'})
+        through the transitions; return whether something changed.
+
+        The same news again changes nothing; news with a lower version than
+        the one applied is ignored. News that would change a final draft
+        decision, or one of a cancelled or closed complaint, is refused
+        with ProposalClosedError."""
+        if status not in dict(STATES):
+            raise ValueError(f"unknown status {status!r}")
+        cls._lock_row(proposal)
+        with without_check_access():
+            proposal = cls(proposal.id)
+            if (version is not None and proposal.version is not None
+                    and version < proposal.version):
+                return False
+            values = proposal._status_values(
+                reference, meeting_date, decision)
+            steps = _PATHS.get(status, {}).get(proposal.state, [])
+            if not values and not steps:
+                if version is not None and version != proposal.version:
+                    cls.write([proposal], {'version': version})
+                return False
+            proposal.check_open(status)
+            if version is not None:
+                values['version'] = version
+            if values:
+                cls.write([proposal], values)
+            for step in steps:
+                getattr(cls, step)([proposal])
+        return True
+
+    @classmethod
+    def _lock_row(cls, proposal):
+        """Lock the row of proposal until the transaction ends (a no-op
+        update): news from two processes at once apply one after the other
+        (ModelSQL.lock needs a transaction that can be retried)"""
+        table = cls.__table__()
+        take_write_lock(cls)
+        Transaction().connection.cursor().execute(*table.update(
+                [table.id], [table.id], where=table.id == proposal.id))
+
+    def _status_values(self, reference, meeting_date, decision):
+        "The values of the news that differ from the draft decision's"
+        news = {
+            'reference': reference or None,
+            'meeting_date': _date(meeting_date),
+            }
+        if decision:
+            news.update({
+                    'decision_text': decision.get('text') or None,
+                    'decision_date': _date(decision.get('date')),
+                    'result': decision.get('result') or None,
+                    })
+        return {name: value for name, value in news.items()
+            if value is not None and getattr(self, name) != value}
+
+    def check_open(self, status=None):
+        "Refuse a change of a final draft decision or of a closed complaint"
+        if self.complaint.state in CLOSED_COMPLAINT_STATES:
+            raise ProposalClosedError(gettext(
+                    'klachten_notula.msg_proposal_complaint_closed',
+                    proposal=self.rec_name,
+                    complaint=self.complaint.rec_name,
+                    state=self.complaint.state_string))
+        if self.state in FINAL_STATES:
+            raise ProposalClosedError(gettext(
+                    'klachten_notula.msg_proposal_final',
+                    proposal=self.rec_name,
+                    state=self.state_string))
+
+    @classmethod
+    def delete(cls, proposals):
+        for proposal in proposals:
+            if proposal.state != 'draft':
+                raise ProposalNotAllowedError(gettext(
+                        'klachten_notula.msg_proposal_no_delete',
+                        proposal=proposal.rec_name,
+                        state=proposal.state_string))
+        super().delete(proposals)
+
+
+def _date(value):
+    "A date of value (a date or an ISO string), or None"
+    if not value or isinstance(value, dt.date):
+        return value or None
+    return dt.date.fromisoformat(value)
+
+
+class ProposalAttachment(ModelSQL):
+    __name__ = 'klachten.notula.proposal-ir.attachment'
+    __string__ = "Draft Decision - Attachment"
+
+    proposal = fields.Many2One(
+        'klachten.notula.proposal', "Draft Decision", required=True,
+        ondelete='CASCADE')
+    attachment = fields.Many2One(
+        'ir.attachment', "Attachment", required=True, ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('proposal')
