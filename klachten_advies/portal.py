@@ -114,13 +114,8 @@ def _post(request, pool, token, lang):
     if record.state != 'requested':
         return _closed_page(request, lang, record, unsent=answer)
     _check(link)
-    intake = Intake({'answer': answer})
-    if not answer:
-        intake.error('answer', messages.gettext(lang, 'err_advice'))
-    elif len(answer) > ANSWER_MAX:
-        intake.error('answer', messages.gettext(
-                lang, 'err_too_long', max=ANSWER_MAX))
-    forms.read_uploads(intake, request, lang)
+    intake = forms.read_answer(
+        request, lang, ANSWER_MAX, 'err_advice', answer=answer)
     if intake.errors:
         return page(request, lang, record, intake, status=400)
     Token = pool.get('klachten.portal.token')

@@ -45,6 +45,22 @@ class Intake:
             for name, upload in unique_names(self.uploads)]
 
 
+def read_answer(request, lang, maximum, missing='err_answer', answer=None):
+    """Read an answer form (a required text of at most maximum characters,
+    and files): the Intake with what is wrong with it. missing is the text
+    said when the answer is empty; answer, when the page read it already."""
+    if answer is None:
+        answer = web.form_value(request, 'answer', maximum)
+    intake = Intake({'answer': answer})
+    if not answer:
+        intake.error('answer', messages.gettext(lang, missing))
+    elif len(answer) > maximum:
+        intake.error('answer', messages.gettext(
+                lang, 'err_too_long', max=maximum))
+    read_uploads(intake, request, lang)
+    return intake
+
+
 def read_uploads(intake, request, lang):
     """Add to intake the files carried from the previous page (less those
     removed) and the new ones; refuse what is not allowed"""

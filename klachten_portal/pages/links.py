@@ -85,14 +85,7 @@ def information(request, pool, token):
 
 def _information_post(request, pool, token, lang):
     link, record = open_link(pool, token, 'information', lock=True)
-    answer = web.form_value(request, 'answer', ANSWER_MAX)
-    intake = Intake({'answer': answer})
-    if not answer:
-        intake.error('answer', messages.gettext(lang, 'err_answer'))
-    elif len(answer) > ANSWER_MAX:
-        intake.error('answer', messages.gettext(
-                lang, 'err_too_long', max=ANSWER_MAX))
-    forms.read_uploads(intake, request, lang)
+    intake = forms.read_answer(request, lang, ANSWER_MAX)
     if intake.errors:
         return information_page(request, lang, record, intake, status=400)
     _answer(pool, link, record, intake)
