@@ -18,23 +18,19 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, getaddresses, make_msgid, parseaddr
 
-from sql.conditionals import Coalesce
-from sql.functions import CurrentTimestamp
-
 import trytond.config as config
-from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.sendmail import get_smtp_server
 from trytond.tools.email_ import EmailNotValidError, validate_email
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import without_check_access
 from trytond.url import host
 
-from .claim import claim_one
 from .exceptions import EmailAddressError
 from .model import PermittedButtonsMixin
+from .queue import SendQueueMixin
 
 logger = logging.getLogger(__name__)
 
@@ -187,7 +183,9 @@ class _SMTP:
             self.close()
 
 
-class Email(PermittedButtonsMixin, Workflow, ModelSQL, ModelView):
+class Email(
+        SendQueueMixin, PermittedButtonsMixin, Workflow, ModelSQL,
+        ModelView):
     __name__ = 'klachten.email'
     __string__ = "E-mail"
     _rec_name = 'subject'
@@ -220,8 +218,10 @@ class Email(PermittedButtonsMixin, Workflow, ModelSQL, ModelView):
         "Last Error", readonly=True,
         help="The answer of the mail server to the last attempt.")
 
-    # Class defaults; [klachten] email_max_attempts and
-    # email_sending_timeout (minutes) override them.
+    # The queue (klachten_base/queue.py).  Class defaults; [klachten]
+    # email_max_attempts and email_sending_timeout (minutes) override them.
+    _queue_state = 'state'
+    _queue_config = 'email'
     max_attempts = 10
     # minutes to wait after the 1st, 2nd, ... failed attempt
     backoff = (1, 2, 5, 10, 30, 60, 120, 240, 480)
@@ -442,15 +442,7 @@ class Email(PermittedButtonsMixin, Workflow, ModelSQL, ModelView):
         claimed and marked in transactions of its own."""
         now = cls._now(now)
         cls._recover(now)
-        with Transaction().new_transaction() as transaction:
-            emails = cls.search([
-                    ('state', '=', 'pending'),
-                    ('next_attempt', '<=', now),
-                    ], order=[('next_attempt', 'ASC'), ('id', 'ASC')],
-                limit=limit)
-            ids = list(map(int, emails))
-            transaction.commit()
-        cls.send(cls.browse(ids), now=now)
+        cls.send(cls.browse(cls._queue_due(now, limit)), now=now)
 
     @classmethod
     def send(cls, emails, now=None):
@@ -484,21 +476,6 @@ class Email(PermittedButtonsMixin, Workflow, ModelSQL, ModelView):
             cls._sent(email_id, attempts, refused)
 
     @classmethod
-    def _now(cls, now=None):
-        return (now or dt.datetime.now()).replace(microsecond=0)
-
-    @classmethod
-    def _config_int(cls, name):
-        return config.getint(
-            'klachten', f'email_{name}', default=getattr(cls, name))
-
-    @classmethod
-    def _backoff(cls, attempts):
-        "The delay before the next attempt after attempts failed"
-        minutes = cls.backoff[min(attempts, len(cls.backoff)) - 1]
-        return dt.timedelta(minutes=minutes)
-
-    @classmethod
     def _smtp_uri(cls):
         "[email] uri with a timeout, so that a silent server cannot hang us"
         uri = config.get('email', 'uri')
@@ -515,30 +492,13 @@ class Email(PermittedButtonsMixin, Workflow, ModelSQL, ModelView):
         """Put back to pending the e-mails left sending for longer than the
         timeout: their process stopped.  The receiver may get one twice,
         with the same Message-ID."""
-        table = cls.__table__()
-        timeout = dt.timedelta(minutes=cls._config_int('sending_timeout'))
-        with Transaction().new_transaction() as transaction:
-            cursor = transaction.connection.cursor()
-            try:
-                cursor.execute(*table.update(
-                        [table.state, table.next_attempt,
-                            table.sending_since, table.last_error,
-                            table.write_date, table.write_uid],
-                        ['pending', now, None,
-                            "Interrupted while sending: sent again",
-                            CurrentTimestamp(), transaction.user],
-                        where=(table.state == 'sending')
-                        & (table.sending_since < now - timeout)))
-                count = cursor.rowcount
-                transaction.commit()
-            except backend.DatabaseOperationalError:
-                # Another process is recovering them
-                transaction.rollback()
-                return
-        if count > 0:
+        count = cls._queue_recover(
+            now, "Interrupted while sending: sent again")
+        if count:
             logger.warning(
                 "%d e-mail(s) left sending since before %s: sending again",
-                count, now - timeout)
+                count, now - dt.timedelta(
+                    minutes=cls._config_int('sending_timeout')))
 
     @classmethod
     def _claim(cls, email_id, now):
@@ -546,37 +506,10 @@ class Email(PermittedButtonsMixin, Workflow, ModelSQL, ModelView):
 
         Return the values to send, or None when the e-mail is no longer
         pending and due, or another process holds it."""
-        table = cls.__table__()
-
-        def due(table):
-            return (table.state == 'pending') & (table.next_attempt <= now)
-        with Transaction().new_transaction() as transaction:
-            database = transaction.database
-            cursor = transaction.connection.cursor()
-            try:
-                if database.has_select_for():
-                    For = database.get_select_for_skip_locked()
-                    cursor.execute(*table.select(table.id,
-                            where=(table.id == email_id) & due(table),
-                            for_=For('UPDATE')))
-                    if not cursor.fetchone():
-                        return None
-                if not claim_one(cls, email_id, lambda table: {
-                            'state': 'sending',
-                            'attempts': Coalesce(table.attempts, 0) + 1,
-                            'sending_since': now,
-                            }, due, touch=True):
-                    return None
-                email = cls(email_id)
-                values = {n: getattr(email, n) for n in [
-                        'to', 'cc', 'subject', 'body', 'language',
-                        'message_id', 'attempts']}
-                transaction.commit()
-            except backend.DatabaseOperationalError:
-                # Claimed by another process in the meantime
-                transaction.rollback()
-                return None
-        return values
+        return cls._queue_claim(email_id, now, lambda email: {
+                n: getattr(email, n) for n in [
+                    'to', 'cc', 'subject', 'body', 'language',
+                    'message_id', 'attempts']})
 
     @classmethod
     def _recipients(cls, values):
@@ -622,18 +555,13 @@ class Email(PermittedButtonsMixin, Workflow, ModelSQL, ModelView):
         if permanent is None:
             permanent = is_permanent(exception)
         error = describe(exception)
-        values = {
-            'sending_since': None,
-            'last_error': error,
-            }
-        if permanent or attempts >= cls._config_int('max_attempts'):
-            values['state'] = 'failed'
+        values = cls._queue_retry(attempts, now, permanent)
+        values['last_error'] = error
+        if values['state'] == 'failed':
             logger.error(
                 "e-mail %d failed after %d attempt(s): %s",
                 email_id, attempts, error)
         else:
-            values['state'] = 'pending'
-            values['next_attempt'] = now + cls._backoff(attempts)
             logger.warning(
                 "e-mail %d not sent (attempt %d), next attempt at %s: %s",
                 email_id, attempts, values['next_attempt'], error)
@@ -643,17 +571,4 @@ class Email(PermittedButtonsMixin, Workflow, ModelSQL, ModelView):
     def _mark(cls, email_id, attempts, values):
         """Write the outcome of the attempt in a transaction of its own,
         unless the e-mail was claimed again meanwhile."""
-        retry = config.getint('database', 'retry')
-        for count in range(retry + 1):
-            with Transaction().new_transaction() as transaction:
-                try:
-                    email = cls(email_id)
-                    if (email.state == 'sending'
-                            and email.attempts == attempts):
-                        cls.write([email], values)
-                    transaction.commit()
-                    return
-                except backend.DatabaseOperationalError:
-                    transaction.rollback()
-                    if count == retry:
-                        raise
+        cls._queue_mark(email_id, attempts, values)
