@@ -7,7 +7,9 @@ import uuid
 
 from sql import Null
 
-from klachten_base.model import take_write_lock
+from klachten_base.model import (
+    PermittedButtonsMixin, ReadonlyGuardMixin, check_write_access,
+    take_write_lock)
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow, fields)
@@ -59,11 +61,11 @@ _PATHS = {
         'submitted': ['decide'],
         'scheduled': ['decide'],
         },
-    'withdrawn': {s: ['withdraw'] for s in PENDING_STATES},
+    'withdrawn': {s: ['mark_withdrawn'] for s in PENDING_STATES},
     'rejected': {
-        'draft': ['submit', 'reject'],
-        'submitted': ['reject'],
-        'scheduled': ['reject'],
+        'draft': ['submit', 'mark_rejected'],
+        'submitted': ['mark_rejected'],
+        'scheduled': ['mark_rejected'],
         },
     }
 
@@ -91,7 +93,22 @@ class GoverningBody(DeactivableMixin, ModelSQL, ModelView):
             ]
 
 
-class Proposal(Workflow, ModelSQL, ModelView):
+def _visible_in(*states, connector=None):
+    invisible = ~Eval('state').in_(list(states))
+    depends = ['state']
+    if connector:
+        invisible |= Eval('connector') != connector
+        depends.append('connector')
+    return {'invisible': invisible, 'depends': depends}
+
+
+# the coordinator's tasks of each step (klachten.task kinds of task.py)
+TASK_KINDS = ['agenda_submit', 'agenda_decision', 'agenda_conclude',
+    'agenda_failed']
+
+
+class Proposal(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow,
+        ModelSQL, ModelView):
     __name__ = 'klachten.notula.proposal'
     __string__ = "Draft Decision"
 
@@ -191,6 +208,26 @@ class Proposal(Workflow, ModelSQL, ModelView):
             ('submitted', 'rejected'),
             ('scheduled', 'rejected'),
             }
+        cls._buttons.update({
+                'record_reference': _visible_in('draft', connector='manual'),
+                'send': {
+                    'invisible': ((Eval('state') != 'draft')
+                        | (Eval('connector') != 'http')
+                        | Eval('delivery').in_(['pending', 'sending'])),
+                    'depends': ['state', 'connector', 'delivery'],
+                    },
+                'schedule_wizard': _visible_in(
+                    'submitted', 'scheduled', connector='manual'),
+                'decide_wizard': _visible_in(
+                    'submitted', 'scheduled', connector='manual'),
+                'withdraw': _visible_in(*PENDING_STATES),
+                'reject': _visible_in(
+                    'submitted', 'scheduled', connector='manual'),
+                'download': {
+                    'invisible': Eval('connector') != 'manual',
+                    'depends': ['connector'],
+                    },
+                })
 
     @staticmethod
     def default_state():
@@ -200,9 +237,17 @@ class Proposal(Workflow, ModelSQL, ModelView):
     def default_company():
         return Transaction().context.get('company')
 
-    @staticmethod
-    def default_connector():
-        return 'manual'
+    @classmethod
+    def default_connector(cls):
+        return cls._configured_connector(Transaction().context.get('company'))
+
+    @classmethod
+    def _configured_connector(cls, company_id):
+        "The connector that the configuration gives the company"
+        Configuration = Pool().get('klachten.configuration')
+        with without_check_access():
+            return Configuration(1).get_multivalue(
+                'notula_connector', company=company_id) or 'manual'
 
     @staticmethod
     def default_uuid():
@@ -255,7 +300,45 @@ class Proposal(Workflow, ModelSQL, ModelView):
             with without_check_access():
                 complaint = Complaint(values['complaint'])
                 values['company'] = complaint.company.id
+            values.setdefault('connector',
+                cls._configured_connector(values['company']))
         return values
+
+    # Made by the Agenderen wizard (Complaint.put_on_agenda)
+    @classmethod
+    def create_proposal(cls, values):
+        """Make the draft decision of values on a complaint in conclusion;
+        open the coordinator's task and make its document"""
+        values['complaint'].check_agenda_state([values['complaint']])
+        proposal = cls(**values)
+        with without_check_access():
+            proposal.save()
+            if proposal.connector == 'manual':
+                cls._open_task([proposal], 'agenda_submit')
+            cls.make_documents([proposal])
+        return proposal
+
+    @classmethod
+    def make_documents(cls, proposals):
+        """Make the Word document of each draft proposal (document.py,
+        where klachten_report is activated)"""
+        pass
+
+    # The coordinator's tasks (one of each kind per complaint)
+    @classmethod
+    def _open_task(cls, proposals, kind):
+        pool = Pool()
+        Task = pool.get('klachten.task')
+        Complaint = pool.get('klachten.complaint')
+        for proposal in proposals:
+            complaint = proposal.complaint
+            Task.open(complaint, kind, group=Complaint._coordinators(),
+                due_date=complaint.answer_due, note=proposal.title)
+
+    @classmethod
+    def _close_tasks(cls, proposals, kinds, state='done'):
+        Task = Pool().get('klachten.task')
+        Task.close([p.complaint for p in proposals], kinds, state=state)
 
     @classmethod
     def copy(cls, proposals, default=None):
@@ -275,7 +358,10 @@ class Proposal(Workflow, ModelSQL, ModelView):
     @classmethod
     @Workflow.transition('submitted')
     def submit(cls, proposals):
-        pass
+        cls._close_tasks(proposals, ['agenda_submit', 'agenda_failed'])
+        cls._open_task(
+            [p for p in proposals if p.connector == 'manual'],
+            'agenda_decision')
 
     @classmethod
     @Workflow.transition('scheduled')
@@ -285,17 +371,108 @@ class Proposal(Workflow, ModelSQL, ModelView):
     @classmethod
     @Workflow.transition('decided')
     def decide(cls, proposals):
-        pass
+        cls._close_tasks(proposals, ['agenda_submit', 'agenda_decision',
+                'agenda_failed'])
+        for proposal in proposals:
+            proposal._post_decision()
+        cls._open_task([p for p in proposals
+                if p.complaint.state == 'conclusion'], 'agenda_conclude')
+
+    def _post_decision(self):
+        "Put the decision in the complaint's conversation"
+        lines = [gettext('klachten_notula.msg_decision_comment',
+                proposal=self.rec_name,
+                body=self.body.rec_name,
+                result=self.result_string or '',
+                date=self.decision_date or '')]
+        if self.decision_text:
+            lines.append(self.decision_text)
+        self.complaint._post_comment('\n\n'.join(lines))
+
+    result_string = result.translated('result')
+
+    @classmethod
+    @ModelView.button
+    def withdraw(cls, proposals):
+        "The coordinator takes the draft decision back"
+        cls._check_button(proposals, set(PENDING_STATES))
+        with without_check_access():
+            cls.mark_withdrawn(proposals)
 
     @classmethod
     @Workflow.transition('withdrawn')
-    def withdraw(cls, proposals):
-        pass
+    def mark_withdrawn(cls, proposals):
+        cls._close_tasks(proposals, TASK_KINDS, state='cancelled')
+
+    @classmethod
+    @ModelView.button
+    def reject(cls, proposals):
+        "The body did not take the draft decision on its agenda"
+        cls._check_button(proposals, {'submitted', 'scheduled'})
+        with without_check_access():
+            cls.mark_rejected(proposals)
 
     @classmethod
     @Workflow.transition('rejected')
-    def reject(cls, proposals):
+    def mark_rejected(cls, proposals):
+        cls._close_tasks(proposals, TASK_KINDS, state='cancelled')
+
+    # The coordinator's buttons (the manual connector)
+    @classmethod
+    @ModelView.button_action('klachten_notula.wizard_record_reference')
+    def record_reference(cls, proposals):
+        cls._check_button(proposals, {'draft'})
+
+    @classmethod
+    @ModelView.button_action('klachten_notula.wizard_schedule')
+    def schedule_wizard(cls, proposals):
+        cls._check_button(proposals, {'submitted', 'scheduled'})
+
+    @classmethod
+    @ModelView.button_action('klachten_notula.wizard_decide')
+    def decide_wizard(cls, proposals):
+        cls._check_button(proposals, {'submitted', 'scheduled'})
+
+    @classmethod
+    @ModelView.button_action('klachten_notula.wizard_download')
+    def download(cls, proposals):
         pass
+
+    @classmethod
+    @ModelView.button
+    def send(cls, proposals):
+        """Queue the draft decisions for the HTTP connector: the delivery
+        cron sends them (never inside this transaction)"""
+        cls._check_button(proposals, {'draft'})
+        proposals = [p for p in proposals if p.connector == 'http'
+            and p.delivery not in {'pending', 'sending'}]
+        with without_check_access():
+            cls.write(proposals, {
+                    'delivery': 'pending',
+                    'attempts': 0,
+                    'next_attempt': dt.datetime.now(),
+                    'last_error': None,
+                    })
+
+    @classmethod
+    def _check_button(cls, proposals, states):
+        "Refuse a step on a draft decision that does not allow it"
+        for proposal in proposals:
+            proposal.check_open()
+            if proposal.state not in states:
+                raise ProposalClosedError(gettext(
+                        'klachten_notula.msg_proposal_final',
+                        proposal=proposal.rec_name,
+                        state=proposal.state_string))
+
+    @classmethod
+    def record(cls, proposals, status, **news):
+        """Apply the news of status that the current user records (the
+        manual connector's wizards): refused without write access"""
+        check_write_access(cls, [p.id for p in proposals],
+            model_access=False)
+        for proposal in proposals:
+            cls.apply_status(proposal, status, **news)
 
     # The news from Notula (the connectors, the callback, the wizards)
     @classmethod
