@@ -74,22 +74,6 @@ def complainant_data(proposal):
         }
 
 
-def personal_details(complaint):
-    """The complainant's (and representative's) name, address lines and
-    e-mail addresses that a package must not show: the words to look for
-    in it"""
-    details = set()
-    for party in [complaint.complainant, complaint.representative]:
-        if not party:
-            continue
-        details.add(party.name)
-        for mechanism in party.contact_mechanisms:
-            details.add(mechanism.value)
-        for address in party.addresses:
-            details.update(address.full_address.splitlines())
-    return {d.strip() for d in details if d and len(d.strip()) > 2}
-
-
 def text(proposal):
     "The draft decision as plain text, when there is no Word document"
     labels = field_strings('klachten.notula.proposal', [
