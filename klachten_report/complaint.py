@@ -2,15 +2,27 @@
 # this repository contains the full copyright notices and license terms.
 from babel.dates import format_date
 
+from klachten_base.exceptions import MissingInputError
 from klachten_base.lang import babel_locale
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Eval
+from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 
 from . import render
+from .norm import NORM_SETS
 
+# the outcomes for which the conclusion says whether the complaint was
+# resolved: required for those of the first set
+RESOLVED_REQUIRED = ['founded', 'partly_founded']
+RESOLVED_OUTCOMES = RESOLVED_REQUIRED + ['founded_corrected']
+RESOLVED = [
+    (None, ""),
+    ('yes', "Resolved"),
+    ('partly', "Partly Resolved"),
+    ('no', "Not Resolved"),
+    ]
 # kind of _notify: kind of letter
 NOTIFY_LETTERS = {
     'acknowledgement': 'acknowledgement',
@@ -84,6 +96,28 @@ class Complaint(metaclass=PoolMeta):
         'klachten.document', 'complaint', "Documents", readonly=True,
         help="The letters and reports made for the complaint, every "
         "version.")
+    # Classification, at the conclusion
+    norms = fields.Many2Many(
+        'klachten.complaint-klachten.norm', 'complaint', 'norm', "Norms",
+        domain=[If(Bool(Eval('norm_set')),
+                ('norm_set', '=', Eval('norm_set', '')), ())],
+        states={'readonly': Eval('state') != 'conclusion'},
+        help="The norms of proper conduct the complaint touches.")
+    norm_set = fields.Function(
+        fields.Selection(NORM_SETS, "Norm Set"), 'get_norm_set')
+    resolved = fields.Selection(
+        RESOLVED, "Resolved", sort=False,
+        states={
+            'readonly': Eval('state') != 'conclusion',
+            'invisible': ~Eval('outcome').in_(RESOLVED_OUTCOMES),
+            },
+        help="Whether what the founded complaint was about has been put "
+        "right.")
+    structural_measure = fields.Text(
+        "Structural Measure",
+        states={'readonly': Eval('state') != 'conclusion'},
+        help="What the organisation changes so that it does not happen "
+        "again, if anything.")
 
     @classmethod
     def __setup__(cls):
@@ -101,7 +135,31 @@ class Complaint(metaclass=PoolMeta):
     def copy(cls, complaints, default=None):
         default = default.copy() if default is not None else {}
         default.setdefault('documents', None)
+        default.setdefault('norms', None)
+        default.setdefault('resolved', None)
+        default.setdefault('structural_measure', None)
         return super().copy(complaints, default=default)
+
+    def get_norm_set(self, name):
+        return self._configuration().norm_set
+
+    @classmethod
+    def conclude(cls, complaints, conclusion, inform=True, reply=None,
+            request_feedback=False, norms=None, resolved=None,
+            structural_measure=None):
+        "Conclude, recording the classification when it is given"
+        values = {}
+        if norms is not None:
+            values['norms'] = [('remove', [n.id for c in complaints
+                        for n in c.norms])] + [
+                ('add', [getattr(n, 'id', n) for n in norms])]
+        if resolved is not None:
+            values['resolved'] = resolved or None
+        if structural_measure is not None:
+            values['structural_measure'] = structural_measure or None
+        cls._write_workflow(complaints, values)
+        super().conclude(complaints, conclusion, inform=inform, reply=reply,
+            request_feedback=request_feedback)
 
     @classmethod
     @ModelView.button
@@ -356,3 +414,63 @@ class Admissible(metaclass=PoolMeta):
             # the complainant is written to by post
             values['inform'] = True
         return values
+
+
+class ConcludeStart(metaclass=PoolMeta):
+    __name__ = 'klachten.complaint.conclude.start'
+
+    outcome = fields.Selection('get_outcomes', "Outcome", readonly=True)
+    norm_set = fields.Selection(NORM_SETS, "Norm Set", readonly=True)
+    norms = fields.Many2Many(
+        'klachten.norm', None, None, "Norms",
+        domain=[If(Bool(Eval('norm_set')),
+                ('norm_set', '=', Eval('norm_set', '')), ())],
+        help="The norms of proper conduct the complaint touches.")
+    resolved = fields.Selection(
+        RESOLVED, "Resolved", sort=False,
+        states={
+            'invisible': ~Eval('outcome').in_(RESOLVED_OUTCOMES),
+            'required': Eval('outcome').in_(RESOLVED_REQUIRED),
+            },
+        help="Whether what the founded complaint was about has been put "
+        "right.")
+    structural_measure = fields.Text(
+        "Structural Measure",
+        help="What the organisation changes so that it does not happen "
+        "again, if anything.")
+
+    @classmethod
+    def get_outcomes(cls):
+        Complaint = Pool().get('klachten.complaint')
+        return Complaint.fields_get(['outcome'])['outcome']['selection']
+
+
+class Conclude(metaclass=PoolMeta):
+    __name__ = 'klachten.complaint.conclude'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._fields = cls._fields + [
+            'norms', 'resolved', 'structural_measure']
+
+    def default_start(self, fields):
+        values = super().default_start(fields)
+        complaint = self.record
+        values.update({
+                'outcome': complaint.outcome,
+                'norm_set': complaint._configuration().norm_set,
+                'norms': [n.id for n in complaint.norms],
+                'resolved': complaint.resolved,
+                'structural_measure': complaint.structural_measure,
+                })
+        return values
+
+    def transition_confirm(self):
+        for complaint in self.records:
+            if (complaint.outcome in RESOLVED_REQUIRED
+                    and not self.start.resolved):
+                raise MissingInputError(gettext(
+                        'klachten_report.msg_conclude_resolved',
+                        complaint=complaint.rec_name))
+        return super().transition_confirm()
