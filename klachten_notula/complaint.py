@@ -71,7 +71,10 @@ class Complaint(metaclass=PoolMeta):
 
     @classmethod
     def check_agenda_state(cls, complaints):
-        "Refuse, with a clear message, complaints not in conclusion"
+        """Refuse, with a clear message, complaints not in conclusion, and
+        Agenderen while it is switched off"""
+        if not cls._configuration().agenda:
+            raise WorkflowError(gettext('klachten_notula.msg_agenda_off'))
         for complaint in complaints:
             if complaint.state != 'conclusion':
                 raise WorkflowError(gettext(

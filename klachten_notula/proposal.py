@@ -13,6 +13,7 @@ from klachten_base.model import (
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -102,13 +103,57 @@ def _visible_in(*states, connector=None):
     return {'invisible': invisible, 'depends': depends}
 
 
+class CoordinatorsWriteMixin:
+    """Only the coordinators (and the complaints administrators) make,
+    change and delete the records: through __access__ the complaint's
+    write access would grant it to its handlers too, while its read rules
+    rightly let them read"""
+    __slots__ = ()
+
+    @classmethod
+    def create(cls, vlist):
+        cls._check_coordinator()
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        cls._check_coordinator()
+        super().write(*args)
+
+    @classmethod
+    def delete(cls, records):
+        cls._check_coordinator()
+        super().delete(records)
+
+    @classmethod
+    def _check_coordinator(cls):
+        transaction = Transaction()
+        if (not transaction.user or not transaction.check_access
+                or is_coordinator()):
+            return
+        raise AccessError(gettext(
+                'klachten_notula.msg_proposal_coordinators',
+                **cls.__names__()))
+
+
+def is_coordinator():
+    "Whether the current user is a coordinator or a complaints administrator"
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    return bool(set(User.get_groups()) & {
+            ModelData.get_id('klachten_base', 'group_coordinator'),
+            ModelData.get_id('klachten_base', 'group_admin'),
+            })
+
+
 # the coordinator's tasks of each step (klachten.task kinds of task.py)
 TASK_KINDS = ['agenda_submit', 'agenda_decision', 'agenda_conclude',
     'agenda_failed']
 
 
-class Proposal(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow,
-        ModelSQL, ModelView):
+class Proposal(CoordinatorsWriteMixin, PermittedButtonsMixin,
+        ReadonlyGuardMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'klachten.notula.proposal'
     __string__ = "Draft Decision"
 
@@ -567,7 +612,7 @@ def _date(value):
     return dt.date.fromisoformat(value)
 
 
-class ProposalAttachment(ModelSQL):
+class ProposalAttachment(CoordinatorsWriteMixin, ModelSQL):
     __name__ = 'klachten.notula.proposal-ir.attachment'
     __string__ = "Draft Decision - Attachment"
 

@@ -81,8 +81,8 @@ class PutOnAgenda(Wizard):
                 'motivation': start.motivation,
                 'decision_proposal': start.decision_proposal,
                 'personal_data': start.personal_data,
-                'attachments': [('add', [a.id for a in start.attachments
-                            if a.id in candidates])],
+                'attachments': [a.id for a in start.attachments
+                    if a.id in candidates],
                 })
         return 'open_'
 

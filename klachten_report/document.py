@@ -139,6 +139,28 @@ class DocumentTemplate(ModelSQL, ModelView):
             return bytes(templates[0].template)
         return cls.template_path(kind, language).read_bytes()
 
+    @classmethod
+    def render_document(cls, kind, language, values):
+        """The .docx bytes of the template of kind in language rendered
+        with values (texts, shown as typed, or lists of them), for the
+        modules that add a kind; TemplateError when it cannot be"""
+        def shown(value):
+            if isinstance(value, str):
+                return render.text(value)
+            if isinstance(value, list):
+                return [shown(v) for v in value]
+            return value
+        try:
+            return render.render(cls.content(kind, language),
+                {k: shown(v) for k, v in values.items()})
+        except render.TemplateInvalid as exception:
+            raise TemplateError(gettext(
+                    'klachten_report.msg_template_render',
+                    template=dict(cls.fields_get(['kind'])['kind'][
+                            'selection'])[kind],
+                    language=language,
+                    detail=exception.detail[:200])) from exception
+
 
 class Document(Workflow, ModelSQL, ModelView):
     __name__ = 'klachten.document'
