@@ -3,6 +3,7 @@
 """Helpers that set up a municipality for the scenarios and tests."""
 import datetime as dt
 import os
+import shutil
 import sqlite3
 import tempfile
 from contextlib import contextmanager
@@ -12,9 +13,10 @@ import trytond.config as config
 from proteus import Model, Wizard
 from proteus import config as pconfig
 from trytond import backend
+from trytond.cache import Cache
 from trytond.modules.company.tests.tools import create_company, get_company
 from trytond.pool import Pool
-from trytond.tests.test_tryton import DB_NAME, with_transaction
+from trytond.tests.test_tryton import DB_NAME, drop_db, with_transaction
 
 # login: (groups, [(department code, role)])
 STAFF = {
@@ -221,6 +223,24 @@ def shared_database():
     config.set('database', 'path', folder)
     Pool(name).init()
     return name, folder
+
+
+def share_database(test_class):
+    """Make the test database one that threads and processes can open;
+    return its name.  Its cleanups are added to test_class."""
+    test_class.addClassCleanup(drop_db)
+    database_path = config.get('database', 'path')
+    name, folder = shared_database()
+    if folder:
+        test_class.addClassCleanup(shutil.rmtree, folder)
+        test_class.addClassCleanup(
+            config.set, 'database', 'path', database_path)
+        test_class.addClassCleanup(backend.Database(name).close)
+        test_class.addClassCleanup(Pool.stop, name)
+        # Every class's copy has the same name: forget this one's caches
+        # (translations!) or the next class reads them
+        test_class.addClassCleanup(Cache.drop, name)
+    return name
 
 
 class TranslationTestMixin:

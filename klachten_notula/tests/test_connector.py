@@ -2,15 +2,31 @@
 # this repository contains the full copyright notices and license terms.
 """The HTTP connector against real HTTP servers on loopback: what it sends,
 and how each answer or fault is read (permanent or worth repeating)."""
+import datetime as dt
 import json
 import threading
 import time
 import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
+from unittest import mock
+
+from werkzeug.serving import make_server
+
+from klachten_base.tests.municipality import MunicipalityTestCase
+from klachten_base.tests.tools import share_database
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+from trytond.wsgi import app
 
 from ..connector import (
     ConnectorError, HttpConnector, Request, UnknownReference, parse_news, sign,
     verify)
+from .notula_server import NotulaServer
+from .test_callback import DECISION, SECRET, configure_http
+from .tools import create_proposal, in_conclusion
+
+KEY = 'notula-api-key'
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -297,3 +313,283 @@ class SignatureTestCase(unittest.TestCase):
                     signature=signature_, at=at):
                 self.assertFalse(verify(
                         secret, str(timestamp), body, signature_, now=at))
+
+
+class DeliveryTestCase(MunicipalityTestCase):
+    """The delivery queue and the crons against the contract-test server
+    (notula_server.py), and its callbacks into the callback route of an
+    application server in a thread; every fault of the contract"""
+    modules = ['klachten_notula']
+    names = ['queue', 'timeout', 'retry', 'bad_request', 'bad_key',
+        'attempts', 'poll', 'callbacks']
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.notula = NotulaServer(key=KEY, secret=SECRET).start()
+        cls.addClassCleanup(cls.notula.stop)
+        configure_http(url=cls.notula.url, key=KEY)
+        # one complaint in conclusion with a draft decision per test
+        cls.proposals = {}
+        for name in cls.names:
+            complaint = in_conclusion(cls.ns)
+            cls.proposals[name] = create_proposal(
+                complaint, title=f"Complaint {complaint.number}").id
+        cls.coordinator = cls.ns.users['coordinator'].id
+        cls.db = share_database(cls)
+        cls.app = make_server('127.0.0.1', 0, app, threaded=True)
+        thread = threading.Thread(
+            target=cls.app.serve_forever, daemon=True)
+        thread.start()
+        cls.addClassCleanup(thread.join, 10)
+        cls.addClassCleanup(cls.app.server_close)
+        cls.addClassCleanup(cls.app.shutdown)
+        cls.notula.callback_url = (
+            f'http://127.0.0.1:{cls.app.server_port}/{cls.db}'
+            '/notula/callback')
+
+    def setUp(self):
+        super().setUp()
+        self.notula.reset()
+        self.notula.secret = SECRET
+        self.proposal = self.proposals[
+            self._testMethodName.split('_', 2)[2]]
+
+    # Helpers
+    def transaction(self, user=0):
+        context = {'_check_access': True} if user else None
+        return Transaction().start(self.db, user, context=context)
+
+    def send(self):
+        "The coordinator presses Send (it only queues)"
+        with self.transaction(self.coordinator):
+            Proposal = Pool().get('klachten.notula.proposal')
+            Proposal.send([Proposal(self.proposal)])
+
+    def deliver(self, minutes=0):
+        "Run the delivery cron, minutes from now"
+        now = dt.datetime.now() + dt.timedelta(minutes=minutes, seconds=1)
+        with self.transaction():
+            Pool().get('klachten.notula.proposal').deliver(now=now)
+
+    def poll(self):
+        with self.transaction():
+            Pool().get('klachten.notula.proposal').poll()
+
+    def read(self):
+        "The draft decision now, and its complaint's open tasks' kinds"
+        with self.transaction():
+            pool = Pool()
+            Proposal = pool.get('klachten.notula.proposal')
+            Task = pool.get('klachten.task')
+            values, = Proposal.read([self.proposal], [
+                    'state', 'delivery', 'attempts', 'next_attempt',
+                    'last_error', 'reference', 'meeting_date', 'result',
+                    'version', 'complaint'])
+            tasks = Task.search([
+                    ('complaint', '=', values['complaint']),
+                    ('state', '=', 'open'),
+                    ])
+            values['tasks'] = sorted(t.kind for t in tasks)
+        return SimpleNamespace(**values)
+
+    def posts(self):
+        return self.notula.requests_to('POST', '/concepts')
+
+    # Tests
+    def test_deliver_queue(self):
+        "Send only queues; the cron delivers: submitted with the reference"
+        self.send()
+        proposal = self.read()
+        self.assertEqual((proposal.state, proposal.delivery),
+            ('draft', 'pending'))
+        self.assertEqual(self.notula.requests, [])
+        self.deliver()
+        proposal = self.read()
+        concept, = self.notula.concepts
+        self.assertEqual(
+            (proposal.state, proposal.delivery, proposal.reference),
+            ('submitted', 'delivered', concept.reference))
+        self.assertEqual(concept['id'], concept.key)
+        self.assertEqual(concept['body'], 'college')
+        self.assertEqual(concept['oslo']['identifier'], concept.key)
+        self.assertEqual([a.name for a in concept.attachments],
+            ['ontwerpbesluit.txt'])
+        self.assertNotIn('agenda_failed', proposal.tasks)
+        # nothing more to send
+        self.deliver(minutes=60)
+        self.assertEqual(len(self.posts()), 1)
+
+    def test_deliver_timeout(self):
+        """No answer in time: tried again later with the same key; the
+        server made the concept the first time: one concept"""
+        patch = mock.patch.object(HttpConnector, 'timeout', 1)
+        patch.start()
+        self.addCleanup(patch.stop)
+        self.send()
+        self.notula.delay_next(1, 3)
+        self.deliver()
+        proposal = self.read()
+        self.assertEqual(
+            (proposal.state, proposal.delivery, proposal.attempts),
+            ('draft', 'pending', 1))
+        self.assertIn('No answer within 1 seconds', proposal.last_error)
+        self.deliver()   # not due yet
+        self.assertEqual(len(self.posts()), 1)
+        self.deliver(minutes=2)
+        proposal = self.read()
+        concept, = self.notula.concepts
+        self.assertEqual((proposal.state, proposal.reference),
+            ('submitted', concept.reference))
+        self.assertEqual(
+            {r.headers['Idempotency-Key'] for r in self.posts()},
+            {concept.key})
+        self.assertEqual(len(self.posts()), 2)
+
+    def test_deliver_retry(self):
+        "5xx, 5xx, then created: backed off, one concept only"
+        self.send()
+        self.notula.fail_next(2, status=503)
+        before = dt.datetime.now()
+        self.deliver()
+        proposal = self.read()
+        self.assertEqual((proposal.delivery, proposal.attempts),
+            ('pending', 1))
+        self.assertIn('503', proposal.last_error)
+        self.assertGreater(
+            proposal.next_attempt, before + dt.timedelta(seconds=50))
+        self.deliver(minutes=2)
+        proposal = self.read()
+        self.assertEqual((proposal.delivery, proposal.attempts),
+            ('pending', 2))
+        self.assertGreater(
+            proposal.next_attempt, before + dt.timedelta(minutes=6))
+        self.deliver(minutes=10)
+        proposal = self.read()
+        concept, = self.notula.concepts
+        self.assertEqual(
+            (proposal.state, proposal.delivery, proposal.reference),
+            ('submitted', 'delivered', concept.reference))
+        self.assertEqual(len(self.posts()), 3)
+
+    def test_deliver_bad_request(self):
+        "400: failed at once, the error kept, a task for the coordinator"
+        self.send()
+        self.notula.fail_next(1, status=400)
+        self.deliver()
+        proposal = self.read()
+        self.assertEqual(
+            (proposal.state, proposal.delivery, proposal.attempts),
+            ('draft', 'failed', 1))
+        self.assertIn('400', proposal.last_error)
+        self.assertIn('agenda_failed', proposal.tasks)
+        self.deliver(minutes=600)
+        self.assertEqual(len(self.posts()), 1)
+        # sent again once the coordinator sorted it out: the task closes
+        self.send()
+        self.deliver()
+        proposal = self.read()
+        self.assertEqual((proposal.state, proposal.delivery),
+            ('submitted', 'delivered'))
+        self.assertNotIn('agenda_failed', proposal.tasks)
+
+    def test_deliver_bad_key(self):
+        "401 (a wrong key): failed at once, a task for the coordinator"
+        self.notula.key = 'another-key'
+        self.addCleanup(setattr, self.notula, 'key', KEY)
+        self.send()
+        self.deliver()
+        proposal = self.read()
+        self.assertEqual((proposal.delivery, proposal.attempts),
+            ('failed', 1))
+        self.assertIn('401', proposal.last_error)
+        self.assertIn('agenda_failed', proposal.tasks)
+        self.assertEqual(self.notula.concepts, [])
+
+    def test_deliver_attempts(self):
+        "5xx every time: failed after the last attempt, with a task"
+        with self.transaction():
+            Proposal = Pool().get('klachten.notula.proposal')
+        patch = mock.patch.object(Proposal, 'max_attempts', 3)
+        patch.start()
+        self.addCleanup(patch.stop)
+        self.send()
+        self.notula.fail_next(5, status=500)
+        for minutes in [0, 2, 10]:
+            self.assertNotIn('agenda_failed', self.read().tasks)
+            self.deliver(minutes=minutes)
+        proposal = self.read()
+        self.assertEqual((proposal.delivery, proposal.attempts),
+            ('failed', 3))
+        self.assertIn('agenda_failed', proposal.tasks)
+        self.deliver(minutes=600)
+        self.assertEqual(len(self.posts()), 3)
+
+    def test_deliver_poll(self):
+        "Callbacks lost: the poll cron brings the news, in order"
+        self.notula.lose_callbacks = True
+        self.send()
+        self.deliver()
+        reference = self.read().reference
+        self.notula.advance(reference, 'scheduled',
+            meeting_date=dt.date(2026, 5, 12))
+        with self.transaction():
+            # the other tests' draft decisions are polled too
+            polled = Pool().get('klachten.notula.proposal').search_count([
+                    ('state', 'in', ['submitted', 'scheduled']),
+                    ])
+        self.notula.fail_next(polled, status=503)
+        self.poll()   # no news: nothing changes, tried at the next run
+        self.assertEqual(self.read().state, 'submitted')
+        self.poll()
+        proposal = self.read()
+        self.assertEqual((proposal.state, proposal.meeting_date),
+            ('scheduled', dt.date(2026, 5, 12)))
+        self.notula.advance(reference, 'decided', decision=DECISION)
+        self.poll()
+        proposal = self.read()
+        self.assertEqual((proposal.state, proposal.result),
+            ('decided', 'approved'))
+        asked = self.notula.requests_to('GET', f'/concepts/{reference}')
+        self.assertEqual(len(asked), 3)
+        self.poll()   # decided: no longer asked
+        self.assertEqual(len(
+                self.notula.requests_to('GET', f'/concepts/{reference}')), 3)
+
+    def test_deliver_callbacks(self):
+        """The server's callbacks: duplicated, out of order, badly signed,
+        too old, for an unknown reference"""
+        self.send()
+        self.deliver()
+        reference = self.read().reference
+        self.notula.duplicate_callbacks = True
+        first, again = self.notula.advance(reference, 'scheduled',
+            meeting_date=dt.date(2026, 5, 5))
+        self.assertEqual((first.status, first.answer['status']),
+            (200, 'applied'))
+        self.assertEqual((again.status, again.answer['status']),
+            (200, 'known'))
+        self.notula.duplicate_callbacks = False
+        with self.notula.send_out_of_order():
+            self.notula.advance(reference, 'scheduled',
+                meeting_date=dt.date(2026, 5, 12))
+            self.notula.advance(reference, 'decided', decision=DECISION)
+        newest, older = self.notula.callbacks[-2:]
+        self.assertEqual(newest.event['status'], 'decided')
+        self.assertEqual((newest.status, older.status), (200, 200))
+        self.assertEqual(older.answer['status'], 'known')
+        proposal = self.read()
+        self.assertEqual(
+            (proposal.state, proposal.meeting_date, proposal.version),
+            ('decided', dt.date(2026, 5, 12), 4))
+        self.notula.bad_signature = True
+        callback, = self.notula.advance(reference, 'withdrawn')
+        self.assertEqual(callback.status, 401)
+        self.notula.bad_signature = False
+        self.notula.clock_offset = -600
+        callback, = self.notula.advance(reference, 'withdrawn')
+        self.assertEqual(callback.status, 401)
+        self.notula.clock_offset = 0
+        self.assertEqual(
+            self.notula.callback_for_unknown_reference().status, 404)
+        self.assertEqual(self.read().state, 'decided')

@@ -6,19 +6,15 @@ import contextlib
 import html
 import io
 import re
-import shutil
 from html.parser import HTMLParser
 
 from werkzeug.test import Client
 
 import trytond.config as config
 from klachten_base.tests.municipality import load_languages
-from klachten_base.tests.tools import setup_municipality, shared_database
-from trytond import backend
-from trytond.cache import Cache
+from klachten_base.tests.tools import setup_municipality, share_database
 from trytond.pool import Pool
 from trytond.protocols.wrappers import Response
-from trytond.tests.test_tryton import drop_db
 from trytond.tests.tools import activate_modules
 from trytond.transaction import Transaction
 from trytond.wsgi import app
@@ -60,24 +56,6 @@ def set_up_portal_database(test_class, languages=(),
     load_languages(languages)
     setup_municipality()
     return share_database(test_class)
-
-
-def share_database(test_class):
-    """Make the test database one that threads and processes can open;
-    return its name.  Its cleanups are added to test_class."""
-    test_class.addClassCleanup(drop_db)
-    database_path = config.get('database', 'path')
-    name, folder = shared_database()
-    if folder:
-        test_class.addClassCleanup(shutil.rmtree, folder)
-        test_class.addClassCleanup(
-            config.set, 'database', 'path', database_path)
-        test_class.addClassCleanup(backend.Database(name).close)
-        test_class.addClassCleanup(Pool.stop, name)
-        # Every class's copy has the same name: forget this one's caches
-        # (translations!) or the next class reads them
-        test_class.addClassCleanup(Cache.drop, name)
-    return name
 
 
 @contextlib.contextmanager
