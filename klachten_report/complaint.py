@@ -461,10 +461,18 @@ class Conclude(metaclass=PoolMeta):
                 'outcome': complaint.outcome,
                 'norm_set': complaint._configuration().norm_set,
                 'norms': [n.id for n in complaint.norms],
-                'resolved': complaint.resolved,
+                'resolved': complaint.resolved or self._default_resolved(),
                 'structural_measure': complaint.structural_measure,
                 })
         return values
+
+    def _default_resolved(self):
+        # a founded complaint comes with the solution its handler found:
+        # offered as resolved, which the coordinator corrects if need be
+        complaint = self.record
+        if complaint.outcome == 'founded_corrected' or (
+                complaint.outcome in RESOLVED_REQUIRED and complaint.solution):
+            return 'yes'
 
     def transition_confirm(self):
         for complaint in self.records:
