@@ -373,7 +373,7 @@ class NotulaServer:
             self.requests.append(request)
             if self._failures:
                 status = self._failures.pop(0)
-                return status, {'error': f"Service unavailable ({status})"}, 0
+                return status, {'error': f"Simulated failure ({status})"}, 0
             delay = self._delays.pop(0) if self._delays else 0
         status, answer = self._answer(request)
         return status, answer, delay

@@ -267,6 +267,10 @@ class HttpScenarioTestCase(unittest.TestCase):
         callback, = self.notula.advance(reference, 'withdrawn')
         self.assertEqual(callback.status, 401)
         self.notula.bad_signature = False
+        self.notula.clock_offset = -600
+        callback, = self.notula.advance(reference, 'withdrawn')
+        self.assertEqual(callback.status, 401)
+        self.notula.clock_offset = 0
         callback = self.notula.callback_for_unknown_reference()
         self.assertEqual(callback.status, 404)
         self.assertIn('error', callback.answer)
@@ -366,3 +370,20 @@ class HttpScenarioTestCase(unittest.TestCase):
         self.assertEqual([(r.headers['Idempotency-Key'], r.status)
                 for r in self.notula.requests],
             [(proposal.uuid, 201), (proposal.uuid, 200)])
+
+    def test_bad_key(self):
+        """A refused key is not tried again: the delivery failed and the
+        coordinator has a task"""
+        proposal = self.put_on_agenda()
+        self.notula.key = 'another-key'
+        self.addCleanup(setattr, self.notula, 'key', KEY)
+        self.run_cron('deliver')
+        proposal = self.reloaded(proposal)
+        self.assertEqual(
+            (proposal.state, proposal.delivery, proposal.attempts),
+            ('draft', 'failed', 1))
+        self.assertIn('401', proposal.last_error)
+        self.assertIn('agenda_failed', self.open_tasks(proposal.complaint))
+        self.deliver_at(dt.datetime.now() + dt.timedelta(days=1))
+        self.assertEqual(len(self.notula.requests), 1)
+        self.assertEqual(self.notula.concepts, [])
