@@ -387,3 +387,23 @@ class HttpScenarioTestCase(unittest.TestCase):
         self.deliver_at(dt.datetime.now() + dt.timedelta(days=1))
         self.assertEqual(len(self.notula.requests), 1)
         self.assertEqual(self.notula.concepts, [])
+
+    def test_5xx_until_failed(self):
+        """After notula_max_attempts failed attempts the delivery failed
+        and the coordinator has a task"""
+        self.setting('notula_max_attempts', 2)
+        proposal = self.put_on_agenda()
+        self.notula.fail_next(2, status=502)
+        self.run_cron('deliver')
+        proposal = self.reloaded(proposal)
+        self.assertEqual((proposal.delivery, proposal.attempts),
+            ('pending', 1))
+        self.assertNotIn('agenda_failed', self.open_tasks(proposal.complaint))
+        self.deliver_at(proposal.next_attempt)
+        proposal = self.reloaded(proposal)
+        self.assertEqual(
+            (proposal.state, proposal.delivery, proposal.attempts),
+            ('draft', 'failed', 2))
+        self.assertIn('502', proposal.last_error)
+        self.assertIn('agenda_failed', self.open_tasks(proposal.complaint))
+        self.assertEqual(self.notula.concepts, [])
