@@ -1108,6 +1108,9 @@ class Demo:
         # What letters and e-mails give after "Vragen? U bereikt de
         # klachtencoördinator via:"
         configuration.coordinator_contact = COORDINATOR_CONTACT
+        if self._activated('klachten_notula'):
+            # Agenderen: a complaint in conclusion can go on the agenda
+            configuration.agenda = True
         configuration.save()
 
     def setup_subjects(self):
@@ -1449,13 +1452,16 @@ class Demo:
         wizard.form.inform = inform
         wizard.execute('confirm')
 
-    # klachten_advies, when it is activated
-    def _advies(self):
+    def _activated(self, name):
         from proteus import Model
         Module = Model.get('ir.module')
         return bool(Module.find([
-                    ('name', '=', 'klachten_advies'),
+                    ('name', '=', name),
                     ('state', '=', 'activated')]))
+
+    # klachten_advies, when it is activated
+    def _advies(self):
+        return self._activated('klachten_advies')
 
     def setup_advisory_bodies(self):
         from proteus import Model
@@ -1595,12 +1601,12 @@ def activate(config, verbose=True):
     from proteus import Model, Wizard
     Module = Model.get('ir.module')
     # klachten_portal (the citizens' pages), klachten_report (register,
-    # report and letters) and klachten_advies (advice) when they are
-    # installed
+    # report and letters), klachten_advies (advice) and klachten_notula
+    # (the agenda) when they are installed
     modules = Module.find([
             ('name', 'in', [
                     'klachten_base', 'klachten_portal', 'klachten_report',
-                    'klachten_advies'])])
+                    'klachten_advies', 'klachten_notula'])])
     todo = [m for m in modules if m.state != 'activated']
     if todo:
         if verbose:

@@ -22,6 +22,7 @@ BASE_MENU = 'klachten_base.menu_klachten'
 ADVICE_MENU = 'klachten_advies.menu_advisory_body_form'
 REGISTER_MENU = 'klachten_report.menu_register_export'
 SURVEY_MENU = 'klachten_portal.menu_survey_answer_form'
+BODY_MENU = 'klachten_notula.menu_body_form'
 ADVICE_KINDS = {'advice', 'committee_answer'}
 # databases activated at the same time
 WORKERS = 3
@@ -32,7 +33,9 @@ SUBSETS = {
     'base+report': ['klachten_report'],
     'base+portal': ['klachten_portal'],
     'base+advies+portal': ['klachten_advies', 'klachten_portal'],
-    'all': ['klachten_advies', 'klachten_portal', 'klachten_report'],
+    'base+notula': ['klachten_notula'],
+    'all': ['klachten_advies', 'klachten_portal', 'klachten_report',
+        'klachten_notula'],
     }
 
 
@@ -71,6 +74,11 @@ def facts(modules):
                 'task_kinds': selection('klachten.task', 'kind'),
                 'term_kinds': selection('klachten.term', 'kind'),
                 'terms': sorted(t.kind for t in Configuration(1).terms),
+                # what the coordinator's complaint form shows
+                'complaint_form': pool.get('klachten.complaint')
+                .fields_view_get(view_type='form')['arch'],
+                'complaint_fields': sorted(
+                    pool.get('klachten.complaint')._fields),
                 }
         client = Client(app, Response)
         result['portal_form'] = client.get(
@@ -149,6 +157,20 @@ class ModuleSubsetsTestCase(unittest.TestCase):
                     not advice and ADVICE_KINDS & set(facts['term_kinds']))
                 self.assertEqual(ADVICE_KINDS <= set(facts['terms']), advice)
                 self.assertIn('answer', facts['terms'])
+
+    def test_agenda_only_with_notula(self):
+        "A tenant without klachten_notula sees no trace of the agenda"
+        for name, modules in SUBSETS.items():
+            with self.subTest(subset=name):
+                facts = self.subset(name)
+                notula = 'klachten_notula' in modules
+                self.assertEqual(BODY_MENU in facts['menus'], notula)
+                self.assertEqual(
+                    'put_on_agenda' in facts['complaint_form'], notula)
+                self.assertEqual(
+                    'proposals' in facts['complaint_fields'], notula)
+                self.assertEqual(bool({k for k in facts['task_kinds']
+                            if k.startswith('agenda_')}), notula)
 
     def test_portal_form_only_with_portal(self):
         "The complaint form answers where the portal is activated, else 404"
