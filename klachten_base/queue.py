@@ -32,6 +32,7 @@ from .claim import claim_one
 
 class SendQueueMixin:
     "The queue's claims and marks (see the module's documentation)"
+    __slots__ = ()
     _queue_state = 'state'
     _queue_config = None
     max_attempts = 10
