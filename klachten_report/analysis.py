@@ -12,7 +12,9 @@ from klachten_base.claim import claim
 from klachten_base.department import users_by_key
 from klachten_base.model import PermittedButtonsMixin, ReadonlyGuardMixin
 from klachten_base.reminder import DueDateReminderMixin
+from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
@@ -24,6 +26,17 @@ REMINDER_DAYS = 3
 ACTION_OPEN_STATES = ['open', 'in_progress']
 # e-mail kinds whose template lives in this module
 EMAIL_KINDS = {'improvement_action_reminder'}
+
+
+def _is_manager():
+    "Whether the user is a coordinator or the complaints administrator"
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    return bool(set(User.get_groups()) & {
+            ModelData.get_id('klachten_base', 'group_coordinator'),
+            ModelData.get_id('klachten_base', 'group_admin'),
+            })
 
 
 class Analysis(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
@@ -267,6 +280,14 @@ class ImprovementAction(DueDateReminderMixin, PermittedButtonsMixin,
 
     @classmethod
     def write(cls, *args):
+        transaction = Transaction()
+        if (transaction.check_access and transaction.user
+                and not _is_manager()):
+            # the owner reports the result, the coordinator decides the rest
+            for values in args[1::2]:
+                if set(values) - {'result'}:
+                    raise AccessError(gettext(
+                            'klachten_report.msg_improvement_action_owner'))
         rearm = []
         for actions, values in zip(args[::2], args[1::2]):
             if 'due_date' in values:
