@@ -11,13 +11,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 from unittest import mock
 
-from werkzeug.serving import make_server
-
 from klachten_base.tests.municipality import MunicipalityTestCase
 from klachten_base.tests.tools import share_database
 from trytond.pool import Pool
 from trytond.transaction import Transaction
-from trytond.wsgi import app
 
 from ..connector import (
     ConnectorError, HttpConnector, Request, UnknownReference, parse_news, sign,
@@ -317,11 +314,12 @@ class SignatureTestCase(unittest.TestCase):
 
 class DeliveryTestCase(MunicipalityTestCase):
     """The delivery queue and the crons against the contract-test server
-    (notula_server.py), and its callbacks into the callback route of an
-    application server in a thread; every fault of the contract"""
+    (notula_server.py): every fault of the contract's calls (the
+    callbacks' faults: test_callback.py, and end to end
+    test_http_scenario.py)"""
     modules = ['klachten_notula']
     names = ['queue', 'timeout', 'retry', 'bad_request', 'bad_key',
-        'attempts', 'poll', 'callbacks']
+        'attempts', 'poll']
 
     @classmethod
     def setUpClass(cls):
@@ -336,22 +334,12 @@ class DeliveryTestCase(MunicipalityTestCase):
             cls.proposals[name] = create_proposal(
                 complaint, title=f"Complaint {complaint.number}").id
         cls.coordinator = cls.ns.users['coordinator'].id
+        # the crons work in transactions of their own
         cls.db = share_database(cls)
-        cls.app = make_server('127.0.0.1', 0, app, threaded=True)
-        thread = threading.Thread(
-            target=cls.app.serve_forever, daemon=True)
-        thread.start()
-        cls.addClassCleanup(thread.join, 10)
-        cls.addClassCleanup(cls.app.server_close)
-        cls.addClassCleanup(cls.app.shutdown)
-        cls.notula.callback_url = (
-            f'http://127.0.0.1:{cls.app.server_port}/{cls.db}'
-            '/notula/callback')
 
     def setUp(self):
         super().setUp()
         self.notula.reset()
-        self.notula.secret = SECRET
         self.proposal = self.proposals[
             self._testMethodName.split('_', 2)[2]]
 
@@ -555,41 +543,3 @@ class DeliveryTestCase(MunicipalityTestCase):
         self.poll()   # decided: no longer asked
         self.assertEqual(len(
                 self.notula.requests_to('GET', f'/concepts/{reference}')), 3)
-
-    def test_deliver_callbacks(self):
-        """The server's callbacks: duplicated, out of order, badly signed,
-        too old, for an unknown reference"""
-        self.send()
-        self.deliver()
-        reference = self.read().reference
-        self.notula.duplicate_callbacks = True
-        first, again = self.notula.advance(reference, 'scheduled',
-            meeting_date=dt.date(2026, 5, 5))
-        self.assertEqual((first.status, first.answer['status']),
-            (200, 'applied'))
-        self.assertEqual((again.status, again.answer['status']),
-            (200, 'known'))
-        self.notula.duplicate_callbacks = False
-        with self.notula.send_out_of_order():
-            self.notula.advance(reference, 'scheduled',
-                meeting_date=dt.date(2026, 5, 12))
-            self.notula.advance(reference, 'decided', decision=DECISION)
-        newest, older = self.notula.callbacks[-2:]
-        self.assertEqual(newest.event['status'], 'decided')
-        self.assertEqual((newest.status, older.status), (200, 200))
-        self.assertEqual(older.answer['status'], 'known')
-        proposal = self.read()
-        self.assertEqual(
-            (proposal.state, proposal.meeting_date, proposal.version),
-            ('decided', dt.date(2026, 5, 12), 4))
-        self.notula.bad_signature = True
-        callback, = self.notula.advance(reference, 'withdrawn')
-        self.assertEqual(callback.status, 401)
-        self.notula.bad_signature = False
-        self.notula.clock_offset = -600
-        callback, = self.notula.advance(reference, 'withdrawn')
-        self.assertEqual(callback.status, 401)
-        self.notula.clock_offset = 0
-        self.assertEqual(
-            self.notula.callback_for_unknown_reference().status, 404)
-        self.assertEqual(self.read().state, 'decided')
