@@ -35,6 +35,7 @@ import re
 import shutil
 import time
 import unittest
+import zipfile
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -47,7 +48,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 MODULES = ['klachten_base', 'klachten_portal', 'klachten_advies',
-    'klachten_report']
+    'klachten_report', 'klachten_notula']
 TOP = Path(__file__).resolve().parent.parent
 RESULTS = TOP / 'var' / 'test-results' / 'sao-story'
 
@@ -383,6 +384,10 @@ class SaoStoryTestCase(unittest.TestCase):
             configuration.feedback = 'on_request'
             configuration.coordinator_contact = (
                 "Klachtendienst, klachten@example.org, 09 000 00 00")
+            # Agenderen, to the college by default
+            configuration.agenda = True
+            configuration.notula_body = ModelData.get_id(
+                'klachten_notula', 'body_college')
             configuration.save()
 
             def menu(*names):
@@ -469,6 +474,7 @@ class SaoStoryTestCase(unittest.TestCase):
         self.send_back()
         self.reassign()
         self.investigate()
+        self.put_on_agenda()
         self.conclude()
         self.disagree()
         self.back_in_evaluation()
@@ -709,11 +715,80 @@ class SaoStoryTestCase(unittest.TestCase):
             expect(report).to_contain_text('kB')  # the PDF's size
             self.assertEqual(self.complaint('state')['state'], 'conclusion')
 
-    # 7. The coordinator checks neutrality and concludes with feedback
+    # 7. The coordinator puts the complaint on the college's agenda
+    # (Agenderen, manual connector) and records the college's decision
+    def put_on_agenda(self):
+        coordinator = self.client('coordinator')
+        self.decision = ("Het college neemt kennis van de klacht: de stoep "
+            "is hersteld en de aannemer werd aangemaand.")
+        with self.step('coordinator-puts-on-agenda', coordinator):
+            self.open_complaint(coordinator, self.number)
+            press(coordinator, 'put_on_agenda')
+            wizard = dialog(coordinator)
+            # prefilled: the title, the report as motivation, the college
+            expect(field(wizard, 'title')).to_have_value(
+                re.compile(re.escape(self.number)))
+            expect(field(wizard, 'motivation')).to_have_value(
+                re.compile("nutsmaatschappij"))
+            expect(wizard.locator('input[name="body"]').first
+                ).to_have_value(re.compile("College"))
+        with self.step('coordinator-made-draft-decision', coordinator):
+            confirm(coordinator)
+            wait_for_view(coordinator, 'form')
+            proposal, = self.coordinator.search_read(
+                'klachten.notula.proposal',
+                [('complaint', '=', self.complaint_id)],
+                ['state', 'connector', 'attachments'])
+            self.assertEqual(proposal['state'], 'draft')
+            self.assertEqual(proposal['connector'], 'manual')
+            # the investigation report's PDF goes with it by default
+            self.assertEqual(len(proposal['attachments']), 1)
+            self.proposal_id = proposal['id']
+        with self.step('coordinator-downloads-package', coordinator):
+            press(coordinator, 'download')
+            wizard = dialog(coordinator)
+            size = wizard.locator('input[name="file"]').first
+            expect(size).not_to_have_value('')
+            # the widget's Save As button: sao hands the zip to the browser
+            with coordinator.page.expect_download() as download:
+                size.locator('xpath=ancestor::div[contains(@class,'
+                    '"input-group")][1]').locator('button').first.click()
+            self.assertTrue(
+                download.value.suggested_filename.endswith('.zip'))
+            with zipfile.ZipFile(download.value.path()) as package:
+                names = package.namelist()
+                description = json.loads(package.read('besluit.json'))
+            self.assertIn('ontwerpbesluit.docx', names)
+            self.assertTrue(any(n.startswith('bijlagen/') for n in names))
+            # the complainant's name is left out
+            self.assertNotIn("Verbeke", json.dumps(
+                    description, ensure_ascii=False))
+            expect(coordinator.page.locator('.modal:visible')
+                ).to_have_count(1)
+            confirm(coordinator)
+        with self.step('coordinator-records-reference', coordinator):
+            press(coordinator, 'record_reference')
+            type_in(coordinator, dialog(coordinator), 'reference',
+                '2026_CBS_00042')
+            confirm(coordinator)
+        with self.step('coordinator-records-decision', coordinator):
+            press(coordinator, 'decide_wizard')
+            wizard = dialog(coordinator)
+            # the proposed decision is offered as the decision
+            expect(field(wizard, 'decision_text')).not_to_have_value('')
+            type_in(coordinator, wizard, 'decision_text', self.decision)
+            confirm(coordinator)
+            proposal = self.coordinator.read('klachten.notula.proposal',
+                self.proposal_id, ['state', 'reference', 'decision_text'])
+            self.assertEqual(proposal['state'], 'decided')
+            self.assertEqual(proposal['reference'], '2026_CBS_00042')
+            self.assertEqual(proposal['decision_text'], self.decision)
+
+    # 8. The coordinator checks neutrality and concludes with the
+    # college's decision as the reply, asking for feedback
     def conclude(self):
         coordinator = self.client('coordinator')
-        self.reply = ("De stoep is hersteld; de aannemer werd aangemaand. "
-            "Onze excuses voor het gevaar.")
+        self.reply = self.decision
         with self.step('coordinator-neutrality-check', coordinator):
             self.open_complaint(coordinator, self.number)
             report = widget(coordinator, 'report')
@@ -728,7 +803,8 @@ class SaoStoryTestCase(unittest.TestCase):
             wizard = dialog(coordinator)
             expect(field(wizard, 'conclusion')).not_to_have_value('')
             tick(coordinator, wizard, 'inform')
-            type_in(coordinator, wizard, 'reply', self.reply)
+            # the college's decision is the reply
+            expect(field(wizard, 'reply')).to_have_value(self.reply)
             tick(coordinator, wizard, 'request_feedback')
         with self.step('coordinator-concluded', coordinator):
             confirm(coordinator)
@@ -737,7 +813,7 @@ class SaoStoryTestCase(unittest.TestCase):
             self.assertEqual(complaint['reply'], self.reply)
             self.assertTrue(complaint['feedback_requested'])
 
-    # 8. The citizen disagrees through the e-mailed link
+    # 9. The citizen disagrees through the e-mailed link
     def disagree(self):
         context = self.chromium.browser.new_context(locale='nl-BE')
         self.addCleanup(context.close)
@@ -759,7 +835,7 @@ class SaoStoryTestCase(unittest.TestCase):
             self.assertEqual(complaint['feedback'], 'disagree')
             self.assertEqual(complaint['feedback_comment'], comment)
 
-    # 9. Back in evaluation, as the coordinator sees it
+    # 10. Back in evaluation, as the coordinator sees it
     def back_in_evaluation(self):
         coordinator = self.client('coordinator')
         with self.step('coordinator-sees-evaluation', coordinator):
