@@ -75,6 +75,8 @@ class Proposal(SendQueueMixin, metaclass=PoolMeta):
             connector = get_connector('http', proposal.company)
             return (proposal.attempts, connector,
                 connector.submit_request(proposal), None)
+        except backend.DatabaseOperationalError:
+            raise
         except Exception as exception:
             logger.exception(
                 "draft decision %d cannot be sent", proposal.id)
