@@ -9,6 +9,8 @@ from klachten_base.tests.municipality import MunicipalityTestCase
 from klachten_base.tests.tools import (
     admit, create_complainant, create_complaint, run_wizard, set_user, travel)
 from proteus import Model
+from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 # a year in the past, not a leap year
 YEAR = 2023
@@ -228,3 +230,38 @@ class KpiTestCase(MunicipalityTestCase):
         set_user('handler1')
         self.assertEqual(User.get_preferences(False, {})['actions'],
             [inbox])
+
+
+class KpiSatisfactionTestCase(MunicipalityTestCase):
+    "The satisfaction of the portal's survey per month"
+    modules = ['klachten_report', 'klachten_portal']
+
+    def test_satisfaction(self):
+        "The average score of the answers of each month"
+        set_user('klachtenadmin')
+        configuration = Model.get('klachten.configuration')(1)
+        configuration.letter_mode = 'never'
+        configuration.save()
+        set_user('coordinator')
+        party = create_complainant("Survey Test", None)
+        complaints = []
+        for received in [day(1, 3), day(1, 4), day(3, 2)]:
+            with on(received):
+                complaints.append(
+                    create_complaint(party, received_date=received))
+        with Transaction().start(self.config.database_name, 0):
+            Answer = Pool().get('klachten.survey.answer')
+            Answer.create([
+                    {'complaint': complaints[0].id, 'score': 4,
+                        'date': day(1, 20)},
+                    {'complaint': complaints[1].id, 'score': 1,
+                        'date': day(1, 30)},
+                    {'complaint': complaints[2].id, 'score': 5,
+                        'date': day(3, 9)},
+                    ])
+        Kpi = Model.get('klachten.kpi.month')
+        with self.config.set_context(
+                from_date=day(1, 1), to_date=day(3, 31)):
+            months = Kpi.find([])
+        self.assertEqual([(m.month, m.satisfaction) for m in months],
+            [(f'{YEAR}-01', 2.5), (f'{YEAR}-03', 5.0)])
