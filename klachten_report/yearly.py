@@ -232,8 +232,11 @@ class Computation:
             (t.outcome != Null, t.outcome),
             (t.resolution != Null, 'resolved'),
             else_='none')
-        rows = self._fetch(t.select(kind, Count(Literal(1)),
-                where=self._decided(), group_by=[kind]))
+        # grouped in an outer query: PostgreSQL does not take a grouped
+        # expression with parameters for the same as the one selected
+        decided = t.select(kind.as_('kind'), where=self._decided())
+        rows = self._fetch(decided.select(decided.kind, Count(Literal(1)),
+                group_by=[decided.kind]))
         return dict(rows)
 
     def resolved(self):

@@ -82,8 +82,8 @@ def pdf_image_count(data):
         if line.split()[2] == 'image')
 
 
-class YearlyReportTestCase(unittest.TestCase):
-    "The yearly report"
+class YearFixture:
+    "A municipality with a year of complaints (make_year)"
 
     @classmethod
     def setUpClass(cls):
@@ -244,7 +244,11 @@ class YearlyReportTestCase(unittest.TestCase):
         cls.conclude(c[12], day(11, 20), norms=['vo03'], resolved='no',
             feedback=True)
         cls.complaints = c
+        cls.make_actions()
 
+    @classmethod
+    def make_actions(cls):
+        Department = Model.get('klachten.department')
         Action = Model.get('klachten.improvement.action')
         User = Model.get('res.user')
         bz = Department(cls.ns.departments['BZ'].id)
@@ -256,6 +260,10 @@ class YearlyReportTestCase(unittest.TestCase):
                 user=User(cls.ns.users['handler1'].id), due_date=due)
             action.save()
             action.click('done')
+
+
+class YearlyReportTestCase(YearFixture, unittest.TestCase):
+    "The yearly report"
 
     def test_tables(self):
         "Every table equals the hand count"
