@@ -54,7 +54,8 @@ class WooExport(Report):
         start, end = data['period_start'], data['period_end']
         if isinstance(start, str):
             start, end = map(dt.date.fromisoformat, (start, end))
-        company = data.get('company') or Transaction().context.get('company')
+        # the user's current company: never one named in data
+        company = Transaction().context.get('company')
         content = cls.render_export(company, start, end)
         name = f'{action.name}-{start.isoformat()}-{end.isoformat()}'
         return ('xlsx', content, False, name)
@@ -178,14 +179,9 @@ class WooExportStart(ModelView):
     __name__ = 'klachten.woo.export.start'
     __string__ = "Woo Export"
 
-    company = fields.Many2One('company.company', "Company", required=True)
     period_start = fields.Date("Decided From", required=True)
     period_end = fields.Date("Decided To", required=True,
         domain=[('period_end', '>=', Eval('period_start', None))])
-
-    @staticmethod
-    def default_company():
-        return Transaction().context.get('company')
 
     @classmethod
     def default_period_start(cls):
@@ -210,7 +206,6 @@ class WooExportWizard(Wizard):
 
     def do_export(self, action):
         return action, {
-            'company': self.start.company.id,
             'period_start': self.start.period_start.isoformat(),
             'period_end': self.start.period_end.isoformat(),
             }
