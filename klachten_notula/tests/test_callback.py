@@ -5,6 +5,7 @@ signed news applied once, in order; everything else answered clearly
 without changing anything."""
 import datetime as dt
 import json
+import threading
 import time
 import unittest
 import uuid
@@ -12,7 +13,7 @@ import uuid
 from werkzeug.test import Client
 
 from klachten_base.tests.municipality import MunicipalityTestCase
-from klachten_base.tests.tools import run_wizard, set_user
+from klachten_base.tests.tools import run_wizard, set_user, share_database
 from proteus import Model
 from trytond.pool import Pool
 from trytond.protocols.wrappers import Response
@@ -54,9 +55,9 @@ def event(status, version, reference=REFERENCE, **values):
         'decision': values.pop('decision', None), **values}
 
 
-def post(payload, secret=SECRET, timestamp=None, headers=None):
+def post(payload, secret=SECRET, timestamp=None, headers=None, url=URL):
     """POST payload (an object, or bytes as they are) signed with secret
-    (None: not signed); return (status code, JSON answer)"""
+    (None: not signed) to url; return (status code, JSON answer)"""
     body = payload if isinstance(payload, bytes) else json.dumps(
         payload).encode()
     timestamp = int(time.time()) if timestamp is None else timestamp
@@ -66,16 +67,16 @@ def post(payload, secret=SECRET, timestamp=None, headers=None):
             'X-Notula-Timestamp': str(timestamp),
             'X-Notula-Signature': sign(secret, timestamp, body),
             }
-    response = Client(app, Response).post(URL, data=body, headers={
+    response = Client(app, Response).post(url, data=body, headers={
             'Content-Type': 'application/json', **signed,
             **(headers or {})})
     return response.status_code, json.loads(response.get_data())
 
 
-def events():
+def events(database=DB_NAME):
     "The event ids received, read on the server"
-    with Transaction().start(DB_NAME, 0, readonly=True):
-        Event = Pool(DB_NAME).get('klachten.notula.event')
+    with Transaction().start(database, 0, readonly=True):
+        Event = Pool(database).get('klachten.notula.event')
         return [e.event_id for e in Event.search([])]
 
 
@@ -218,6 +219,41 @@ class CallbackTestCase(MunicipalityTestCase):
                 self.assertEqual(code, 400)
                 self.assertEqual(answer['status'], 'error')
         self.assertUnchanged()
+
+
+class ConcurrentCallbackTestCase(MunicipalityTestCase):
+    "The same callback received twice at the same time (two processes)"
+    modules = ['klachten_notula']
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        configure_http()
+        proposal = create_proposal(in_conclusion(cls.ns))
+        apply_status(proposal, 'submitted', reference=REFERENCE)
+        cls.proposal = proposal.id
+        cls.db = share_database(cls)
+
+    def test_replay_at_once(self):
+        "Applied by one, known to the other: one event, one change"
+        news = event('decided', 3, decision=DECISION)
+        barrier = threading.Barrier(2)
+        answers = []
+
+        def send():
+            barrier.wait()
+            answers.append(post(news, url=f'/{self.db}/notula/callback'))
+        threads = [threading.Thread(target=send) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        self.assertEqual(sorted((c, a['status']) for c, a in answers),
+            [(200, 'applied'), (200, 'known')])
+        self.assertEqual(events(self.db), [news['event_id']])
+        with Transaction().start(self.db, 0, readonly=True):
+            Proposal = Pool(self.db).get('klachten.notula.proposal')
+            self.assertEqual(Proposal(self.proposal).state, 'decided')
 
 
 class NotActivatedTestCase(unittest.TestCase):
