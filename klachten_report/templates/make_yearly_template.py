@@ -328,7 +328,11 @@ def variants(document, texts, heading=None):
     "A paragraph (or heading) per variant"
     for variant in ['flemish', 'dutch']:
         document.add_paragraph(f"{{%p if variant == '{variant}' %}}")
-        if heading:
+        if heading == 'title':
+            run = document.add_paragraph().add_run(texts[variant])
+            run.bold = True
+            run.font.size = Pt(20)
+        elif heading:
             document.add_heading(texts[variant], level=heading)
         else:
             document.add_paragraph(texts[variant])
@@ -369,7 +373,7 @@ def yearly_report(language):
     w = WORDS[language]
     document = new_document()
     document.sections[0].header.paragraphs[1].text = ''
-    variants(document, w['title'], heading=0)
+    variants(document, w['title'], heading='title')
     variants(document, w['intro'])
 
     document.add_heading(w['volume'], level=1)
