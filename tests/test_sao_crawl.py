@@ -2,7 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 """Every screen of the back office in the web client (sao), for every role.
 
-The database has the four modules and the demo municipality of
+The database has the five modules and the demo municipality of
 scripts/demo_data.py (complaints in every state, played through the
 workflow).  For each role a demo user logs in through sao's login dialog
 and opens every menu entry they can see (read from ir.ui.menu as that
@@ -40,7 +40,7 @@ from trytond.tests.tools import activate_modules
 from trytond.transaction import Transaction
 
 MODULES = ['klachten_base', 'klachten_portal', 'klachten_advies',
-    'klachten_report']
+    'klachten_report', 'klachten_notula']
 PASSWORDS = {u[0]: u[1] for u in demo_data.USERS}
 # The roles of the product: the demo user who plays it, and the group
 # (XML id) that makes the role; the internal adviser is whoever is asked
@@ -58,6 +58,8 @@ ROLES = {
 # Problems known and not yet fixed: (name, pattern of the problem, reason);
 # each becomes a strict expected failure that fails once the problem is gone
 KNOWN = []
+# seconds a graph view may take to draw its chart
+GRAPH_TIMEOUT = 10
 
 
 def demo_digest():
@@ -229,6 +231,9 @@ class Crawl:
             client.switch_tab_domain(domain['index'])
             self.check(path, name)
         tab = client.tab()
+        if tab['view_type'] == 'graph':
+            self.graph(path, name)
+            return
         count = (client.counter(tab['tabs'][domain['index']])
             if domain else None)
         self.done.append(f"{path}" + (f" [{name}]" if name else '')
@@ -250,6 +255,24 @@ class Crawl:
         if client.tab()['view_type'] == 'form':
             client.switch_view()
             self.check(path, name)
+
+    def graph(self, path, name):
+        "A graph view: with records, its chart is drawn with their points"
+        client = self.client
+        deadline = time.monotonic() + GRAPH_TIMEOUT
+        tab = client.tab()
+        # billboard.js draws after the records are read
+        while (tab['records'] and not tab['points']
+                and time.monotonic() < deadline):
+            time.sleep(0.2)
+            client.wait()
+            tab = client.tab()
+        client.screenshot(f'{self.login}/{slug(path)}')
+        self.done.append(f"{path}" + (f" [{name}]" if name else '')
+            + f": graph of {tab['records']} records, {tab['points']} points")
+        if tab['records'] and not tab['points']:
+            self.problem(f"{tab['records']} records but no chart drawn",
+                path, name)
 
     def form(self, path, name):
         """The record shown in the form: for the first record of each model

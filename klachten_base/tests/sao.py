@@ -196,6 +196,12 @@ TAB = """() => {
             });
         });
         result.widgets = view.el.find('.form-item').length;
+    } else if (view.view_type == 'graph') {
+        // the chart (billboard.js draws an svg) and the points it has
+        result.records = screen.group.length;
+        result.charts = view.el.find('svg').length;
+        result.points = view.el.find(
+            'svg .bb-shape, svg path.bb-arc, svg rect.bb-bar').length;
     }
     return result;
 }"""
