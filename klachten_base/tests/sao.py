@@ -33,16 +33,24 @@ The server and the browser come from klachten_portal/tests/browser.py
 ``$KLACHTEN_SAO_ROOT`` (set by ``make test``) or var/sao/*/package.
 """
 import base64
+import json
 import os
 import re
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from klachten_portal.tests.browser import Chromium, Site
 
 __all__ = ['SaoSite', 'WebClient', 'Chromium', 'Stuck', 'RESULTS',
-    'sao_root', 'button_wiring']
+    'sao_root', 'button_wiring',
+    'click_menu', 'wait_for_view', 'pane', 'dialog', 'show', 'widget',
+    'field', 'visible', 'settled', 'type_in', 'choose', 'tick', 'pick',
+    'create_from', 'press', 'press_in_row', 'confirm', 'save', 'new_record',
+    'open_row', 'shown']
 
 TOP = Path(__file__).resolve().parents[2]
 RESULTS = TOP / 'var' / 'test-results' / 'sao'
@@ -630,3 +638,279 @@ def menu_problems(modules):
                 f"({menu.complete_name}) is seen by {names}, whose groups "
                 "may not run its action: give the menu the action's groups")
     return problems
+
+
+# --- Driving sao by field and button names -----------------------------
+# Generic helpers for scenario tests (tests/test_sao_story.py and others).
+# They work by field and button names and by record ids, not by texts.
+
+# Mark the row of the main menu showing the ir.ui.menu record id (among the
+# rows drawn, expanded children included)
+MARK_MENU = """(id) => {
+    const screen = Sao.main_menu_screen;
+    if (!screen || !screen.current_view) {
+        return false;
+    }
+    const find = (rows) => {
+        for (const row of rows) {
+            if (row.record.id == id) {
+                return row;
+            }
+            const found = find(row.rows || []);
+            if (found) {
+                return found;
+            }
+        }
+        return null;
+    };
+    const row = find(screen.current_view.rows);
+    jQuery('[data-story-menu]').removeAttr('data-story-menu');
+    if (!row) {
+        return false;
+    }
+    row.el.attr('data-story-menu', id);
+    return true;
+}"""
+
+# Mark the notebook tabs to click to show the element marked
+# data-story-target in the current tab (outer notebooks first)
+MARK_PAGES = """() => {
+    const target = jQuery('[data-story-target]').first();
+    const links = [];
+    target.parents('.tab-pane[role=tabpanel]').each((i, pane) => {
+        links.unshift(pane.id);
+    });
+    jQuery('[data-story-page]').removeAttr('data-story-page');
+    links.forEach((id, i) => {
+        jQuery(`a[href="#${id}"]`).attr('data-story-page', i);
+    });
+    return links.length;
+}"""
+
+# Mark the widget of the field name of the current tab's form (the element
+# of a One2Many or Many2Many, which has no name attribute)
+MARK_WIDGET = """(name) => {
+    const tab = Sao.Tab.tabs.get_current();
+    const view = tab.screen.current_view;
+    const widgets = (view.widgets || {})[name] || [];
+    jQuery('[data-story-widget]').removeAttr('data-story-widget');
+    if (!widgets.length) {
+        return false;
+    }
+    widgets[0].el.attr('data-story-widget', name);
+    return true;
+}"""
+
+# The text a field shows in the current tab's form
+WIDGET_TEXT = """(name) => {
+    const tab = Sao.Tab.tabs.get_current();
+    const record = tab.screen.current_record;
+    return record ? record.field_get_client(name) : null;
+}"""
+
+
+def click_menu(client, menu_ids):
+    """Click the main menu's entries menu_ids (ir.ui.menu ids from the top
+    one down): parents expand, the last opens its action"""
+    page = client.page
+    for menu_id in menu_ids:
+        deadline = time.monotonic() + 30
+        while not page.evaluate(MARK_MENU, menu_id):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"menu {menu_id} is not shown")
+            time.sleep(0.1)
+        row = page.locator(f'#menu tr[data-story-menu="{menu_id}"]')
+        row.locator('td[headers]').first.click()
+        client.wait()
+
+
+def wait_for_view(client, view_type, timeout=30):
+    "Until the current tab shows a view of view_type; what it shows"
+    deadline = time.monotonic() + timeout
+    while True:
+        client.wait()
+        tab = client.tab() or {}
+        if tab.get('view_type') == view_type:
+            return tab
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {view_type} view shown: {tab}")
+        time.sleep(0.2)
+
+
+def pane(client):
+    "The active tab's content"
+    return client.page.locator('#tabcontent > .tab-pane.active')
+
+
+def dialog(client):
+    "The dialog on top"
+    return client.page.locator('.modal:visible').last
+
+
+def show(client, locator):
+    "Open the notebook pages that hold locator's element"
+    locator.first.evaluate("el => el.setAttribute('data-story-target', 1)")
+    try:
+        count = client.page.evaluate(MARK_PAGES)
+        for i in range(count):
+            client.page.locator(f'a[data-story-page="{i}"]').click()
+            client.wait()
+    finally:
+        client.page.evaluate(
+            "() => jQuery('[data-story-target]').removeAttr("
+            "'data-story-target')")
+
+
+def widget(client, name):
+    "The widget of the field name in the current tab's form, shown"
+    if not client.page.evaluate(MARK_WIDGET, name):
+        raise AssertionError(f"the form has no field {name}")
+    locator = pane(client).locator(f'[data-story-widget="{name}"]')
+    show(client, locator)
+    return locator
+
+
+def field(scope, name):
+    "The input, textarea or select of the field name in scope"
+    return scope.locator(
+        f'input[name="{name}"], textarea[name="{name}"], '
+        f'select[name="{name}"]').first
+
+
+def visible(client, locator):
+    "locator, its notebook pages opened"
+    if not locator.is_visible():
+        show(client, locator)
+    return locator
+
+
+def settled(client, locator, value, act, tries=5):
+    """Do act until the element of locator keeps value once sao stops
+    loading (a dialog still drawing its defaults may redraw the field)"""
+    for _ in range(tries):
+        act()
+        client.wait()
+        if locator.input_value() == value:
+            return
+        client.page.wait_for_timeout(300)
+    raise AssertionError(
+        f"{locator} shows {locator.input_value()!r}, not {value!r}")
+
+
+def type_in(client, scope, name, text):
+    "Type text in the field name (Char, Text) as a person does"
+    entry = visible(client, field(scope, name))
+
+    def act():
+        entry.fill(text)
+        entry.dispatch_event('change')
+    settled(client, entry, text, act)
+
+
+def choose(client, scope, name, value):
+    "Choose the value (its key) of the selection field name"
+    select = visible(client, field(scope, name))
+    settled(client, select, json.dumps(value),
+        lambda: select.select_option(value=json.dumps(value)))
+
+
+def tick(client, scope, name, value=True):
+    "Tick (or untick) the check box of the field name"
+    box = visible(client,
+        scope.locator(f'input[type=checkbox][name="{name}"]').first)
+    if box.is_checked() != value:
+        box.click()
+    client.wait()
+
+
+def pick(client, scope, name, text):
+    """Type text in the Many2One or Many2Many field name and click the
+    first proposal that shows text"""
+    entry = visible(client, scope.locator(f'input[name="{name}"]').first)
+    # a Many2One with a value proposes nothing: clear it as a person does
+    entry.click()
+    entry.press('Control+a')
+    entry.press('Backspace')
+    entry.fill(text)
+    menu = entry.locator('xpath=ancestor::div[contains(@class,"dropdown")]'
+        '[1]')
+    proposal = menu.locator('li.completion', has_text=text).first
+    proposal.wait_for()
+    proposal.click()
+    client.wait()
+
+
+def create_from(client, scope, name, text):
+    """Type text in the Many2One field name and choose Create... (Maak ...):
+    the new record's form opens in a dialog"""
+    entry = visible(client, scope.locator(f'input[name="{name}"]').first)
+    entry.fill(text)
+    menu = entry.locator('xpath=ancestor::div[contains(@class,"dropdown")]'
+        '[1]')
+    action = menu.locator('li.action-create')
+    action.wait_for()
+    action.click()
+    client.page.locator('.modal:visible .modal-footer').last.wait_for()
+    client.wait()
+
+
+def press(client, name, timeout=10):
+    """Click the form's button name and wait for the dialog it opens or for
+    sao to stop loading"""
+    button = pane(client).locator(f'button[name="{name}"]:visible').first
+    expect(button).to_be_enabled()
+    count = client.page.locator('.modal:visible').count()
+    button.click()
+    deadline = time.monotonic() + timeout
+    while (client.page.locator('.modal:visible').count() <= count
+            and time.monotonic() < deadline):
+        if client.page.evaluate(
+                "() => !jQuery.active && !jQuery('#processing')"
+                ".is(':visible')"):
+            break
+        time.sleep(0.1)
+    client.wait(timeout=max(timeout, 30))
+
+
+def press_in_row(client, row, name):
+    """Click the button name of the list's row: sao runs a list's button
+    only for the current record, so the row is clicked first"""
+    row.locator('td[data-title]').first.click()
+    client.wait()
+    row.locator(f'button[name="{name}"]').click()
+    dialog(client).locator('.modal-footer').wait_for()
+    client.wait()
+
+
+def confirm(client, timeout=30):
+    """Press the default button of the dialog on top (a wizard's action,
+    a form dialog's OK) and wait until the dialog is gone"""
+    top = dialog(client)
+    handle = top.element_handle()
+    top.locator('.modal-footer button.btn-primary').last.click()
+    handle.wait_for_element_state('hidden', timeout=timeout * 1000)
+    client.wait(timeout=timeout)
+
+
+def save(client):
+    "The toolbar's save button"
+    pane(client).locator('.toolbar button#save').click()
+    client.wait()
+
+
+def new_record(client):
+    "The toolbar's new button"
+    pane(client).locator('.toolbar button#new_').click()
+    client.wait()
+
+
+def open_row(client, text):
+    "Open in the form the row of the current list that shows text"
+    row = pane(client).locator('table tbody tr:visible', has_text=text)
+    row.first.locator('td[data-title]').first.dblclick()
+    client.wait()
+
+
+def shown(client, name):
+    "What the current form shows for the field name"
+    return client.page.evaluate(WIDGET_TEXT, name)
