@@ -244,7 +244,9 @@ class HttpConnector(Connector):
             'author': self.author or None,
             'motivation': proposal.motivation,
             'decision': proposal.decision_proposal,
-            'complaint': proposal.complaint.number,
+            # a yearly report's draft decision: the report's name
+            'complaint': (proposal.complaint.number
+                if proposal.complaint else proposal.origin_number),
             'oslo': package.oslo(proposal),
             'attachments': [{
                     'name': name,

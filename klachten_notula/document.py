@@ -52,7 +52,7 @@ class Proposal(metaclass=PoolMeta):
         language = language_of(Transaction().language)
         data = Template.render_document(
             KIND, language, self.document_values(language))
-        number = slug(self.complaint.number or str(self.complaint.id))
+        number = slug(self.origin_number)
         name = slug(gettext('klachten_notula.msg_document_name'))
         attachment = Attachment(resource=self,
             name=f'{number}-{name}.docx', type='data', data=data)

@@ -3,9 +3,11 @@
 from klachten_base.exceptions import MissingInputError, WorkflowError
 
 __all__ = ['MissingInputError', 'WorkflowError', 'ProposalClosedError',
-    'ProposalNotAllowedError', 'AgendaPendingError', 'AgendaPendingWarning']
+    'ProposalNotAllowedError', 'ProposalOriginError', 'AgendaPendingError',
+    'AgendaPendingWarning']
 
 from trytond.exceptions import UserWarning
+from trytond.model.exceptions import ValidationError
 
 
 class ProposalClosedError(WorkflowError):
@@ -15,6 +17,10 @@ class ProposalClosedError(WorkflowError):
 
 class ProposalNotAllowedError(WorkflowError):
     "The draft decision cannot be made, copied or deleted"
+
+
+class ProposalOriginError(ValidationError):
+    "The draft decision has no origin, or more than one"
 
 
 class AgendaPendingError(WorkflowError):

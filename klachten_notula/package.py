@@ -64,7 +64,7 @@ def complainant_data(proposal):
     """The complainant's name, address and e-mail as {label: value}, for
     the proposals that include them (personal_data); {} otherwise"""
     complaint = proposal.complaint
-    if (not proposal.personal_data or complaint.anonymous
+    if (not complaint or not proposal.personal_data or complaint.anonymous
             or not complaint.complainant):
         return {}
     return {
@@ -125,10 +125,7 @@ def oslo(proposal):
         }
     if proposal.body.oslo_uri:
         body['@id'] = proposal.body.oslo_uri
-    dossier = {
-        '@type': 'Klacht',
-        'identifier': proposal.complaint.number,
-        }
+    dossier = proposal.oslo_dossier()
     personal = complainant_data(proposal)
     if personal:
         dossier['verzoeker'] = personal
@@ -165,7 +162,7 @@ def files(proposal):
 
 def package_name(proposal):
     return safe_name(
-        f'{DOCUMENT}-{proposal.complaint.number or proposal.uuid}.zip')
+        f'{DOCUMENT}-{proposal.origin_number}.zip')
 
 
 def make_package(proposal):

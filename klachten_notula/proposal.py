@@ -18,7 +18,8 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
-from .exceptions import ProposalClosedError, ProposalNotAllowedError
+from .exceptions import (
+    ProposalClosedError, ProposalNotAllowedError, ProposalOriginError)
 
 STATES = [
     ('draft', "Draft"),
@@ -161,7 +162,9 @@ class Proposal(CoordinatorsWriteMixin, PermittedButtonsMixin,
 
     complaint = fields.Many2One(
         'klachten.complaint', "Complaint", required=True,
-        ondelete='CASCADE', states=_draft)
+        ondelete='CASCADE', states=_draft,
+        help="The complaint the draft decision is about (unless it comes "
+        "from another record, such as the yearly report).")
     company = fields.Many2One(
         'company.company', "Company", required=True, readonly=True)
     body = fields.Many2One(
@@ -274,6 +277,45 @@ class Proposal(CoordinatorsWriteMixin, PermittedButtonsMixin,
                     },
                 })
 
+    @classmethod
+    def _origin_fields(cls):
+        """The fields a draft decision comes from: the complaint first,
+        then the other origins that modules add (exactly one is set)"""
+        return ['complaint']
+
+    @property
+    def origin(self):
+        "The record the draft decision comes from"
+        for name in self._origin_fields():
+            if getattr(self, name, None):
+                return getattr(self, name)
+
+    @property
+    def origin_number(self):
+        "The number of its origin, for file names and Notula"
+        if self.complaint:
+            return self.complaint.number or str(self.complaint.id)
+        return self.uuid
+
+    def oslo_dossier(self):
+        "The file of the draft decision in OSLO Besluit (besluit.json)"
+        return {
+            '@type': 'Klacht',
+            'identifier': self.complaint.number if self.complaint else None,
+            }
+
+    @classmethod
+    def validate_fields(cls, proposals, field_names):
+        super().validate_fields(proposals, field_names)
+        origins = cls._origin_fields()
+        if field_names and not (set(field_names) & set(origins)):
+            return
+        for proposal in proposals:
+            if len([n for n in origins if getattr(proposal, n, None)]) != 1:
+                raise ProposalOriginError(gettext(
+                        'klachten_notula.msg_proposal_origin',
+                        proposal=proposal.rec_name))
+
     @staticmethod
     def default_state():
         return 'draft'
@@ -354,7 +396,8 @@ class Proposal(CoordinatorsWriteMixin, PermittedButtonsMixin,
     def create_proposal(cls, values):
         """Make the draft decision of values on a complaint in conclusion;
         open the coordinator's task and make its document"""
-        values['complaint'].check_agenda_state([values['complaint']])
+        if values.get('complaint'):
+            values['complaint'].check_agenda_state([values['complaint']])
         proposal = cls(**values)
         with without_check_access():
             proposal.save()
@@ -377,13 +420,17 @@ class Proposal(CoordinatorsWriteMixin, PermittedButtonsMixin,
         Complaint = pool.get('klachten.complaint')
         for proposal in proposals:
             complaint = proposal.complaint
+            if not complaint:
+                # the tasks hang on a complaint: none for other origins
+                continue
             Task.open(complaint, kind, group=Complaint._coordinators(),
                 due_date=complaint.answer_due, note=proposal.title)
 
     @classmethod
     def _close_tasks(cls, proposals, kinds, state='done'):
         Task = Pool().get('klachten.task')
-        Task.close([p.complaint for p in proposals], kinds, state=state)
+        Task.close([p.complaint for p in proposals if p.complaint], kinds,
+            state=state)
 
     @classmethod
     def copy(cls, proposals, default=None):
@@ -421,10 +468,13 @@ class Proposal(CoordinatorsWriteMixin, PermittedButtonsMixin,
         for proposal in proposals:
             proposal._post_decision()
         cls._open_task([p for p in proposals
-                if p.complaint.state == 'conclusion'], 'agenda_conclude')
+                if p.complaint and p.complaint.state == 'conclusion'],
+            'agenda_conclude')
 
     def _post_decision(self):
         "Put the decision in the complaint's conversation"
+        if not self.complaint:
+            return
         lines = [gettext('klachten_notula.msg_decision_comment',
                 proposal=self.rec_name,
                 body=self.body.rec_name,
@@ -582,7 +632,8 @@ class Proposal(CoordinatorsWriteMixin, PermittedButtonsMixin,
 
     def check_open(self, status=None):
         "Refuse a change of a final draft decision or of a closed complaint"
-        if self.complaint.state in CLOSED_COMPLAINT_STATES:
+        if (self.complaint
+                and self.complaint.state in CLOSED_COMPLAINT_STATES):
             raise ProposalClosedError(gettext(
                     'klachten_notula.msg_proposal_complaint_closed',
                     proposal=self.rec_name,
