@@ -918,6 +918,57 @@ CONCLUSIONS = {
     }
 
 
+# With klachten_report: Klaverveld's inhabitants (for the yearly report's
+# figures per 1,000), its norms (the Flemish ombudsnormen), and how the
+# coordinator classifies the complaints she concludes: the norms touched
+# (codes of klachten_report's norm data), whether a founded complaint was
+# resolved, the structural measure taken.
+INHABITANTS = 23480
+NORM_SET = 'ombudsnormen'
+CLASSIFICATION = {
+    'afval-container': (['VO11', 'VO07'], 'yes',
+        "Telefonische meldingen worden voortaan in het meldingssysteem "
+        "geregistreerd en opgevolgd."),
+    'wegenwerken-bewonersbrief': (['VO10'], 'partly',
+        "De gemeente bedeelt bewonersbrieven zelf, veertien dagen voor de "
+        "start van de werken."),
+    'belasting-tweede-verblijf': (['VO01', 'VO11'], None, None),
+    'loket-wachttijd': (['VO09'], 'partly', None),
+    'parkeren-bewonerskaart': (['VO02'], None, None),
+    'onthaal-onvriendelijk': (['VO06'], 'yes',
+        "Opleiding klantvriendelijk onthaal voor alle loketmedewerkers."),
+    'leefloon-traag': (['VO13'], 'yes', None),
+    'notaris-inlichtingen': (['VO13', 'VO08'], None, None),
+    'parkeervergunning-traag': (['VO13'], 'no', None),
+    'boom-oprit': (['VO05'], None, None),
+    'telefonisch-onthaal': (['VO09', 'VO07'], 'partly', None),
+    }
+
+# The complaint analysis of the demo year and its two improvement actions
+# (owner: a department or a user, due in days from today)
+ANALYSIS = dict(
+    participants="Katrien Vermeulen (klachtencoördinator), Marleen Claes "
+    "(diensthoofd Burgerzaken), de algemeen directeur",
+    lessons="Te veel klachten gaan over trage antwoorden en een "
+    "onbereikbaar onthaal: meldingen en vragen raken zoek tussen de "
+    "diensten. Waar de dienst snel herstelde, was de burger tevreden.",
+    recommendations="Eén centraal meldingssysteem voor alle diensten; "
+    "antwoordtermijnen opvolgen in het managementteam.",
+    actions=[
+        dict(description="Telefonische meldingen van burgers voortaan in "
+            "het meldingssysteem registreren en binnen twee werkdagen "
+            "opvolgen.", department='burgerzaken', due=3,
+            complaints=['afval-container', 'telefonisch-onthaal'],
+            recommendation=False),
+        dict(description="Wachttijden aan het loket en de "
+            "antwoordtermijnen per dienst maandelijks aan het "
+            "managementteam rapporteren.", user='handler2', due=10,
+            complaints=['loket-wachttijd', 'leefloon-traag'],
+            recommendation=True),
+        ],
+    )
+
+
 # The clock: the workflow asks ir.date for today; in this process it is
 # the day of the step being played.
 _CLOCK = {'date': None}
@@ -1030,6 +1081,7 @@ class Demo:
         self.setup_parties()
         self.setup_advisory_bodies()
         self.play_complaints()
+        self.setup_learning()
         self.setup_citizen()
         self.finish()
         self.log(f"Demo data loaded in {time.monotonic() - start:.0f} s.")
@@ -1108,6 +1160,9 @@ class Demo:
         # What letters and e-mails give after "Vragen? U bereikt de
         # klachtencoördinator via:"
         configuration.coordinator_contact = COORDINATOR_CONTACT
+        if self._report():
+            configuration.inhabitants = INHABITANTS
+            configuration.norm_set = NORM_SET
         if self._activated('klachten_notula'):
             # Agenderen: a complaint in conclusion can go on the agenda
             configuration.agenda = True
@@ -1373,6 +1428,19 @@ class Demo:
         wizard.form.request_feedback = request_feedback
         wizard.execute('confirm')
 
+    def _classify(self, form, spec):
+        "The norms, resolved and structural measure of the Conclude wizard"
+        from proteus import Model
+        norms, resolved, measure = CLASSIFICATION.get(
+            spec['key'], ([], None, None))
+        Norm = Model.get('klachten.norm')
+        for norm in Norm.find([('code', 'in', norms)]):
+            form.norms.append(norm)
+        if resolved:
+            form.resolved = resolved
+        if measure:
+            form.structural_measure = measure
+
     def do_report(self, spec, date, report, outcome=None, motivation=None,
             solution=None, no_judgement_reason=None, remedies=(),
             finalise=True):
@@ -1433,6 +1501,8 @@ class Demo:
                 COMPANY_NAME]
             wizard.form.reply = '\n'.join(reply)
         wizard.form.request_feedback = request_feedback
+        if self._report():
+            self._classify(wizard.form, spec)
         wizard.execute('confirm')
 
     def do_agree(self, spec, date):
@@ -1458,6 +1528,52 @@ class Demo:
         return bool(Module.find([
                     ('name', '=', name),
                     ('state', '=', 'activated')]))
+
+    # klachten_report, when it is activated
+    def _report(self):
+        if not hasattr(self, '_report_activated'):
+            self._report_activated = self._activated('klachten_report')
+        return self._report_activated
+
+    def setup_learning(self):
+        "The coordinator's complaint analysis of the year, two actions"
+        from proteus import Model
+        if not self._report():
+            return
+        self.log("Recording the complaint analysis")
+        self.as_user('coordinator')
+        Analysis = Model.get('klachten.analysis')
+        Complaint = Model.get('klachten.complaint')
+        Department = Model.get('klachten.department')
+        User = Model.get('res.user')
+        analysis = Analysis()
+        analysis.date = self.today
+        analysis.period_start = self.today.replace(month=1, day=1)
+        analysis.period_end = self.today
+        analysis.participants = ANALYSIS['participants']
+        analysis.lessons = ANALYSIS['lessons']
+        analysis.recommendations = ANALYSIS['recommendations']
+        for complaint in Complaint.find([
+                    ('id', 'in', [self.complaints[k]
+                            for k in CLASSIFICATION
+                            if k in self.complaints]),
+                    ('received_date', '>=', analysis.period_start),
+                    ]):
+            analysis.complaints.append(complaint)
+        for values in ANALYSIS['actions']:
+            action = analysis.actions.new()
+            action.description = values['description']
+            if values.get('department'):
+                action.department = Department(
+                    self.departments[values['department']])
+            if values.get('user'):
+                action.user = User(self.users[values['user']])
+            action.due_date = self.today + dt.timedelta(days=values['due'])
+            action.recommendation = values['recommendation']
+            for key in values['complaints']:
+                action.complaints.append(Complaint(self.complaints[key]))
+        analysis.save()
+        self.as_user('admin')
 
     # klachten_advies, when it is activated
     def _advies(self):
