@@ -8,8 +8,6 @@ Such a draft decision has no complaint: no tasks (they hang on a
 complaint), no comment in a conversation; its attachments are the report's
 Word document and PDF; only the coordinators and the complaints
 administrator see and change it."""
-import importlib
-
 from babel.dates import format_date
 
 from klachten_base.lang import babel_locale
@@ -221,9 +219,7 @@ class YearlyReport(metaclass=PoolMeta):
 
     def agenda_motivation(self):
         "A short summary of the year from the report's tables"
-        # klachten_report's code, without importing it at module level
-        compute = importlib.import_module('klachten_report.yearly').compute
-        tables = compute(self.company, self.period_start, self.period_end)
+        tables = self.tables()
         lead_time = tables['lead_time']
         return gettext('klachten_notula.msg_yearly_motivation',
             period=self._period_text(),

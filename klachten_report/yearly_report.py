@@ -209,10 +209,15 @@ class YearlyReport(Workflow, ModelSQL, ModelView):
             if report.docx and not report.pdf:
                 report._store(bytes(report.docx.data))
 
+    def tables(self):
+        """The report's tables (klachten_report.yearly.compute) over its
+        company and period: for other modules, through the pool"""
+        return compute(self.company, self.period_start, self.period_end)
+
     def _make(self):
         pool = Pool()
         Template = pool.get('klachten.document.template')
-        tables = compute(self.company, self.period_start, self.period_end)
+        tables = self.tables()
         with Transaction().set_context(language=self.language):
             report = self.__class__(self.id)
             name = gettext('klachten_report.msg_yearly_file_name',

@@ -80,6 +80,14 @@ def facts(modules):
                 'complaint_fields': sorted(
                     pool.get('klachten.complaint')._fields),
                 }
+            # the yearly report's form, the draft decision's fields
+            models = set(dict(pool.iterobject()))
+            result['yearly_form'] = (pool.get('klachten.yearly.report')
+                .fields_view_get(view_type='form')['arch']
+                if 'klachten.yearly.report' in models else None)
+            result['proposal_fields'] = (sorted(
+                    pool.get('klachten.notula.proposal')._fields)
+                if 'klachten.notula.proposal' in models else None)
         client = Client(app, Response)
         result['portal_form'] = client.get(
             f'/{DB_NAME}/portal/complaint').status_code
@@ -171,6 +179,14 @@ class ModuleSubsetsTestCase(unittest.TestCase):
                     'proposals' in facts['complaint_fields'], notula)
                 self.assertEqual(bool({k for k in facts['task_kinds']
                             if k.startswith('agenda_')}), notula)
+                report = 'klachten_report' in modules
+                # the yearly report goes on the agenda only with both
+                if report:
+                    self.assertEqual(
+                        'put_on_agenda' in facts['yearly_form'], notula)
+                if notula:
+                    self.assertEqual(
+                        'yearly_report' in facts['proposal_fields'], report)
 
     def test_portal_form_only_with_portal(self):
         "The complaint form answers where the portal is activated, else 404"
