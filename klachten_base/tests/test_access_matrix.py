@@ -39,7 +39,7 @@ from .tools import (
     admit, create_complainant, create_complaint, password, set_user, xml_id)
 
 MODULES = ['klachten_base', 'klachten_advies', 'klachten_report',
-    'klachten_portal']
+    'klachten_portal', 'klachten_notula']
 GROUPS = ['admin', 'coordinator', 'handler', 'observer', 'department_head',
     'receiver']
 A, CO, H, O, DH, R = GROUPS
@@ -69,6 +69,7 @@ GRANTS = {
     'klachten.complaint.relation':
         _grants('rwcd', 'rwcd', 'rw', 'r', 'r', 'rwcd'),
     'klachten.configuration': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
+    'klachten.configuration.notula': _grants('rwcd', '', '', '', '', ''),
     'klachten.configuration.sequence': _grants('rwcd', '', '', '', '', ''),
     'klachten.department': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
     'klachten.department.member': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
@@ -91,6 +92,15 @@ GRANTS = {
     'klachten.improvement.action-klachten.complaint':
         _grants('rwcd', 'rwcd', 'rw', 'rw', 'rw', 'rw'),
     'klachten.norm': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
+    'klachten.notula.body': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
+    # the callback's replay memory: no one's through the client
+    'klachten.notula.event': _grants('', '', '', '', '', ''),
+    # the complaint's access (__access__); only coordinators and the
+    # complaints administrator change a draft decision (checked in write)
+    'klachten.notula.proposal':
+        _grants('rwcd', 'rwcd', 'rw', 'r', 'r', 'rwcd'),
+    'klachten.notula.proposal-ir.attachment':
+        _grants('rwcd', 'rwcd', 'rw', 'r', 'r', 'rwcd'),
     'klachten.survey.answer': _grants('rd', 'r', '', '', '', ''),
     'klachten.task': _grants('rwcd', 'rwcd', 'rw', 'rw', 'rw', 'rwcd'),
     'klachten.term': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
@@ -113,6 +123,7 @@ BUTTONS = {
         'inadmissible_wizard': [A, CO],
         'make_report_pdf': [A, CO, H],
         'not_neutral_wizard': [A, CO],
+        'put_on_agenda': [A, CO],
         'register': [A, CO, R],
         'request_advice_wizard': [A, CO, H],
         'request_information_wizard': [A, CO],
@@ -146,6 +157,15 @@ BUTTONS = {
         'cancel': [A, CO],
         'record_answer': [A, CO],
         },
+    'klachten.notula.proposal': {
+        'decide_wizard': [A, CO],
+        'download': [A, CO],
+        'record_reference': [A, CO],
+        'reject': [A, CO],
+        'schedule_wizard': [A, CO],
+        'send': [A, CO],
+        'withdraw': [A, CO],
+        },
     'klachten.task': {
         'do': [],
         'take_notice_wizard': [],
@@ -154,6 +174,7 @@ BUTTONS = {
         'draft': [A, CO],
         'make': [A, CO],
         'make_pdf': [A, CO],
+        'put_on_agenda': [A, CO],
         },
     }
 
