@@ -330,10 +330,31 @@ class WebClient:
     def login(self):
         "Log in through sao's login dialog: the login, then the password"
         page = self.page
-        page.goto(self.site.client_url)
-        page.locator('.login-dialog #login').fill(self.login_name)
-        page.locator('.login-dialog button[type=submit]').click()
         password = page.locator('.ask-dialog input[type=password]')
+        shown = password.or_(page.locator('.modal:visible').filter(
+                has=page.locator('.modal-footer')).filter(
+                has_not=page.locator('input[type=password]')))
+        for attempt in range(2):
+            page.goto(self.site.client_url)
+            page.locator('.login-dialog #login').fill(self.login_name)
+            page.locator('.login-dialog button[type=submit]').click()
+            try:
+                # trytond delays an answer to a login by up to 2**n - 1 s
+                # after n attempts (res.user.get_login); a loaded machine
+                # adds to it
+                shown.first.wait_for(timeout=60_000)
+            except Exception as error:  # playwright's TimeoutError
+                if 'Timeout' not in type(error).__name__ or attempt:
+                    raise
+                # sao showed nothing: load it again, once
+                self.noise.append(
+                    f"login of {self.login_name}: no answer in 60 s")
+                continue
+            if not password.count():
+                raise AssertionError(f"login of {self.login_name}: "
+                    + '; '.join(f"{d['kind']}: {d['text']}"
+                        for d in self.dialogs()))
+            break
         password.fill(self.password)
         password.press('Enter')
         page.locator('#menu table tbody tr').first.wait_for()
