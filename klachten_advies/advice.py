@@ -578,7 +578,11 @@ class AdviceRequest(DueDateReminderMixin, PermittedButtonsMixin,
 
     @classmethod
     def delete(cls, requests):
-        # the register keeps every request
+        # the register keeps every request, unless the retention rule
+        # deletes its complaint
+        if Transaction().context.get(
+                '_klachten_advice_retention_remove'):
+            return super().delete(requests)
         if not requests:
             return
         raise AdviceNotAllowedError(gettext(

@@ -647,8 +647,11 @@ class Proposal(CoordinatorsWriteMixin, PermittedButtonsMixin,
 
     @classmethod
     def delete(cls, proposals):
+        # unless the retention rule deletes their complaint
+        removing = Transaction().context.get(
+            '_klachten_notula_retention_remove')
         for proposal in proposals:
-            if proposal.state != 'draft':
+            if proposal.state != 'draft' and not removing:
                 raise ProposalNotAllowedError(gettext(
                         'klachten_notula.msg_proposal_no_delete',
                         proposal=proposal.rec_name,
