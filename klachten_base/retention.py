@@ -3,14 +3,20 @@
 """A complaint's lawful end of life: retention rules, the anonymiser and its
 hooks, legal hold, erasure requests and the retention log."""
 import datetime as dt
+from itertools import groupby
 
 from dateutil.relativedelta import relativedelta
+from sql import Column, Null
+from sql.conditionals import Case
+from sql.functions import CurrentTimestamp
 
 from trytond.exceptions import UserError
+from trytond.filestore import filestore
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -43,7 +49,7 @@ PRESETS = {
         ('closed', 5, 0, 'anonymise'),
         ('inadmissible', 5, 0, 'anonymise'),
         ('cancelled', 1, 0, 'delete'),
-        ('informal', 1, 0, 'anonymise'),
+        ('informal', 5, 0, 'anonymise'),
         ],
     }
 
@@ -62,6 +68,126 @@ def purge_history(Model, ids):
     for i in range(0, len(ids), 500):
         cursor.execute(*history.delete(
                 where=history.id.in_(ids[i:i + 500])))
+
+
+def cut(Model, ids, values):
+    """Overwrite, below the ORM (no validation, no history), the columns of
+    values ({name: value}) of the records ids of Model; a text column that
+    is empty stays empty"""
+    ids = list(ids)
+    if not ids or not values:
+        return
+    table = Model.__table__()
+    cursor = Transaction().connection.cursor()
+    columns, sql_values = [], []
+    for name, value in values.items():
+        column = Column(table, name)
+        columns.append(column)
+        if value == REDACTED:
+            value = Case((column == Null, Null), else_=REDACTED)
+        sql_values.append(value)
+    columns.append(table.write_date)
+    sql_values.append(CurrentTimestamp())
+    for sub_ids in grouped_slice(ids, 500):
+        cursor.execute(*table.update(columns, sql_values,
+                where=table.id.in_(list(sub_ids))))
+
+
+def references(records):
+    "The references 'model,id' of records"
+    return [str(r) for r in records]
+
+
+def resources_of(Resource, refs):
+    "The records of Resource (ir.attachment, ir.note, ...) on refs"
+    if not refs:
+        return []
+    with without_check_access(), Transaction().set_context(
+            active_test=False):
+        return Resource.search([('resource', 'in', list(refs))])
+
+
+def delete_files(Model, records, field='data'):
+    """Delete records of Model (e.g. ir.attachment) and, once the
+    transaction has ended, the files of their field in the file store
+    that no row refers to any more (not at once: a rollback keeps them)"""
+    if not records:
+        return
+    binary = Model._fields[field]
+    file_ids = [getattr(r, binary.file_id) for r in records] if (
+        binary.file_id) else []
+    file_ids = [i for i in file_ids if i]
+    with without_check_access():
+        Model.delete(records)
+    if not file_ids:
+        return
+    transaction = Transaction()
+    prefix = binary.store_prefix
+    if prefix is None:
+        prefix = transaction.database.name
+    remover = transaction.join(_FileRemover())
+    remover.files.extend((i, prefix) for i in file_ids)
+
+
+class _FileRemover:
+    "Delete files from the file store once the transaction is committed"
+
+    def __init__(self):
+        self.files = []
+
+    def __eq__(self, other):
+        return isinstance(other, _FileRemover)
+
+    def abort(self, transaction):
+        self.files.clear()
+
+    def tpc_begin(self, transaction):
+        pass
+
+    def commit(self, transaction):
+        pass
+
+    def tpc_vote(self, transaction):
+        pass
+
+    def tpc_finish(self, transaction):
+        for file_id, prefix in self.files:
+            filestore.delete(file_id, prefix=prefix)
+        self.files.clear()
+
+    def tpc_abort(self, transaction):
+        self.files.clear()
+
+
+def referenced_parties(parties, exclude):
+    """The ids of parties to which a record of the database other than
+    their own parts (a Many2One with ondelete CASCADE: addresses, contact
+    mechanisms, ...) refers; exclude: {model name: ids} not to count"""
+    pool = Pool()
+    ids = [p.id for p in parties]
+    used = set()
+    cursor = Transaction().connection.cursor()
+    for name, Model in pool.iterobject():
+        if (not issubclass(Model, ModelSQL) or Model._is_table_query()):
+            continue
+        table = Model.__table__()
+        for fname, field in Model._fields.items():
+            if (field._type != 'many2one'
+                    or field.model_name != 'party.party'
+                    or getattr(field, 'sql_type', None) is None
+                    or isinstance(field, fields.Function)
+                    or field.ondelete == 'CASCADE'):
+                continue
+            column = Column(table, fname)
+            excluded = exclude.get(name, [])
+            for sub_ids in grouped_slice(ids, 500):
+                where = column.in_(list(sub_ids))
+                if excluded:
+                    where &= ~table.id.in_(list(excluded))
+                cursor.execute(*table.select(column, where=where,
+                        group_by=[column]))
+                used.update(r for r, in cursor)
+    return used
 
 
 class RetentionRule(ModelSQL, ModelView):
@@ -177,7 +303,18 @@ class Complaint(metaclass=PoolMeta):
             'invisible': ~Eval('legal_hold'),
             'required': Bool(Eval('legal_hold')),
             })
-    anonymised = fields.Date("Anonymised On", readonly=True)
+    anonymised = fields.Date("Anonymised On", readonly=True,
+        help="When retention or an erasure request removed its personal "
+        "data.")
+
+    # The texts of the complaint that may carry personal data
+    _retention_texts = [
+        'short_description', 'description', 'remedy_sought', 'resolution',
+        'admissibility_motivation', 'report', 'outcome_motivation',
+        'solution', 'send_back_remarks', 'not_neutral_reason', 'conclusion',
+        'reply', 'feedback_comment', 'cancel_reason', 'extension_reason',
+        'extension_consent', 'legal_hold_reason',
+        ]
 
     @classmethod
     def __setup__(cls):
@@ -198,6 +335,13 @@ class Complaint(metaclass=PoolMeta):
         return False
 
     @classmethod
+    def copy(cls, complaints, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ['legal_hold', 'legal_hold_reason', 'anonymised']:
+            default.setdefault(name, None)
+        return super().copy(complaints, default=default)
+
+    @classmethod
     @ModelView.button_action('klachten_base.wizard_legal_hold')
     def legal_hold_wizard(cls, complaints):
         pass
@@ -205,10 +349,13 @@ class Complaint(metaclass=PoolMeta):
     @classmethod
     def place_legal_hold(cls, complaints, reason):
         "Put the complaints under legal hold for reason"
+        if not (reason or '').strip():
+            raise RetentionError(gettext(
+                    'klachten_base.msg_legal_hold_reason_required'))
         with without_check_access():
             cls.write(complaints, {
                     'legal_hold': True,
-                    'legal_hold_reason': reason,
+                    'legal_hold_reason': reason.strip(),
                     })
 
     @classmethod
@@ -220,71 +367,203 @@ class Complaint(metaclass=PoolMeta):
                     'legal_hold_reason': None,
                     })
 
+    def retention_refusal(self):
+        "Why the complaint's personal data may not be removed now, or None"
+        today = Pool().get('ir.date').today()
+        if self.legal_hold:
+            return gettext('klachten_base.msg_retention_legal_hold',
+                complaint=self.rec_name,
+                reason=self.legal_hold_reason or '')
+        if self.state not in FINAL_STATES:
+            return gettext('klachten_base.msg_retention_open',
+                complaint=self.rec_name)
+        if (self.decision_date and self.state == 'closed'
+                and self._term_end('feedback', self.decision_date) >= today):
+            return gettext('klachten_base.msg_retention_term',
+                complaint=self.rec_name,
+                date=self._term_end('feedback', self.decision_date))
+
     @classmethod
-    def _check_cuttable(cls, complaints):
+    def _check_cuttable(cls, complaints, terms=False):
         for complaint in complaints:
-            if complaint.legal_hold:
-                raise RetentionError(gettext(
-                        'klachten_base.msg_retention_legal_hold',
-                        complaint=complaint.rec_name,
-                        reason=complaint.legal_hold_reason or ''))
-            if complaint.state not in FINAL_STATES:
-                raise RetentionError(gettext(
-                        'klachten_base.msg_retention_open',
-                        complaint=complaint.rec_name))
+            refusal = complaint.retention_refusal()
+            if refusal and (terms or complaint.legal_hold
+                    or complaint.state not in FINAL_STATES):
+                raise RetentionError(refusal)
 
     @classmethod
     def anonymise(cls, complaints, rule=None, origin='cron',
             action='anonymise'):
         "Cut the personal data of closed complaints, keep the skeleton"
-        cls._check_cuttable(complaints)
+        cls._check_cuttable(complaints, terms=origin == 'request')
+        complaints = [c for c in complaints if not c.anonymised]
         if not complaints:
             return
-        with without_check_access():
+        parties = cls._retention_parties(complaints)
+        with without_check_access(), Transaction().set_context(
+                _klachten_retention=True):
             cls._anonymise(complaints)
-            cls.write(complaints, {
+            cut(cls, [c.id for c in complaints], {
                     'anonymised': Pool().get('ir.date').today(),
                     })
             purge_history(cls, [c.id for c in complaints])
+            cls._anonymise_parties(parties, complaints)
         Pool().get('klachten.retention.log').add(
             complaints, action, rule=rule, origin=origin)
 
     @classmethod
     def remove(cls, complaints, rule=None, origin='cron'):
         "Cut the complaints' personal data everywhere, then delete them"
-        cls._check_cuttable(complaints)
+        cls._check_cuttable(complaints, terms=origin == 'request')
         if not complaints:
             return
-        Log = Pool().get('klachten.retention.log')
-        Log.add(complaints, 'delete', rule=rule, origin=origin)
-        with without_check_access():
+        Pool().get('klachten.retention.log').add(
+            complaints, 'delete', rule=rule, origin=origin)
+        parties = cls._retention_parties(complaints)
+        ids = [c.id for c in complaints]
+        with without_check_access(), Transaction().set_context(
+                _klachten_retention=True):
             cls._anonymise(complaints)
-            ids = [c.id for c in complaints]
-            super(Complaint, cls).delete(complaints)
+            # past the refusal of deleting a registered complaint
+            ModelSQL.delete.__func__(cls, cls.browse(ids))
             purge_history(cls, ids)
+            cls._anonymise_parties(parties, [])
 
     @classmethod
     def _anonymise(cls, complaints):
         """THE HOOK: cut the personal data of complaints in this module's
         places. Modules extend it, calling super() first."""
-        pass
+        pool = Pool()
+        Attachment = pool.get('ir.attachment')
+        Note = pool.get('ir.note')
+        ids = [c.id for c in complaints]
+        cut(cls, ids, dict.fromkeys(cls._retention_texts, REDACTED))
+        cut(cls, ids, {'concerned_user': None})
+        emails = [e for c in complaints for e in c.emails]
+        tasks = [t for c in complaints for t in c.tasks]
+        requests = [r for c in complaints for r in c.information_requests]
+        cls._anonymise_emails(emails)
+        cls._anonymise_tasks(tasks)
+        cls._anonymise_information_requests(requests)
+        cls._anonymise_chat(complaints)
+        cls._anonymise_core_emails(complaints)
+        refs = references(complaints + emails + tasks + requests)
+        delete_files(Attachment, resources_of(Attachment, refs))
+        Note.delete(resources_of(Note, refs))
+
+    @classmethod
+    def _anonymise_emails(cls, emails):
+        Email = Pool().get('klachten.email')
+        ids = [e.id for e in emails]
+        cut(Email, ids, {
+                'to': REDACTED, 'cc': None, 'subject': REDACTED,
+                'body': REDACTED, 'last_error': None,
+                })
+        pending = [e.id for e in emails if e.state in {'pending', 'failed'}]
+        cut(Email, pending, {'state': 'cancelled'})
+
+    @classmethod
+    def _anonymise_tasks(cls, tasks):
+        Task = Pool().get('klachten.task')
+        cut(Task, [t.id for t in tasks], {
+                'note': REDACTED, 'comment': REDACTED})
+
+    @classmethod
+    def _anonymise_information_requests(cls, requests):
+        Request = Pool().get('klachten.information.request')
+        cut(Request, [r.id for r in requests], {
+                'name': REDACTED, 'email': None, 'question': REDACTED,
+                'answer': REDACTED})
+
+    @classmethod
+    def _anonymise_chat(cls, complaints):
+        "Delete the conversation of the complaints"
+        pool = Pool()
+        Channel = pool.get('ir.chat.channel')
+        Follower = pool.get('ir.chat.follower')
+        Message = pool.get('ir.chat.message')
+        channels = Channel.search([
+                ('resource', 'in', references(complaints)),
+                ])
+        if channels:
+            Message.delete(Message.search([('channel', 'in', channels)]))
+            Follower.delete(Follower.search([('channel', 'in', channels)]))
+            Channel.delete(channels)
+
+    @classmethod
+    def _anonymise_core_emails(cls, complaints):
+        "Delete the e-mails sent from the client about the complaints"
+        Email = Pool().get('ir.email')
+        emails = Email.search([('resource', 'in', references(complaints))])
+        Email.delete(emails)
+
+    @classmethod
+    def _retention_parties(cls, complaints):
+        return list({p for c in complaints
+                for p in [c.complainant, c.representative] if p})
+
+    @classmethod
+    def _anonymise_parties(cls, parties, complaints):
+        """Anonymise the parties that no record refers to any more but the
+        complaints being cut"""
+        used = referenced_parties(parties, {
+                cls.__name__: [c.id for c in complaints]})
+        anonymise_parties([p for p in parties if p.id not in used])
 
     @classmethod
     def _personal_data(cls, complaints, data, files):
         """THE ACCESS HOOK: add to data ({section: [dict]}) and files
         ([(name, bytes)]) what this module holds on complaints"""
-        pass
+        pool = Pool()
+        Attachment = pool.get('ir.attachment')
+        Note = pool.get('ir.note')
+        Message = pool.get('ir.chat.message')
+        keep = ['number', 'state', 'received_date', 'channel',
+            'closing_date', 'complainant_email', 'complainant_phone',
+            'complainant_address'] + cls._retention_texts
+        data.setdefault('complaints', []).extend(
+            _as_dict(c, keep, complainant=c.complainant.rec_name
+                if c.complainant else None)
+            for c in complaints)
+        data.setdefault('emails', []).extend(
+            _as_dict(e, ['to', 'cc', 'subject', 'body', 'sent_at'],
+                complaint=e.complaint.number)
+            for c in complaints for e in c.emails)
+        data.setdefault('tasks', []).extend(
+            _as_dict(t, ['kind', 'note', 'comment', 'due_date'],
+                complaint=c.number)
+            for c in complaints for t in c.tasks if t.note or t.comment)
+        data.setdefault('information_requests', []).extend(
+            _as_dict(r, ['name', 'email', 'question', 'answer',
+                    'answer_date'], complaint=c.number)
+            for c in complaints for r in c.information_requests)
+        refs = references(complaints)
+        data.setdefault('notes', []).extend(
+            _as_dict(n, ['message'], complaint=str(n.resource.number))
+            for n in resources_of(Note, refs))
+        data.setdefault('messages', []).extend(
+            _as_dict(m, ['content', 'author', 'audience'],
+                complaint=m.channel.resource.number)
+            for m in Message.search([
+                    ('channel.resource', 'in', refs)]))
+        for attachment in resources_of(Attachment, refs):
+            if attachment.data:
+                files.append((
+                        f'{attachment.resource.number}/{attachment.name}',
+                        bytes(attachment.data)))
 
     @classmethod
     def complaints_of(cls, parties=None, email=None):
         "The complaints of parties or of the contact e-mail address"
         domain = ['OR']
         if parties:
-            domain.append(('complainant', 'in', [p.id for p in parties]))
+            ids = [p.id for p in parties]
+            domain.append(('complainant', 'in', ids))
+            domain.append(('representative', 'in', ids))
         if email:
             domain.append(('complainant.contact_mechanisms', 'where', [
                         ('type', '=', 'email'),
-                        ('value', 'ilike', email),
+                        ('value', 'ilike', email.strip()),
                         ]))
         if len(domain) == 1:
             return []
@@ -293,8 +572,97 @@ class Complaint(metaclass=PoolMeta):
             return cls.search(domain)
 
     @classmethod
+    def retention_due(cls, today=None):
+        "[(complaint, rule)] past the period of their company's rule"
+        pool = Pool()
+        Rule = pool.get('klachten.retention.rule')
+        today = today or pool.get('ir.date').today()
+        with without_check_access():
+            rules = {(r.company.id, r.state): r for r in Rule.search([])}
+            if not rules:
+                return []
+            complaints = cls.search([
+                    ('state', 'in', list(FINAL_STATES)),
+                    ('anonymised', '=', None),
+                    ('legal_hold', '!=', True),
+                    ('company', 'in', list({c for c, _ in rules})),
+                    ], order=[('closing_date', 'ASC'), ('id', 'ASC')])
+        due = []
+        for complaint in complaints:
+            state = complaint.retention_state
+            rule = rules.get((complaint.company.id, state)) or rules.get(
+                (complaint.company.id, 'closed'
+                    if state in {'inadmissible', 'informal'} else None))
+            start = (complaint.closing_date or complaint.decision_date
+                or complaint.received_date)
+            if rule and start <= rule.cut_off(today):
+                due.append((complaint, rule))
+        return due
+
+    @property
+    def retention_state(self):
+        "The final state of the retention rules the complaint falls under"
+        if self.state == 'cancelled':
+            return 'cancelled'
+        if self.admissibility == 'inadmissible':
+            return 'inadmissible'
+        if self.track == 'informal' or self.resolution:
+            return 'informal'
+        return 'closed'
+
+    @classmethod
     def run_retention(cls):
         "Anonymise or delete the closed complaints past their period"
+        transaction = Transaction()
+        due = cls.retention_due()
+        for i in range(0, len(due), BATCH):
+            if i:
+                transaction.commit()
+            batch = due[i:i + BATCH]
+            for rule, pairs in groupby(
+                    sorted(batch, key=lambda p: p[1].id),
+                    key=lambda p: p[1]):
+                complaints = cls.browse([c.id for c, _ in pairs])
+                if rule.action == 'delete':
+                    cls.remove(complaints, rule=rule)
+                else:
+                    cls.anonymise(complaints, rule=rule)
+
+
+def _as_dict(record, names, **extra):
+    "The JSON-able values of names of record, with extra"
+    result = {}
+    for name in names:
+        value = getattr(record, name, None)
+        if isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()
+        elif hasattr(value, 'id'):
+            value = value.rec_name
+        result[name] = value
+    result.update(extra)
+    return result
+
+
+def anonymise_parties(parties):
+    """Replace the name of parties by REDACTED and delete their addresses,
+    contact mechanisms, identifiers, notes and attachments"""
+    pool = Pool()
+    Party = pool.get('party.party')
+    Attachment = pool.get('ir.attachment')
+    Note = pool.get('ir.note')
+    if not parties:
+        return
+    with without_check_access(), Transaction().set_context(
+            active_test=False):
+        for name in ['party.address', 'party.contact_mechanism',
+                'party.identifier']:
+            Model = pool.get(name)
+            Model.delete(Model.search([('party', 'in', parties)]))
+        refs = references(parties)
+        delete_files(Attachment, resources_of(Attachment, refs))
+        Note.delete(resources_of(Note, refs))
+        cut(Party, [p.id for p in parties], {'name': REDACTED})
+        purge_history(Party, [p.id for p in parties])
 
 
 class Cron(metaclass=PoolMeta):
@@ -376,3 +744,86 @@ def apply_preset(company, preset):
                     'months': months,
                     'action': action,
                     } for state, years, months, action in PRESETS[preset]])
+
+
+class ErasureStart(ModelView):
+    __name__ = 'klachten.retention.erasure.start'
+    __string__ = "Erasure Request"
+
+    party = fields.Many2One('party.party', "Person",
+        context={'company': Eval('company', -1)}, depends={'company'},
+        help="The person who asks to be forgotten.")
+    email = fields.Char("E-mail",
+        help="Or the e-mail address of the person.")
+    company = fields.Many2One('company.company', "Company")
+
+    @staticmethod
+    def default_company():
+        return Transaction().context.get('company')
+
+    @classmethod
+    def default_party(cls):
+        context = Transaction().context
+        if context.get('active_model') == 'party.party':
+            return context.get('active_id')
+
+
+class ErasureShow(ModelView):
+    __name__ = 'klachten.retention.erasure.show'
+    __string__ = "Erasure Request"
+
+    complaints = fields.Many2Many('klachten.complaint', None, None,
+        "Complaints to Anonymise", readonly=True)
+    refused = fields.Text("Refused", readonly=True,
+        help="The complaints that are kept, and why.")
+
+
+class Erasure(Wizard):
+    __name__ = 'klachten.retention.erasure'
+    start = StateView('klachten.retention.erasure.start',
+        'klachten_base.retention_erasure_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Search", 'search', 'tryton-search', default=True),
+            ])
+    search = StateTransition()
+    show = StateView('klachten.retention.erasure.show',
+        'klachten_base.retention_erasure_show_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Erase", 'erase', 'tryton-clear', default=True),
+            ])
+    erase = StateTransition()
+
+    def _complaints(self):
+        Complaint = Pool().get('klachten.complaint')
+        parties = [self.start.party] if self.start.party else None
+        complaints = Complaint.complaints_of(
+            parties=parties, email=self.start.email)
+        return [c for c in complaints if not c.anonymised]
+
+    def transition_search(self):
+        if not self.start.party and not (self.start.email or '').strip():
+            raise RetentionError(gettext(
+                    'klachten_base.msg_erasure_who'))
+        return 'show'
+
+    def default_show(self, fields):
+        complaints = self._complaints()
+        refused = [c.retention_refusal() for c in complaints]
+        return {
+            'complaints': [c.id for c, r in zip(complaints, refused)
+                if not r],
+            'refused': '\n'.join(r for r in refused if r),
+            }
+
+    def transition_erase(self):
+        Complaint = Pool().get('klachten.complaint')
+        complaints = self._complaints()
+        refused = [r for r in map(Complaint.retention_refusal, complaints)
+            if r]
+        erasable = [c for c in complaints if not c.retention_refusal()]
+        if not erasable:
+            raise RetentionError(gettext(
+                    'klachten_base.msg_erasure_nothing',
+                    reasons='\n'.join(refused) or '-'))
+        Complaint.anonymise(erasable, origin='request', action='erasure')
+        return 'end'

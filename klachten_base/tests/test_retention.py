@@ -1,0 +1,291 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""A complaint's lawful end of life in klachten_base: a canary planted in
+every place of the module is gone from the whole database and the file
+store once the retention cron has run past the period; a complaint under
+legal hold and an open one keep theirs."""
+import os
+import uuid
+
+import trytond.config as config
+from proteus import Model, Wizard
+from trytond import backend
+from trytond.exceptions import UserError
+from trytond.tests.test_tryton import DB_NAME
+
+from .municipality import MunicipalityTestCase
+from .tools import (
+    admit, create_complaint, run_wizard, set_user, travel, xml_id)
+
+# past the 5 years of the Flemish preset
+SIX_YEARS = 6 * 366
+
+
+def database_text():
+    "Every row of every table of the test database (history too), as text"
+    database = backend.Database(DB_NAME).connect()
+    connection = database.get_connection()
+    try:
+        if backend.name == 'sqlite':
+            return '\n'.join(connection.iterdump())
+        cursor = connection.cursor()
+        cursor.execute("SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")
+        rows = []
+        for table, in cursor.fetchall():
+            cursor.execute(f'SELECT CAST(t AS TEXT) FROM "{table}" AS t')
+            rows.extend(r for r, in cursor.fetchall())
+        return '\n'.join(rows)
+    finally:
+        database.put_connection(connection)
+
+
+def file_store_hits(canary):
+    "The files of the file store that contain canary"
+    hits = []
+    for folder, _, names in os.walk(config.get('database', 'path')):
+        for name in names:
+            path = os.path.join(folder, name)
+            if os.path.islink(path) or path.endswith(('.sqlite', '-wal')):
+                continue
+            with open(path, 'rb') as file:
+                if canary.encode() in file.read():
+                    hits.append(path)
+    return hits
+
+
+class Canary:
+    "A unique name, e-mail address, phone number and file content"
+
+    def __init__(self):
+        token = uuid.uuid4().hex
+        self.name = f"Kanarie{token[:12]}"
+        self.email = f"{self.name.lower()}@example.org"
+        self.phone = '+32470' + ''.join(
+            str(int(c, 16) % 10) for c in token[12:18])
+        self.file = f"scan of {self.name}"
+
+    @property
+    def marks(self):
+        return [self.name.lower(), self.phone]
+
+    def found_in(self, text):
+        text = text.lower()
+        return [m for m in self.marks if m in text]
+
+
+def plant_party(canary):
+    Party = Model.get('party.party')
+    party = Party(name=canary.name)
+    for type_, value in [('email', canary.email), ('phone', canary.phone)]:
+        mechanism = party.contact_mechanisms.new()
+        mechanism.type = type_
+        mechanism.value = value
+    address, = party.addresses
+    address.street = f"{canary.name}straat 1"
+    party.save()
+    return party
+
+
+def plant(canary, ns, close=True):
+    """A complaint of the canary's person with the canary in every place of
+    klachten_base: the party, the texts (an earlier value in the history
+    too), an information request, a task note, the report, the outbox,
+    the conversation, a note and an attachment"""
+    set_user('coordinator')
+    Complaint = Model.get('klachten.complaint')
+    party = plant_party(canary)
+    complaint = create_complaint(party, register=False,
+        short_description=f"{canary.name} waited",
+        description=f"First version by {canary.name}")
+    complaint.description = f"{canary.name} called {canary.phone}"
+    complaint.remedy_sought = f"Call {canary.name}"
+    complaint.save()
+    complaint.click('register')
+    complaint = run_wizard('request_information', complaint,
+        question=f"{canary.name}, when did you call?")
+    request, = complaint.information_requests
+    request.answer = f"On Monday, {canary.name}"
+    request.click('record_answer')
+    complaint = admit(Complaint(complaint.id), ns, user='handler1',
+        note=f"Call {canary.name} first")
+    Model.get('ir.attachment')(resource=Complaint(complaint.id),
+        name="scan.txt", data=canary.file.encode()).save()
+    Model.get('ir.note')(resource=Complaint(complaint.id),
+        message=f"{canary.name} is angry").save()
+    Channel = Model.get('ir.chat.channel')
+    set_user('coordinator')
+    Channel._proxy.post(str(complaint), f"Spoke to {canary.name}",
+        'internal', Model.get('klachten.complaint')._config.context)
+    if not close:
+        return Complaint(complaint.id)
+    set_user('handler1')
+    complaint = Complaint(complaint.id)
+    complaint.report = f"{canary.name} was right"
+    complaint.outcome = 'unfounded'
+    complaint.outcome_motivation = f"{canary.name} misread the rules"
+    complaint.save()
+    complaint.click('finalise_report')
+    set_user('coordinator')
+    complaint = run_wizard('conclude', Complaint(complaint.id),
+        conclusion=f"About {canary.name}", inform=True,
+        reply=f"Dear {canary.name}", request_feedback=False)
+    assert complaint.state == 'closed', complaint.state
+    return complaint
+
+
+def run_retention():
+    set_user('admin')
+    Cron = Model.get('ir.cron')
+    cron, = Cron.find([('method', '=', 'klachten.complaint|run_retention')])
+    cron.click('run_once')
+
+
+class RetentionTestCase(MunicipalityTestCase):
+    "Retention rules, the anonymiser, legal hold and erasure requests"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        set_user('coordinator')
+        wizard = Wizard('klachten.retention.preset')
+        wizard.form.preset = 'flanders'
+        wizard.execute('apply')
+
+    def test_preset_rules(self):
+        "The Flemish preset keeps complaints 5 years, cancelled ones 1"
+        set_user('coordinator')
+        Rule = Model.get('klachten.retention.rule')
+        rules = {r.state: (r.years, r.months, r.action)
+            for r in Rule.find([])}
+        self.assertEqual(rules, {
+                'closed': (5, 0, 'anonymise'),
+                'inadmissible': (5, 0, 'anonymise'),
+                'cancelled': (1, 0, 'delete'),
+                'informal': (1, 0, 'anonymise'),
+                })
+        for login in ['handler1', 'receiver']:
+            set_user(login)
+            with self.subTest(login=login), self.assertRaises(Exception):
+                Model.get('klachten.retention.rule').find([])
+
+    def test_retention_cuts_every_place(self):
+        "Past the period the canary is nowhere; hold and open keep theirs"
+        closed, held, open_, cancelled = (Canary() for _ in range(4))
+        Complaint = Model.get('klachten.complaint')
+        kept = plant(closed, self.ns)
+        hold = plant(held, self.ns)
+        wizard = Wizard('klachten.complaint.legal_hold', [hold])
+        wizard.form.reason = "Ombudsman file 2026/17"
+        wizard.execute('hold')
+        plant(open_, self.ns, close=False)
+        gone = plant(cancelled, self.ns, close=False)
+        gone = run_wizard('cancel', Complaint(gone.id),
+            reason=f"{cancelled.name} withdrew")
+        gone_number = gone.number
+        text = database_text()
+        for canary in [closed, held, open_, cancelled]:
+            self.assertEqual(
+                sorted(canary.found_in(text)), sorted(canary.marks))
+            self.assertTrue(file_store_hits(canary.file))
+        # the earlier value is in the history table
+        self.assertIn(f"First version by {closed.name}".lower(),
+            text.lower())
+
+        with travel(SIX_YEARS):
+            run_retention()
+
+        text = database_text()
+        for canary in [closed, cancelled]:
+            self.assertEqual(canary.found_in(text), [], canary.name)
+            self.assertEqual(file_store_hits(canary.file), [], canary.name)
+        for canary in [held, open_]:
+            self.assertEqual(
+                sorted(canary.found_in(text)), sorted(canary.marks))
+            self.assertTrue(file_store_hits(canary.file))
+
+        set_user('coordinator')
+        kept = Complaint(kept.id)
+        self.assertTrue(kept.anonymised)
+        self.assertEqual(kept.short_description, "[removed]")
+        # the statistical skeleton
+        self.assertEqual(
+            (kept.state, kept.outcome, kept.channel,
+                kept.handler_department.code),
+            ('closed', 'unfounded', 'email', 'BZ'))
+        self.assertEqual(kept.complainant.name, "[removed]")
+        self.assertEqual(Complaint.find([('id', '=', gone.id)]), [])
+        self.assertFalse(Complaint(hold.id).anonymised)
+
+        Log = Model.get('klachten.retention.log')
+        logs = {(g.complaint_number, g.action, g.origin, g.rule.state)
+            for g in Log.find([('origin', '=', 'cron')])}
+        self.assertEqual(logs, {
+                (kept.number, 'anonymise', 'cron', 'closed'),
+                (gone_number, 'delete', 'cron', 'cancelled'),
+                })
+
+    def test_erasure_refused_under_hold_or_open(self):
+        "An erasure request is refused with the reason, then carried out"
+        Complaint = Model.get('klachten.complaint')
+        canary = Canary()
+        complaint = plant(canary, self.ns, close=False)
+        party = complaint.complainant
+
+        def erase():
+            set_user('coordinator')
+            wizard = Wizard('klachten.retention.erasure')
+            wizard.form.party = Model.get('party.party')(party.id)
+            wizard.execute('search')
+            refused = wizard.form.refused
+            wizard.execute('erase')
+            return refused
+
+        with self.assertRaises(UserError) as context:
+            erase()
+        self.assertIn("is still open", context.exception.message)
+
+        set_user('handler1')
+        complaint = Complaint(complaint.id)
+        complaint.outcome = 'unfounded'
+        complaint.save()
+        complaint.click('finalise_report')
+        set_user('coordinator')
+        complaint = run_wizard('conclude', Complaint(complaint.id),
+            conclusion="Unfounded", inform=False, request_feedback=False)
+        with self.assertRaises(UserError) as context:
+            erase()
+        self.assertIn("within a statutory term", context.exception.message)
+
+        wizard = Wizard('klachten.complaint.legal_hold', [complaint])
+        wizard.form.reason = "Court case"
+        wizard.execute('hold')
+        with travel(60):
+            with self.assertRaises(UserError) as context:
+                erase()
+            self.assertIn("under legal hold (Court case)",
+                context.exception.message)
+            complaint = Complaint(complaint.id)
+            complaint.click('release_legal_hold')
+            erase()
+
+        complaint = Complaint(complaint.id)
+        self.assertTrue(complaint.anonymised)
+        self.assertEqual(complaint.description, "[removed]")
+        log, = Model.get('klachten.retention.log').find([
+                ('complaint_number', '=', complaint.number)])
+        self.assertEqual((log.action, log.origin, log.user.login),
+            ('erasure', 'request', 'coordinator'))
+        self.assertEqual(canary.found_in(database_text()), [])
+
+    def test_menus_of_the_coordinator(self):
+        "The coordinator reaches the rules, the preset, erasure and the log"
+        set_user('coordinator')
+        Menu = Model.get('ir.ui.menu')
+        names = {m.id for m in Menu.find([])}
+        for fs_id in ['menu_retention_rule_form', 'menu_retention_preset',
+                'menu_retention_erasure', 'menu_retention_log_form']:
+            self.assertIn(xml_id(fs_id), names, fs_id)
+        set_user('handler1')
+        self.assertNotIn(xml_id('menu_retention'),
+            {m.id for m in Model.get('ir.ui.menu').find([])})
