@@ -4,7 +4,7 @@
 requests (klachten_base's retention hooks): the questions and answers of
 the advice requests, the external advisors' names and addresses and the
 files sent with the advice."""
-from klachten_base.retention import REDACTED
+from klachten_base.retention import REDACTED, delete_files
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
 
@@ -27,7 +27,7 @@ class Complaint(metaclass=PoolMeta):
         Request = pool.get('klachten.advice.request')
         requests = _requests(complaints)
         with without_check_access():
-            Attachment.delete(Attachment.search([
+            delete_files(Attachment, Attachment.search([
                         ('resource', 'in', [str(r) for r in requests]),
                         ]))
             answered = [r for r in requests if r.answer]

@@ -5,7 +5,7 @@ access requests (klachten_base's retention hooks): the texts of the draft
 decisions of the complaint, their Word documents and files (the package
 sent to Notula is made from them when it is sent, never stored).  The
 callback events keep only an id, a status and a version."""
-from klachten_base.retention import REDACTED
+from klachten_base.retention import REDACTED, delete_files
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
 
@@ -38,7 +38,7 @@ class Complaint(metaclass=PoolMeta):
             Relation.delete(Relation.search([
                         ('proposal', 'in', [p.id for p in proposals]),
                         ]))
-            Attachment.delete(Attachment.search([
+            delete_files(Attachment, Attachment.search([
                         ('resource', 'in', [str(p) for p in proposals]),
                         ]))
             args = []

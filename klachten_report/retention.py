@@ -5,7 +5,7 @@ access requests (klachten_base's retention hooks): the letters and
 reports made for the complaint (Word and PDF, every version) and the
 structural measure's text.  The norms, the outcome and whether it was
 resolved stay: the yearly report and the Woo export count them."""
-from klachten_base.retention import REDACTED
+from klachten_base.retention import REDACTED, delete_files
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import without_check_access
 
@@ -25,7 +25,7 @@ class Complaint(metaclass=PoolMeta):
                     ])
             files = [a for d in documents for a in [d.docx, d.pdf] if a]
             Document.delete(documents)
-            Attachment.delete(files)
+            delete_files(Attachment, files)
             measured = [c for c in complaints if c.structural_measure]
             if measured:
                 cls.write(measured, {'structural_measure': REDACTED})
