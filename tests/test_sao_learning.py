@@ -2,8 +2,8 @@
 # this repository contains the full copyright notices and license terms.
 """Learning from complaints, in the web client (sao), on the demo.
 
-The database has four modules (all but klachten_notula) and the demo
-municipality of scripts/demo_data.py, cached as tests/test_sao_crawl.py's.
+The database has every module and the demo municipality of
+scripts/demo_data.py: tests/test_sao_crawl.py's, cached once for both.
 The demo coordinator, in Dutch, by clicking in sao:
 
 1. makes the yearly report of the demo year with the menu's wizard (Make
@@ -41,9 +41,9 @@ from trytond.pool import Pool
 from trytond.tests.tools import activate_modules
 from trytond.transaction import Transaction, TransactionError
 
-# klachten_notula plays no part here (the agenda has its own tests)
+# the modules and demo of tests/test_sao_crawl.py: one cached database
 MODULES = ['klachten_base', 'klachten_portal', 'klachten_advies',
-    'klachten_report']
+    'klachten_report', 'klachten_notula']
 TOP = Path(__file__).resolve().parent.parent
 RESULTS = TOP / 'var' / 'test-results' / 'sao-learning'
 PASSWORDS = {u[0]: u[1] for u in demo_data.USERS}
