@@ -333,7 +333,9 @@ class WebClient:
         password = page.locator('.ask-dialog input[type=password]')
         shown = password.or_(page.locator('.modal:visible').filter(
                 has=page.locator('.modal-footer')).filter(
-                has_not=page.locator('input[type=password]')))
+                has_not=page.locator('input[type=password]')).filter(
+                # the login dialog stays open under the password's
+                has_not=page.locator('#login')))
         for attempt in range(2):
             page.goto(self.site.client_url)
             page.locator('.login-dialog #login').fill(self.login_name)
