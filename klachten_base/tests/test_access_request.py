@@ -10,9 +10,14 @@ import zipfile
 from proteus import Model, Wizard
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
+from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 from .municipality import MunicipalityTestCase
-from .tools import create_complainant, create_complaint, set_user
+from .sao import (
+    Chromium, SaoSite, WebClient, click_menu, confirm, dialog, type_in)
+from .tools import (
+    create_complainant, create_complaint, password, set_user, share_database)
 
 NAME = "Roos Verhaegen"
 EMAIL = 'Roos.Verhaegen@example.org'
@@ -88,3 +93,49 @@ class AccessRequestTestCase(MunicipalityTestCase):
                 set_user(login)
                 with self.assertRaises(AccessError):
                     self.request(email=EMAIL)
+
+
+class AccessRequestSaoTestCase(MunicipalityTestCase):
+    "The access request in the web client (sao)"
+    languages = ['nl']
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        set_user('admin')
+        coordinator = Model.get('res.user')(cls.ns.users['coordinator'].id)
+        coordinator.language, = Model.get('ir.lang').find(
+            [('code', '=', 'nl')])
+        coordinator.save()
+        set_user('coordinator')
+        create_complaint(create_complainant(NAME, EMAIL.lower()),
+            description="Roos schreef op 3 maart en kreeg geen antwoord.")
+        cls.db = share_database(cls)
+        cls.site = SaoSite(cls.db).start()
+        cls.addClassCleanup(cls.site.stop)
+        cls.chromium = Chromium().start()
+        cls.addClassCleanup(cls.chromium.stop)
+        with Transaction().start(cls.db, 0, readonly=True):
+            ModelData = Pool(cls.db).get('ir.model.data')
+            cls.menu = [ModelData.get_id('klachten_base', n)
+                for n in ['menu_klachten', 'menu_retention_access']]
+
+    def test_download(self):
+        "The coordinator downloads the zip of an e-mail address"
+        client = WebClient(self.chromium.browser, self.site, 'coordinator',
+            password('coordinator'))
+        self.addCleanup(client.close)
+        client.login()
+        click_menu(client, self.menu)
+        wizard = dialog(client)
+        wizard.locator('.modal-footer').wait_for()
+        type_in(client, wizard, 'email', EMAIL)
+        with client.page.expect_download() as download:
+            confirm(client)
+        self.assertTrue(download.value.suggested_filename.endswith('.zip'))
+        archive = zipfile.ZipFile(download.value.path())
+        data = json.loads(archive.read('personal_data.json'))
+        self.assertEqual(data['person']['email'], EMAIL)
+        self.assertIn("Roos schreef op 3 maart",
+            json.dumps(data, ensure_ascii=False))
+        self.assertEqual(client.take_errors(), [])
