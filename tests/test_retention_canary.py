@@ -10,6 +10,7 @@ The Woo export and the yearly report never carry the canary, even before
 the cut."""
 import datetime as dt
 import io
+import json
 import os
 import subprocess
 import unittest
@@ -25,6 +26,7 @@ from klachten_notula.tests.tools import apply_status, create_proposal
 from proteus import Model, Report, Wizard
 from proteus import config as pconfig
 from trytond import backend
+from trytond.exceptions import UserError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import drop_db
 from trytond.tests.tools import activate_modules
@@ -41,6 +43,9 @@ CANARIES = ['kwikfluit', '470731973', '470 73 19 73']
 HOLD_NAME = "Ijsvogel Holdenaar"
 HOLD_CANARY = 'holdenaar'
 TODAY = dt.date.today()
+# what the modules other than klachten_base add to an access request
+MODULE_SECTIONS = ['portal_accounts', 'survey_answers', 'advice_requests',
+    'documents', 'structural_measures', 'draft_decisions']
 # past the Flemish five years after closing
 LATER = 5 * 366 + 40
 
@@ -244,6 +249,10 @@ class CanaryTestCase(unittest.TestCase):
         self.assertEqual(self.found(woo + repr(before).lower(),
                 CANARIES + [HOLD_CANARY]), [])
 
+        self.assertEqual(self.access_request(), ['advice_requests',
+                'documents', 'draft_decisions', 'portal_accounts',
+                'structural_measures', 'survey_answers'])
+
         set_user('coordinator')
         Wizard('klachten.retention.preset').execute('apply')
         set_user('admin')
@@ -265,6 +274,27 @@ class CanaryTestCase(unittest.TestCase):
         self.assertEqual(Complaint(complaint.id).anonymised,
             TODAY + dt.timedelta(days=LATER))
         self.assertFalse(Complaint(held.id).anonymised)
+        with self.assertRaisesRegex(UserError, "nothing to export"):
+            self.access_request()
+
+    def access_request(self):
+        """The sections of the modules in the coordinator's access request
+        of the canary's e-mail address, checked to hold her data"""
+        set_user('coordinator')
+        wizard = Wizard('klachten.retention.access')
+        wizard.form.email = EMAIL
+        wizard.execute('check')
+        (_, content, _, _), = wizard.actions
+        archive = zipfile.ZipFile(io.BytesIO(bytes(content)))
+        data = json.loads(archive.read('personal_data.json'))
+        sections = sorted(n for n in MODULE_SECTIONS if data.get(n))
+        # a document's entry names it; its files come with the complaint's
+        for name in set(sections) - {'documents'}:
+            self.assertIn('kwikfluit', json.dumps(data[name]).lower(), name)
+        files = [archive.read(n) for n in data['files']]
+        # the complaint's, the advice's
+        self.assertEqual(files.count(FILE), 2)
+        return sections
 
 
 def readable(data):
