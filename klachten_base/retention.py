@@ -14,6 +14,7 @@ from trytond.exceptions import UserError
 from trytond.filestore import filestore
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.tools import grouped_slice
@@ -359,6 +360,19 @@ class Complaint(metaclass=PoolMeta):
                     })
 
     @classmethod
+    def _check_button_groups(cls, button):
+        "Refuse a user outside the groups of button"
+        pool = Pool()
+        Button = pool.get('ir.model.button')
+        User = pool.get('res.user')
+        if not Transaction().user:
+            return
+        groups = Button.get_groups(cls.__name__, button)
+        if groups and not groups & set(User.get_groups()):
+            raise AccessError(gettext(
+                    'klachten_base.msg_legal_hold_coordinator'))
+
+    @classmethod
     @ModelView.button
     def release_legal_hold(cls, complaints):
         with without_check_access():
@@ -695,6 +709,8 @@ class LegalHold(Wizard):
     hold = StateTransition()
 
     def transition_hold(self):
+        # the wizard runs without access check: only the button's groups
+        self.model._check_button_groups('legal_hold_wizard')
         self.model.place_legal_hold(self.records, self.start.reason)
         return 'end'
 

@@ -11,6 +11,8 @@ import trytond.config as config
 from proteus import Model, Wizard
 from trytond import backend
 from trytond.exceptions import UserError
+from trytond.model.exceptions import AccessError
+from trytond.model.modelview import AccessButtonError
 from trytond.tests.test_tryton import DB_NAME
 
 from .municipality import MunicipalityTestCase
@@ -277,6 +279,21 @@ class RetentionTestCase(MunicipalityTestCase):
         self.assertEqual((log.action, log.origin, log.user.login),
             ('erasure', 'request', 'coordinator'))
         self.assertEqual(canary.found_in(database_text()), [])
+
+    def test_legal_hold_by_coordinators_only(self):
+        "A handler who may change the complaint still cannot hold it"
+        set_user('coordinator')
+        complaint = admit(create_complaint(plant_party(Canary())), self.ns,
+            user='handler1')
+        set_user('handler1')
+        complaint = Model.get('klachten.complaint')(complaint.id)
+        wizard = Wizard('klachten.complaint.legal_hold', [complaint])
+        wizard.form.reason = "Court"
+        with self.assertRaises(AccessError):
+            wizard.execute('hold')
+        with self.assertRaises(AccessButtonError):
+            complaint.click('release_legal_hold')
+        self.assertFalse(complaint.legal_hold)
 
     def test_menus_of_the_coordinator(self):
         "The coordinator reaches the rules, the preset, erasure and the log"
