@@ -22,7 +22,8 @@ import trytond.config as config
 from klachten_base.tests.tools import (
     admit, create_complainant, create_complaint, run_wizard, set_user,
     setup_municipality, travel)
-from klachten_notula.tests.tools import apply_status, create_proposal
+from klachten_notula.tests.tools import (
+    apply_status, create_proposal, in_conclusion)
 from proteus import Model, Report, Wizard
 from proteus import config as pconfig
 from trytond import backend
@@ -186,6 +187,25 @@ class CanaryTestCase(unittest.TestCase):
                 "Procedure bij de Vlaamse Ombudsdienst"))
         return complaint
 
+    def cancelled(self):
+        """A cancelled complaint of the canary with advice asked and a
+        withdrawn draft decision: its rule deletes it"""
+        complaint = in_conclusion(self.ns, create_complainant(
+                NAME, 'tweede.kwikfluit@example.org'),
+            description=text("Tweede klacht"))
+        complaint = run_wizard('request_advice', complaint,
+            question=text("Klopt het verslag?"),
+            advisor_department=Model.get('klachten.department')(
+                self.ns.departments['OM'].id),
+            advisor_role=Model.get('klachten.role')(
+                self.ns.roles['handler'].id))
+        proposal = create_proposal(complaint, title=text("Tweede"))
+        apply_status(proposal, 'submitted', reference='R-kwikfluit')
+        complaint = run_wizard('cancel', complaint,
+            reason=text("Ingetrokken"))
+        self.assertEqual(complaint.state, 'cancelled')
+        return complaint
+
     # looking
     def dump(self):
         "The whole database as lower-case text"
@@ -248,6 +268,8 @@ class CanaryTestCase(unittest.TestCase):
         self.assertIn(complaint.number.lower(), woo)
         self.assertEqual(self.found(woo + repr(before).lower(),
                 CANARIES + [HOLD_CANARY]), [])
+        # deleted by its rule: it leaves the counts
+        removed = self.cancelled()
 
         self.assertEqual(self.access_request(), ['advice_requests',
                 'documents', 'draft_decisions', 'portal_accounts',
@@ -274,6 +296,7 @@ class CanaryTestCase(unittest.TestCase):
         self.assertEqual(Complaint(complaint.id).anonymised,
             TODAY + dt.timedelta(days=LATER))
         self.assertFalse(Complaint(held.id).anonymised)
+        self.assertEqual(Complaint.find([('id', '=', removed.id)]), [])
         with self.assertRaisesRegex(UserError, "nothing to export"):
             self.access_request()
 
