@@ -120,6 +120,11 @@ class AccessRequestSaoTestCase(MunicipalityTestCase):
             cls.menu = [ModelData.get_id('klachten_base', n)
                 for n in ['menu_klachten', 'menu_retention_access']]
 
+    @classmethod
+    def tearDownClass(cls):
+        # not yet: share_database's cleanup drops it once the site stopped
+        super(MunicipalityTestCase, cls).tearDownClass()
+
     def test_download(self):
         "The coordinator downloads the zip of an e-mail address"
         client = WebClient(self.chromium.browser, self.site, 'coordinator',
