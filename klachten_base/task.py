@@ -8,8 +8,8 @@ from sql import Null, Union
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
-from trytond.pool import Pool
-from trytond.pyson import Eval, If
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Bool, Eval, If, PYSONDecoder
 from trytond.transaction import Transaction, without_check_access
 
 from .department import assignment_pairs, users_by_key
@@ -46,9 +46,18 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
     __name__ = 'klachten.task'
     __string__ = "Task"
 
+    # a task hangs on a complaint or, without one, on another record (an
+    # improvement action, a draft decision): its origin
     complaint = fields.Many2One(
-        'klachten.complaint', "Complaint", required=True, readonly=True,
-        ondelete='CASCADE')
+        'klachten.complaint', "Complaint", readonly=True, ondelete='CASCADE',
+        states={
+            'required': ~Eval('origin'),
+            'invisible': ~Eval('complaint') & Bool(Eval('origin')),
+            })
+    origin = fields.Reference(
+        "Origin", selection='get_origins', readonly=True,
+        states={'invisible': Bool(Eval('complaint'))},
+        help="What the task is about when it is not a complaint.")
     kind = fields.Selection(KINDS, "Kind", required=True, readonly=True)
     user = fields.Many2One('res.user', "User", readonly=True)
     department = fields.Many2One(
@@ -88,7 +97,11 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
         t = cls.__table__()
         cls.__access__.add('complaint')
         cls._order = [('due_date', 'ASC NULLS LAST'), ('id', 'ASC')]
-        cls._sql_indexes.add(Index(t, (t.complaint, Index.Range())))
+        cls._sql_indexes.update({
+                Index(t, (t.complaint, Index.Range())),
+                Index(t, (t.origin, Index.Equality()),
+                    where=t.origin != Null),
+                })
         cls._transitions |= {('open', 'done'), ('open', 'cancelled')}
         cls._buttons.update({
                 'do': {
@@ -113,7 +126,19 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
             ]
 
     def get_rec_name(self, name):
-        return f'{self.kind_string}: {self.complaint.rec_name}'
+        about = self.complaint or self.origin
+        return f'{self.kind_string}: {about.rec_name if about else ""}'
+
+    @classmethod
+    def _get_origins(cls):
+        "The models a task may hang on instead of a complaint (modules add)"
+        return []
+
+    @classmethod
+    def get_origins(cls):
+        IrModel = Pool().get('ir.model')
+        return [(None, '')] + [
+            (m, IrModel.get_name(m)) for m in cls._get_origins()]
 
     kind_string = kind.translated('kind')
 
@@ -128,9 +153,21 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
                 user_group.group == task.group)
             ).select(task.id.as_('task'), user_group.user.as_('user'),
                 where=(task.user == Null) & (task.group != Null))
+        # a task without complaint for a department without role (an
+        # improvement action's): every member of the department
+        Member = pool.get('klachten.department.member')
+        task2 = cls.__table__()
+        member = Member.__table__()
+        by_department = task2.join(member, condition=(
+                member.department == task2.department)
+            ).select(task2.id.as_('task'), member.user.as_('user'),
+                where=(task2.complaint == Null) & (task2.user == Null)
+                & (task2.role == Null))
         return Union(
-            assignment_pairs(cls, 'task', 'user', 'department', 'role'),
-            by_group, all_=True)
+            Union(
+                assignment_pairs(cls, 'task', 'user', 'department', 'role'),
+                by_group, all_=True),
+            by_department, all_=True)
 
     @classmethod
     def get_assignees(cls, tasks, name):
@@ -168,7 +205,7 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
         departments = self._my_departments()
         return bool(
             (self.department and self.department.id in departments)
-            or (self.complaint.handler_department
+            or (self.complaint and self.complaint.handler_department
                 and self.complaint.handler_department.id in departments))
 
     @classmethod
@@ -207,22 +244,34 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
         super().validate_fields(tasks, field_names)
         if field_names & {'complaint', 'user', 'department', 'role'}:
             for task in tasks:
+                if not task.complaint:
+                    continue
                 # never a task for the staff member the complaint is about
                 task.complaint.check_assignment(user=task.user,
                     department=task.department, role=task.role)
 
-    # Opened and closed by the complaint's workflow
+    # Opened and closed by the complaint's workflow (or the origin's)
     @classmethod
     def open(cls, complaint, kind, user=None, department=None, role=None,
-            group=None, due_date=None, note=None):
-        "Open a task of kind on complaint, unless the same one is open"
-        for task in complaint.tasks:
+            group=None, due_date=None, note=None, origin=None):
+        """Open a task of kind on complaint (or, with complaint None, on
+        origin), unless the same one is open"""
+        if complaint:
+            tasks = complaint.tasks
+        else:
+            with without_check_access():
+                tasks = cls.search([
+                        ('complaint', '=', None),
+                        ('origin', '=', str(origin)),
+                        ('state', '=', 'open'),
+                        ])
+        for task in tasks:
             if (task.state == 'open' and task.kind == kind
                     and task.user == user and task.group == group
                     and task.department == department):
                 return task
         task = cls(
-            complaint=complaint, kind=kind, user=user,
+            complaint=complaint, origin=origin, kind=kind, user=user,
             department=department, role=role, group=group,
             due_date=due_date, note=note)
         with without_check_access():
@@ -240,6 +289,28 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
             domain.append(('kind', 'in', list(kinds)))
         with without_check_access():
             tasks = cls.search(domain)
+            if state == 'done':
+                cls._mark_done(tasks)
+            else:
+                cls.cancel(tasks)
+
+    @classmethod
+    def open_tasks_of(cls, origins, kinds=None):
+        "The open tasks of kinds (all when None) hanging on origins"
+        domain = [
+            ('origin', 'in', [str(o) for o in origins]),
+            ('state', '=', 'open'),
+            ]
+        if kinds is not None:
+            domain.append(('kind', 'in', list(kinds)))
+        with without_check_access():
+            return cls.search(domain)
+
+    @classmethod
+    def close_origins(cls, origins, kinds=None, state='done'):
+        "Close the open tasks of kinds (all when None) of origins"
+        tasks = cls.open_tasks_of(origins, kinds)
+        with without_check_access():
             if state == 'done':
                 cls._mark_done(tasks)
             else:
@@ -279,7 +350,7 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
                         task=task.rec_name))
         cls._mark_done(tasks)
         for task in tasks:
-            if task.comment:
+            if task.comment and task.complaint:
                 task.complaint._post_comment(task.comment)
 
     @classmethod
@@ -341,8 +412,10 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
         "Cron: tell the coordinators (and department heads) of late tasks"
         today = cls._today()
         with without_check_access():
+            # those of another origin: its module reminds and escalates
             tasks = cls._claim_escalations(today, [
                     ('kind', 'not in', ['take_notice', 'feedback']),
+                    ('complaint', '!=', None),
                     ])
             cls._queue([v for t in tasks for v in t._notify_users(
                         'escalation', t._escalation_users())])
@@ -383,3 +456,60 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
         Complaint.close_expired_feedback()
         cls.send_reminders()
         cls.escalate()
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def domain_get(cls, model_name, mode='read'):
+        """A task reaches its complaint through __access__: the complaint's
+        rules decide, as core does. A task without complaint (an
+        improvement action's, a draft decision's) would be hidden from
+        everyone by them: it is read under the task's own rules only (the
+        assignees; coordinators and the complaints administrator all)."""
+        domain = super().domain_get(model_name, mode=mode)
+        if model_name != 'klachten.task' or not domain:
+            return domain
+        return ['OR',
+            [('complaint', '!=', None), domain],
+            [('complaint', '=', None), cls._task_own_domain(mode)],
+            ]
+
+    @classmethod
+    def _task_own_domain(cls, mode):
+        """The rules of klachten.task itself, without the complaint's, for
+        the user's groups: its rule groups are ORed (one without rules
+        allows all), the global ones ANDed; none of them allows nothing"""
+        pool = Pool()
+        RuleGroup = pool.get('ir.rule.group')
+        User = pool.get('res.user')
+        key = ('klachten.task', mode, 'own') + cls._get_cache_key(
+            {'klachten.task'})
+        domain = cls._domain_get_cache.get(key, False)
+        if domain is not False:
+            return domain
+        decoder = PYSONDecoder(cls._get_context('klachten.task'))
+        own, own_global = [], []
+        with without_check_access():
+            for group in RuleGroup.search([
+                        ('model', '=', 'klachten.task'),
+                        (f'perm_{mode}', '=', True),
+                        ['OR',
+                            ('groups', 'in', list(User.get_groups())),
+                            ('default_p', '=', True),
+                            ('global_p', '=', True),
+                            ],
+                        ]):
+                clause = ['OR'] + [
+                    decoder.decode(r.domain) for r in group.rules]
+                if group.global_p:
+                    own_global.append(clause)
+                elif not group.rules:
+                    own.append([])
+                else:
+                    own.append(clause)
+        domain = ['OR'] + own if own else [('id', '=', -1)]
+        if own_global:
+            domain = ['AND', domain] + own_global
+        return cls._domain_get_cache.set(key, domain)

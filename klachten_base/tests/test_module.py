@@ -4,10 +4,11 @@ from trytond.modules.company.tests import CompanyTestMixin
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
-from .tools import IconTestMixin
+from .tools import IconTestMixin, TaskOriginAccessMixin
 
 
-class KlachtenBaseTestCase(IconTestMixin, CompanyTestMixin, ModuleTestCase):
+class KlachtenBaseTestCase(TaskOriginAccessMixin, IconTestMixin,
+        CompanyTestMixin, ModuleTestCase):
     "Test the klachten_base module's declarations"
     module = 'klachten_base'
 

@@ -15,7 +15,8 @@ from proteus import config as pconfig
 from trytond import backend
 from trytond.cache import Cache
 from trytond.modules.company.tests.tools import create_company, get_company
-from trytond.pool import Pool
+from trytond.pool import Pool, isregisteredby
+from trytond.pyson import Eval, PYSONEncoder
 from trytond.tests.test_tryton import DB_NAME, drop_db, with_transaction
 
 # login: (groups, [(department code, role)])
@@ -362,3 +363,28 @@ class IconTestMixin:
             for where, icon in used_icons([self.module])
             if icon not in known)
         self.assertEqual(missing, [])
+
+
+class TaskOriginAccessMixin:
+    "__access__ as Tryton wants it, but for a task's complaint"
+
+    @with_transaction()
+    def test_model__access__(self):
+        """The fields of __access__ exist, are required and have a target;
+        but a task's complaint, required only without an origin: a task
+        without complaint is read under the task's own rules
+        (klachten_base task.Rule.domain_get, test_improvement_task.py)"""
+        pool = Pool()
+        for mname, Model_ in pool.iterobject():
+            if not isregisteredby(Model_, self.module):
+                continue
+            for field_name in Model_.__access__:
+                with self.subTest(model=mname, field=field_name):
+                    field = Model_._fields[field_name]
+                    self.assertTrue(field.get_target())
+                    if (mname, field_name) == ('klachten.task', 'complaint'):
+                        encode = PYSONEncoder().encode
+                        self.assertEqual(encode(field.states['required']),
+                            encode(~Eval('origin')))
+                        continue
+                    self.assertTrue(field.required, msg=(mname, field_name))

@@ -1,10 +1,12 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from klachten_base.tests.tools import TaskOriginAccessMixin
 from trytond.modules.company.tests import CompanyTestMixin
 from trytond.tests.test_tryton import ModuleTestCase
 
 
-class KlachtenReportTestCase(CompanyTestMixin, ModuleTestCase):
+class KlachtenReportTestCase(TaskOriginAccessMixin, CompanyTestMixin,
+        ModuleTestCase):
     "Test the klachten_report module's declarations"
     module = 'klachten_report'
 
