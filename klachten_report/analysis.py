@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 # the owner of an action is reminded this many days before its due date
 REMINDER_DAYS = 3
 ACTION_OPEN_STATES = ['open', 'in_progress']
+# the kind of the owner's task of an improvement action in the inbox
+IMPROVEMENT_KIND = 'improvement'
 # e-mail kinds whose template lives in this module
 EMAIL_KINDS = {'improvement_action_reminder'}
 
@@ -295,6 +297,66 @@ class ImprovementAction(DueDateReminderMixin, PermittedButtonsMixin,
         super().write(*args)
         # a new due date deserves a new reminder
         claim(cls, rearm, {'reminded_at': None})
+        follow = set()
+        for actions, values in zip(args[::2], args[1::2]):
+            if set(values) & {'state', 'user', 'department', 'due_date'}:
+                follow.update(actions)
+        cls._follow_tasks(list(follow))
+
+    @classmethod
+    def create(cls, vlist):
+        actions = super().create(vlist)
+        cls._follow_tasks(actions)
+        return actions
+
+    @classmethod
+    def delete(cls, actions):
+        Task = Pool().get('klachten.task')
+        tasks = Task.open_tasks_of(actions)
+        with without_check_access():
+            Task.cancel(tasks)
+        super().delete(actions)
+
+    @classmethod
+    def _follow_tasks(cls, actions):
+        """The owner's task in the inbox follows each action: one open
+        task while the action is open and has an owner, for the owner (the
+        user, else the department's members), due on its due date; done
+        with the action, cancelled with it or without an owner"""
+        Task = Pool().get('klachten.task')
+        if not actions:
+            return
+        with without_check_access():
+            actions = cls.browse(actions)
+            tasks = {t.origin.id: t for t in Task.open_tasks_of(
+                    actions, [IMPROVEMENT_KIND])}
+            done, cancelled = [], []
+            for action in actions:
+                task = tasks.get(action.id)
+                user = action.user
+                department = None if user else action.department
+                if (action.state in ACTION_OPEN_STATES
+                        and (user or department)):
+                    if not task:
+                        Task.open(None, IMPROVEMENT_KIND, user=user,
+                            department=department,
+                            due_date=action.due_date, origin=action)
+                    elif (task.user, task.department, task.due_date) != (
+                            user, department, action.due_date):
+                        Task.write([task], {
+                                'user': user.id if user else None,
+                                'department': (
+                                    department.id if department else None),
+                                'due_date': action.due_date,
+                                })
+                elif task and action.state == 'done':
+                    done.append(task)
+                elif task:
+                    cancelled.append(task)
+            if done:
+                Task._mark_done(done)
+            if cancelled:
+                Task.cancel(cancelled)
 
     @classmethod
     @ModelView.button
@@ -378,6 +440,17 @@ class ImprovementActionComplaint(ModelSQL):
 
 class Task(metaclass=PoolMeta):
     __name__ = 'klachten.task'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        kind = (IMPROVEMENT_KIND, "Carry Out Improvement Action")
+        if kind not in cls.kind.selection:
+            cls.kind.selection.append(kind)
+
+    @classmethod
+    def _get_origins(cls):
+        return super()._get_origins() + ['klachten.improvement.action']
 
     @classmethod
     def run_deadlines(cls):
