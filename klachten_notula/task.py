@@ -29,6 +29,10 @@ class Task(metaclass=PoolMeta):
                 cls.kind.selection.append(kind)
 
     @classmethod
+    def _get_origins(cls):
+        return super()._get_origins() + ['klachten.notula.proposal']
+
+    @classmethod
     def _kind_terms(cls):
         return {**super()._kind_terms(), **{k: 'answer' for k, _ in KINDS}}
 
@@ -38,7 +42,8 @@ class Task(metaclass=PoolMeta):
         Proposal = Pool().get('klachten.notula.proposal')
         kinds = {k for k, _ in KINDS}
         result = {t.id: None for t in tasks}
-        complaints = {t.complaint.id for t in tasks if t.kind in kinds}
+        complaints = {
+            t.complaint.id for t in tasks if t.kind in kinds and t.complaint}
         latest = {}
         with without_check_access():
             for proposal in Proposal.search(
@@ -46,6 +51,11 @@ class Task(metaclass=PoolMeta):
                     order=[('create_date', 'ASC'), ('id', 'ASC')]):
                 latest[proposal.complaint.id] = proposal.id
         for task in tasks:
-            if task.kind in kinds:
+            if task.kind not in kinds:
+                continue
+            if task.complaint:
                 result[task.id] = latest.get(task.complaint.id)
+            elif task.origin and task.origin.__name__ == Proposal.__name__:
+                # a draft decision without complaint (a yearly report's)
+                result[task.id] = task.origin.id
         return result

@@ -4,10 +4,10 @@
 klachten_report is activated): a draft decision that comes from the
 report instead of a complaint.
 
-Such a draft decision has no complaint: no tasks (they hang on a
-complaint), no comment in a conversation; its attachments are the report's
-Word document and PDF; only the coordinators and the complaints
-administrator see and change it."""
+Such a draft decision has no complaint: its coordinators' tasks hang on
+the draft decision itself (the task's origin), no comment in a
+conversation; its attachments are the report's Word document and PDF; only
+the coordinators and the complaints administrator see and change it."""
 from babel.dates import format_date
 
 from klachten_base.lang import babel_locale
@@ -73,6 +73,25 @@ class Proposal(metaclass=PoolMeta):
             values.setdefault('connector',
                 cls._configured_connector(values['company']))
         return super().preprocess_values(mode, values)
+
+    @classmethod
+    def _open_task(cls, proposals, kind):
+        "The tasks of a draft decision without complaint hang on it"
+        pool = Pool()
+        Task = pool.get('klachten.task')
+        Complaint = pool.get('klachten.complaint')
+        super()._open_task(proposals, kind)
+        for proposal in proposals:
+            if not proposal.complaint:
+                Task.open(None, kind, group=Complaint._coordinators(),
+                    note=proposal.title, origin=proposal)
+
+    @classmethod
+    def _close_tasks(cls, proposals, kinds, state='done'):
+        Task = Pool().get('klachten.task')
+        super()._close_tasks(proposals, kinds, state=state)
+        Task.close_origins([p for p in proposals if not p.complaint], kinds,
+            state=state)
 
     @property
     def origin_number(self):

@@ -92,6 +92,15 @@ def share_database_with_files(test_class):
     return name
 
 
+def agenda_tasks(proposal):
+    "The (kind, state) of the tasks of a draft decision, as the coordinator"
+    set_user('coordinator')
+    Task = Model.get('klachten.task')
+    return [(t.kind, t.state) for t in Task.find([
+                ('origin', '=', f'klachten.notula.proposal,{proposal.id}'),
+                ], order=[('id', 'ASC')])]
+
+
 def server_package(proposal):
     database = pconfig.get_config().database_name
     with Transaction().start(database, 0, readonly=True):
@@ -146,10 +155,20 @@ class YearlyAgendaTestCase(YearFixture, MunicipalityTestCase):
             self.assertNotIn(NAME.encode(), content)
             self.assertNotIn(EMAIL.encode(), content)
 
-        # A handler does not see it, nor its attachments
+        # the coordinators have the task to submit it in their inbox
+        self.assertEqual(agenda_tasks(proposal), [('agenda_submit', 'open')])
+        Task = Model.get('klachten.task')
+        task, = Task.find([('mine', '=', True),
+                ('origin', '=', f'klachten.notula.proposal,{proposal.id}')])
+        self.assertEqual(task.proposal.id, proposal.id)
+        self.assertIn(proposal.title, task.rec_name)
+
+        # A handler does not see it, nor its attachments, nor its tasks
         set_user('handler1')
         Proposal = Model.get('klachten.notula.proposal')
         self.assertEqual(Proposal.find([('id', '=', proposal.id)]), [])
+        self.assertEqual(Model.get('klachten.task').find(
+                [('id', '=', task.id)]), [])
         set_user('coordinator')
         proposal = Proposal(proposal.id)
         self.assertEqual(len(proposal.attachments), 2)
@@ -169,9 +188,9 @@ class YearlyAgendaTestCase(YearFixture, MunicipalityTestCase):
         self.assertEqual((proposal.state, proposal.result,
                 proposal.decision_text),
             ('decided', 'approved', DECISION['text']))
-        # no task: they hang on a complaint
-        self.assertEqual(Model.get('klachten.task').find([
-                    ('kind', 'like', 'agenda_%')]), [])
+        # the coordinators' tasks hang on the draft decision: done
+        self.assertEqual(agenda_tasks(proposal),
+            [('agenda_submit', 'done'), ('agenda_decision', 'done')])
 
     def test_origin_required(self):
         "A draft decision of neither or of both origins is refused"
