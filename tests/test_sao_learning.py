@@ -298,6 +298,34 @@ class SaoLearningTestCase(unittest.TestCase):
             self.assertTrue(any(values['description'][:40] in t
                     for t in texts), msg=f"{email}: {texts}")
 
+        # the owner has its task in Taken > Mijn taken (the inbox), and
+        # opens the action from the task's origin
+        with Transaction().start(self.db, 0, readonly=True):
+            ModelData = Pool(self.db).get('ir.model.data')
+            my_tasks = [ModelData.get_id('klachten_base', n) for n in [
+                    'menu_klachten', 'menu_tasks', 'menu_task_mine']]
+        values = ACTIONS[1]
+        owner = self.client(values['reminded'])
+        click_menu(owner, my_tasks)
+        wait_for_view(owner, 'tree')
+        row = pane(owner).locator('table tbody tr:visible',
+            has_text=values['description'])
+        expect(row).to_have_count(1)
+        expect(row).to_contain_text("Verbeteractie uitvoeren")
+        expect(row).to_contain_text(self.date(due))
+        row.locator('td[data-title]').first.dblclick()
+        owner.wait()
+        wait_for_view(owner, 'form')
+        origin = widget(owner, 'origin')
+        expect(origin.locator('input[name="origin"]')).to_have_value(
+            values['description'])
+        origin.locator('.icon-primary button').click()
+        owner.wait()
+        action = dialog(owner)
+        expect(action.locator('textarea[name="description"]')).to_have_value(
+            values['description'])
+        owner.page.screenshot(path=str(RESULTS / 'task-origin-action.png'))
+
     def test_key_figures(self):
         "The coordinator sees the key figures drawn"
         coordinator = self.client('coordinator')
