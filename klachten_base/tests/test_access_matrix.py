@@ -299,6 +299,10 @@ class AccessMatrixTestCase(MunicipalityTestCase):
             name="a.txt", data=b"attached").save()
         Model.get('ir.note')(resource=Complaint(observed.id),
             message="noted").save()
+        # the handler's improvement action: a task without complaint
+        Model.get('klachten.improvement.action')(
+            description="Matrix action", user=User(cls.users[H].id),
+            due_date=dt.date.today()).save()
         time.sleep(1.1)
         cls.seen = dt.datetime.now()
         time.sleep(1.1)
