@@ -21,6 +21,8 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from .complaint import STATES
+
 # What replaces a text, a name or a required address that is cut
 REDACTED = "[removed]"
 # Complaints cut in one transaction by the cron
@@ -199,6 +201,7 @@ class RetentionRule(ModelSQL, ModelView):
         ondelete='CASCADE')
     state = fields.Selection(RULE_STATES, "Final State", required=True,
         sort=False)
+    state_string = state.translated('state')
     years = fields.Integer("Years", required=True,
         domain=[('years', '>=', 0)])
     months = fields.Integer("Months", required=True,
@@ -234,12 +237,7 @@ class RetentionRule(ModelSQL, ModelView):
         return 'anonymise'
 
     def get_rec_name(self, name):
-        return '%s: %s' % (
-            self.state_string if hasattr(self, 'state_string')
-            else self.state, self.period_string())
-
-    def period_string(self):
-        return '%sy %sm' % (self.years or 0, self.months or 0)
+        return '%s (%s)' % (self.state_string, self.company.rec_name)
 
     def cut_off(self, today):
         "The last closing date of the complaints this rule cuts on today"
@@ -253,7 +251,8 @@ class RetentionLog(ModelSQL, ModelView):
 
     date = fields.Timestamp("Date", readonly=True)
     complaint_number = fields.Char("Complaint Number", readonly=True)
-    complaint_state = fields.Char("Complaint State", readonly=True)
+    complaint_state = fields.Selection(
+        STATES, "Complaint State", readonly=True)
     action = fields.Selection([
             ('anonymise', "Anonymised"),
             ('delete', "Deleted"),
