@@ -1167,6 +1167,13 @@ class Demo:
             # Agenderen: a complaint in conclusion can go on the agenda
             configuration.agenda = True
         configuration.save()
+        # Retention: the Flemish practice, 5 years after closing
+        from proteus import Wizard
+        Company = Model.get('company.company')
+        preset = Wizard('klachten.retention.preset')
+        preset.form.company, = Company.find([])
+        preset.form.preset = 'flanders'
+        preset.execute('apply')
 
     def setup_subjects(self):
         from proteus import Model
