@@ -112,8 +112,8 @@ def resources_of(Resource, refs):
 
 def delete_files(Model, records, field='data'):
     """Delete records of Model (e.g. ir.attachment) and, once the
-    transaction has ended, the files of their field in the file store
-    that no row refers to any more (not at once: a rollback keeps them)"""
+    transaction is committed, their field's files in the file store (not
+    at once: a rollback keeps them)"""
     if not records:
         return
     binary = Model._fields[field]
