@@ -118,6 +118,8 @@ class AccessRequest(Wizard):
         return parties, email
 
     def transition_check(self):
+        Pool().get('klachten.retention.access.report',
+            type='report').check_allowed()
         parties, email = self._request()
         if not parties and not email:
             raise AccessRequestError(gettext(
@@ -146,16 +148,22 @@ class AccessRequestReport(Report):
     __name__ = 'klachten.retention.access.report'
 
     @classmethod
-    def execute(cls, ids, data):
-        pool = Pool()
-        ActionReport = pool.get('ir.action.report')
-        Party = pool.get('party.party')
+    def check_allowed(cls):
+        """Refuse a user outside the groups of the report's action
+        (coordinators); return the action"""
+        ActionReport = Pool().get('ir.action.report')
         with without_check_access():
             action, = ActionReport.search([
                     ('report_name', '=', cls.__name__),
                     ], limit=1)
-        # refuses a user outside the groups of the action (coordinators)
         cls.check_access(action, None, [])
+        return action
+
+    @classmethod
+    def execute(cls, ids, data):
+        pool = Pool()
+        Party = pool.get('party.party')
+        action = cls.check_allowed()
         with without_check_access():
             parties = Party.browse(data.get('parties') or [])
             content = export(parties, data.get('email'))
