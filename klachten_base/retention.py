@@ -519,8 +519,19 @@ class Complaint(metaclass=PoolMeta):
     def _anonymise_parties(cls, parties, complaints):
         """Anonymise the parties that no record refers to any more but the
         complaints being cut"""
+        # an anonymised complaint keeps its complainant but no longer
+        # holds anything of her: it does not keep her from being forgotten
+        ids = [p.id for p in parties]
+        anonymised = cls.search([
+                ('anonymised', '!=', None),
+                ['OR',
+                    ('complainant', 'in', ids),
+                    ('representative', 'in', ids),
+                    ],
+                ])
         used = referenced_parties(parties, {
-                cls.__name__: [c.id for c in complaints]})
+                cls.__name__: [c.id for c in complaints] + [
+                    c.id for c in anonymised]})
         anonymise_parties([p for p in parties if p.id not in used])
 
     @classmethod

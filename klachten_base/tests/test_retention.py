@@ -227,6 +227,32 @@ class RetentionTestCase(MunicipalityTestCase):
                 (gone_number, 'delete', 'cron', 'cancelled'),
                 })
 
+    def test_retention_forgets_party_with_last_complaint(self):
+        "The complainant is forgotten with her last complaint, not before"
+        canary = Canary()
+        Complaint = Model.get('klachten.complaint')
+        first = plant(canary, self.ns)
+        set_user('coordinator')
+        party = Complaint(first.id).complainant
+        second = create_complaint(party)
+        with travel(SIX_YEARS):
+            run_retention()
+        set_user('coordinator')
+        self.assertTrue(Complaint(first.id).anonymised)
+        self.assertEqual(Model.get('party.party')(party.id).name,
+            canary.name)
+
+        second = run_wizard('cancel', Complaint(second.id),
+            reason="Withdrawn")
+        with travel(SIX_YEARS):
+            run_retention()
+        set_user('coordinator')
+        self.assertEqual(Complaint.find([('id', '=', second.id)]), [])
+        # the anonymised first complaint no longer keeps her
+        self.assertEqual(Model.get('party.party')(party.id).name,
+            "[removed]")
+        self.assertEqual(canary.found_in(database_text()), [])
+
     def test_erasure_refused_under_hold_or_open(self):
         "An erasure request is refused with the reason, then carried out"
         Complaint = Model.get('klachten.complaint')
