@@ -11,22 +11,19 @@ the cut."""
 import datetime as dt
 import io
 import json
-import os
-import subprocess
 import unittest
 import zipfile
 
 from openpyxl import load_workbook
 
-import trytond.config as config
 from klachten_base.tests.tools import (
-    admit, create_complainant, create_complaint, run_wizard, set_user,
-    setup_municipality, travel)
+    admit, create_complainant, create_complaint, database_dump,
+    file_store_text, found_in, run_wizard, set_user, setup_municipality,
+    travel)
 from klachten_notula.tests.tools import (
     apply_status, create_proposal, in_conclusion)
 from proteus import Model, Report, Wizard
 from proteus import config as pconfig
-from trytond import backend
 from trytond.exceptions import UserError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import drop_db
@@ -209,34 +206,14 @@ class CanaryTestCase(unittest.TestCase):
     # looking
     def dump(self):
         "The whole database as lower-case text"
-        def read(pool):
-            connection = Transaction().connection
-            if backend.name == 'sqlite':
-                return '\n'.join(connection.iterdump())
-            cursor = connection.cursor()
-            cursor.execute("SELECT table_name FROM information_schema.tables "
-                "WHERE table_schema = current_schema() "
-                "AND table_type = 'BASE TABLE'")
-            lines = []
-            for table, in cursor.fetchall():
-                cursor.execute(f'SELECT t::text FROM "{table}" AS t')
-                lines.extend(r[0] for r in cursor.fetchall())
-            return '\n'.join(lines)
-        return self.in_transaction(read).lower()
+        return database_dump(self.db)
 
     def file_store(self):
         "The files of the database's file store, as lower-case text"
-        root = os.path.join(config.get('database', 'path'), self.db)
-        texts = []
-        for folder, _, names in os.walk(root):
-            for name in names:
-                with open(os.path.join(folder, name), 'rb') as file:
-                    texts.append(readable(file.read()))
-        return '\n'.join(texts).lower()
+        return file_store_text(self.db)
 
     def found(self, haystack, canaries=CANARIES):
-        hexed = [c.encode().hex() for c in canaries]
-        return [c for c in canaries + hexed if c in haystack]
+        return found_in(haystack, canaries)
 
     def tables(self):
         "The yearly report's tables of this year"
@@ -318,18 +295,3 @@ class CanaryTestCase(unittest.TestCase):
         # the complaint's, the advice's
         self.assertEqual(files.count(FILE), 2)
         return sections
-
-
-def readable(data):
-    "The text of a file's bytes: zip members read, PDF as its text"
-    if data.startswith(b'PK'):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                return '\n'.join(readable(archive.read(n))
-                    for n in archive.namelist())
-        except zipfile.BadZipFile:
-            pass
-    if data.startswith(b'%PDF'):
-        return subprocess.run(['pdftotext', '-', '-'], input=data,
-            capture_output=True, timeout=60).stdout.decode(errors='replace')
-    return data.decode('utf-8', errors='replace') + data.hex()

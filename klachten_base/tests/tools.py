@@ -2,10 +2,13 @@
 # this repository contains the full copyright notices and license terms.
 """Helpers that set up a municipality for the scenarios and tests."""
 import datetime as dt
+import io
 import os
 import shutil
 import sqlite3
+import subprocess
 import tempfile
+import zipfile
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -18,6 +21,7 @@ from trytond.modules.company.tests.tools import create_company, get_company
 from trytond.pool import Pool, isregisteredby
 from trytond.pyson import Eval, PYSONEncoder
 from trytond.tests.test_tryton import DB_NAME, drop_db, with_transaction
+from trytond.transaction import Transaction
 
 # login: (groups, [(department code, role)])
 STAFF = {
@@ -388,3 +392,53 @@ class TaskOriginAccessMixin:
                             encode(~Eval('origin')))
                         continue
                     self.assertTrue(field.required, msg=(mname, field_name))
+
+
+def database_dump(database):
+    """The whole database (history tables included) as lower-case text:
+    where retention tests look for a person"""
+    with Transaction().start(database, 0, readonly=True) as transaction:
+        connection = transaction.connection
+        if backend.name == 'sqlite':
+            return '\n'.join(connection.iterdump()).lower()
+        cursor = connection.cursor()
+        cursor.execute("SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema() "
+            "AND table_type = 'BASE TABLE'")
+        lines = []
+        for table, in cursor.fetchall():
+            cursor.execute(f'SELECT t::text FROM "{table}" AS t')
+            lines.extend(r[0] for r in cursor.fetchall())
+        return '\n'.join(lines).lower()
+
+
+def file_store_text(database):
+    "The files of the database's file store, as lower-case text"
+    root = os.path.join(config.get('database', 'path'), database)
+    texts = []
+    for folder, _, names in os.walk(root):
+        for name in names:
+            with open(os.path.join(folder, name), 'rb') as file:
+                texts.append(readable(file.read()))
+    return '\n'.join(texts).lower()
+
+
+def found_in(haystack, needles):
+    "The needles (lower case) found in haystack, as text or in hex"
+    hexed = [n.encode().hex() for n in needles]
+    return [n for n in needles + hexed if n in haystack]
+
+
+def readable(data):
+    "The text of a file's bytes: zip members read, PDF as its text"
+    if data.startswith(b'PK'):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                return '\n'.join(readable(archive.read(n))
+                    for n in archive.namelist())
+        except zipfile.BadZipFile:
+            pass
+    if data.startswith(b'%PDF'):
+        return subprocess.run(['pdftotext', '-', '-'], input=data,
+            capture_output=True, timeout=60).stdout.decode(errors='replace')
+    return data.decode('utf-8', errors='replace') + data.hex()
