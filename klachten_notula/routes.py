@@ -47,7 +47,15 @@ def activated(pool):
 def callback(request, pool):
     if not activated(pool):
         return refuse(HTTPStatus.NOT_FOUND, "Not found")
-    return _callback(request, pool)
+    try:
+        return _callback(request, pool)
+    except Exception:
+        # nothing was applied (the transaction is rolled back): Notula
+        # sends it again on a 5xx (doc/contract.rst); trytond would answer
+        # an HTML page
+        logger.exception("notula callback failed")
+        return refuse(HTTPStatus.INTERNAL_SERVER_ERROR,
+            "Internal error: nothing was applied, send it again later")
 
 
 @with_transaction()

@@ -226,6 +226,11 @@ def shared_database():
     finally:
         database.put_connection(connection)
     config.set('database', 'path', folder)
+    # every copy has the same name: forget what an earlier copy left in
+    # this process (its pool and its caches: ids, access, configuration)
+    # or this one reads them
+    Pool.stop(name)
+    Cache.drop(name)
     Pool(name).init()
     return name, folder
 

@@ -9,6 +9,7 @@ import threading
 import time
 import unittest
 import uuid
+from unittest import mock
 
 from werkzeug.test import Client
 
@@ -22,6 +23,7 @@ from trytond.tests.tools import activate_modules
 from trytond.transaction import Transaction
 from trytond.wsgi import app
 
+from .. import routes
 from ..connector import sign
 from .tools import apply_status, create_proposal, in_conclusion
 
@@ -204,6 +206,18 @@ class CallbackTestCase(MunicipalityTestCase):
         code, _ = post(event('withdrawn', 4))
         self.assertEqual(code, 409)
         self.assertUnchanged()
+
+    def test_internal_error(self):
+        "A failure while applying: a JSON 500, nothing changed, sent again"
+        news = event('decided', 3, decision=DECISION)
+        with mock.patch.object(routes, '_apply',
+                side_effect=RuntimeError("disk full")):
+            code, answer = post(news)
+        self.assertEqual(code, 500)
+        self.assertEqual(answer['status'], 'error')
+        self.assertIn('send it again', answer['error'])
+        self.assertUnchanged()
+        self.assertEqual(post(news), (200, {'status': 'applied'}))
 
     def test_malformed(self):
         "Signed, but not the contract's JSON: 400, nothing changed"
