@@ -17,7 +17,7 @@ from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
-from trytond.tools import grouped_slice
+from trytond.tools import escape_wildcard, grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -587,7 +587,8 @@ class Complaint(metaclass=PoolMeta):
         if email:
             domain.append(('complainant.contact_mechanisms', 'where', [
                         ('type', '=', 'email'),
-                        ('value', 'ilike', email.strip()),
+                        # an address, not a pattern: % and _ are letters
+                        ('value', 'ilike', escape_wildcard(email.strip())),
                         ]))
         if len(domain) == 1:
             return []

@@ -13,7 +13,9 @@ from trytond import backend
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
+from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
+from trytond.transaction import Transaction
 
 from .municipality import MunicipalityTestCase
 from .tools import (
@@ -320,6 +322,34 @@ class RetentionTestCase(MunicipalityTestCase):
         with self.assertRaises(AccessButtonError):
             complaint.click('release_legal_hold')
         self.assertFalse(complaint.legal_hold)
+
+    def test_wizards_refused_whatever_action_id(self):
+        "A handler who sends another action id still cannot erase or reset"
+        handler = self.ns.users['handler1'].id
+        for name in ['klachten.retention.erasure',
+                'klachten.retention.preset']:
+            for context in [{}, {'action_id': -1}]:
+                # as the RPC call of a client that sends its own context
+                with self.subTest(wizard=name, context=context):
+                    with Transaction().start(DB_NAME, handler,
+                                context=context), \
+                            self.assertRaises(AccessError) as refused:
+                        Pool().get(name, type='wizard').create()
+                    # refused as a wizard of coordinators, not for a record
+                    self.assertIn(f'"{name}"', refused.exception.message)
+
+    def test_email_is_no_pattern(self):
+        "An e-mail address with % or _ finds that address, not others"
+        canary = Canary()
+        set_user('coordinator')
+        create_complaint(plant_party(canary))
+        with Transaction().start(DB_NAME, 0, readonly=True):
+            Complaint = Pool().get('klachten.complaint')
+            self.assertTrue(Complaint.complaints_of(email=canary.email))
+            for pattern in ['%', '%@%', canary.email.replace('.', '_')]:
+                with self.subTest(pattern=pattern):
+                    self.assertEqual(
+                        Complaint.complaints_of(email=pattern), [])
 
     def test_menus_of_the_coordinator(self):
         "The coordinator reaches the rules, the preset, erasure and the log"
