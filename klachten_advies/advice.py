@@ -580,8 +580,7 @@ class AdviceRequest(DueDateReminderMixin, PermittedButtonsMixin,
     def delete(cls, requests):
         # the register keeps every request, unless the retention rule
         # deletes its complaint
-        if Transaction().context.get(
-                '_klachten_advice_retention_remove'):
+        if Transaction().context.get('_klachten_retention') == 'delete':
             return super().delete(requests)
         if not requests:
             return

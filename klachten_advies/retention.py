@@ -6,11 +6,10 @@ the advice requests, the external advisors' names and addresses and the
 files sent with the advice."""
 from klachten_base.retention import REDACTED, delete_files
 from trytond.pool import Pool, PoolMeta
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import without_check_access
 
 # context key (never from a client: RPC drops keys starting with "_")
 # that lets a retention rule delete the advice requests of its complaints
-RETENTION_REMOVE = '_klachten_advice_retention_remove'
 
 
 def _requests(complaints):
@@ -42,13 +41,6 @@ class Complaint(metaclass=PoolMeta):
             if named:
                 Request.write(named, {'advisor_name': REDACTED})
         super()._anonymise(complaints)
-
-    @classmethod
-    def remove(cls, complaints, *args, **kwargs):
-        # the register keeps every advice request, but not of a complaint
-        # deleted by its retention rule
-        with Transaction().set_context({RETENTION_REMOVE: True}):
-            super().remove(complaints, *args, **kwargs)
 
     @classmethod
     def _personal_data(cls, complaints, data, files):

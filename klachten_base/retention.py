@@ -414,7 +414,7 @@ class Complaint(metaclass=PoolMeta):
             return
         parties = cls._retention_parties(complaints)
         with without_check_access(), Transaction().set_context(
-                _klachten_retention=True):
+                _klachten_retention='anonymise'):
             cls._anonymise(complaints)
             cut(cls, [c.id for c in complaints], {
                     'anonymised': Pool().get('ir.date').today(),
@@ -434,8 +434,10 @@ class Complaint(metaclass=PoolMeta):
             complaints, 'delete', rule=rule, origin=origin)
         parties = cls._retention_parties(complaints)
         ids = [c.id for c in complaints]
+        # '_klachten_retention' == 'delete': modules let go of the records
+        # they otherwise keep with a complaint (advice, draft decisions)
         with without_check_access(), Transaction().set_context(
-                _klachten_retention=True):
+                _klachten_retention='delete'):
             cls._anonymise(complaints)
             # past the refusal of deleting a registered complaint
             ModelSQL.delete.__func__(cls, cls.browse(ids))

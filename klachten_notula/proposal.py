@@ -648,8 +648,8 @@ class Proposal(CoordinatorsWriteMixin, PermittedButtonsMixin,
     @classmethod
     def delete(cls, proposals):
         # unless the retention rule deletes their complaint
-        removing = Transaction().context.get(
-            '_klachten_notula_retention_remove')
+        removing = (
+            Transaction().context.get('_klachten_retention') == 'delete')
         for proposal in proposals:
             if proposal.state != 'draft' and not removing:
                 raise ProposalNotAllowedError(gettext(

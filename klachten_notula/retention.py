@@ -7,11 +7,10 @@ sent to Notula is made from them when it is sent, never stored).  The
 callback events keep only an id, a status and a version."""
 from klachten_base.retention import REDACTED, delete_files
 from trytond.pool import Pool, PoolMeta
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import without_check_access
 
 # context key (never from a client: RPC drops keys starting with "_")
 # that lets a retention rule delete the draft decisions of its complaints
-RETENTION_REMOVE = '_klachten_notula_retention_remove'
 TEXTS = ['title', 'motivation', 'decision_proposal', 'decision_text',
     'last_error']
 
@@ -49,13 +48,6 @@ class Complaint(metaclass=PoolMeta):
             if args:
                 Proposal.write(*args)
         super()._anonymise(complaints)
-
-    @classmethod
-    def remove(cls, complaints, *args, **kwargs):
-        # a draft decision beyond its draft is kept, but not the one of a
-        # complaint deleted by its retention rule
-        with Transaction().set_context({RETENTION_REMOVE: True}):
-            super().remove(complaints, *args, **kwargs)
 
     @classmethod
     def _personal_data(cls, complaints, data, files):
