@@ -9,7 +9,7 @@ from trytond.model import (
     ChatMixin, DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow,
     fields)
 from trytond.model.exceptions import AccessError
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, check_access, without_check_access
 
@@ -72,6 +72,47 @@ DATE_MIN = dt.date(1900, 1, 1)
 
 def _readonly_unless(*states):
     return {'readonly': ~Eval('state').in_(list(states))}
+
+
+class Configuration(metaclass=PoolMeta):
+    "What the procedure's steps require"
+    __name__ = 'klachten.configuration'
+
+    require_basis = fields.Boolean(
+        "Require the Basis",
+        help="A formal complaint is declared admissible only with its "
+        "basis (treatment, communication or content).")
+    draft_reply_required = fields.Boolean(
+        "Require the Handler's Draft Reply",
+        help="The handler drafts the reply with the report; the "
+        "coordinator reviews and edits it before it is sent.")
+
+    @classmethod
+    def default_require_basis(cls):
+        return True
+
+    @classmethod
+    def default_draft_reply_required(cls):
+        return False
+
+    @classmethod
+    @ModelView.button
+    def apply_flemish_preset(cls, configurations):
+        super().apply_flemish_preset(configurations)
+        cls._apply_procedure_preset(configurations)
+
+    @classmethod
+    @ModelView.button
+    def apply_awb_preset(cls, configurations):
+        super().apply_awb_preset(configurations)
+        cls._apply_procedure_preset(configurations)
+
+    @classmethod
+    def _apply_procedure_preset(cls, configurations):
+        cls.write(list(configurations), {
+                'require_basis': True,
+                'draft_reply_required': True,
+                })
 
 
 class Subject(DeactivableMixin, ModelSQL, ModelView):
@@ -1116,6 +1157,9 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
         cls._check_state(complaints, {'evaluation'}, 'admissible')
         cls._require(complaints, handler_department, 'handler_department')
         cls._require(complaints, handler_role, 'handler_role')
+        cls._check_admissible_input(complaints, subject=subject,
+            basis=basis, concerns=concerns,
+            concerned_department=concerned_department)
         if concerns == 'staff':
             cls._require(complaints, concerned_user, 'concerned_user')
         if handler_user and concerned_user and handler_user == concerned_user:
@@ -1150,6 +1194,23 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
                 **complaint._handler_assignment())
         if inform:
             cls._notify(complaints, 'admissible', note)
+
+    @classmethod
+    def _check_admissible_input(cls, complaints, subject, basis, concerns,
+            concerned_department):
+        """Refuse an admissible decision without what the procedure asks:
+        what it is about, whether it concerns a department or a staff
+        member and which department, and the basis of a formal complaint
+        (unless the configuration does not ask for it)"""
+        Configuration = Pool().get('klachten.configuration')
+        cls._require(complaints, subject, 'subject')
+        cls._require(complaints, concerns, 'concerns')
+        if concerns == 'department':
+            cls._require(complaints, concerned_department,
+                'concerned_department')
+        formal = [c for c in complaints if c.track == 'formal']
+        if formal and Configuration(1).require_basis:
+            cls._require(formal, basis, 'basis')
 
     @classmethod
     @Workflow.transition('investigation')

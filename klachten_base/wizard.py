@@ -166,14 +166,17 @@ class RequestInformation(ComplaintWizard):
 class AdmissibleStart(ModelView):
     __name__ = 'klachten.complaint.admissible.start'
     __string__ = "Declare Admissible"
-    subject = fields.Many2One('klachten.subject', "Subject")
-    basis = fields.Selection(BASES, "Basis")
+    subject = fields.Many2One('klachten.subject', "Subject", required=True)
+    basis = fields.Selection(BASES, "Basis",
+        states={'required': Bool(Eval('basis_required'))})
+    basis_required = fields.Boolean("Basis Required", readonly=True)
     concerns = fields.Selection([
             ('department', "A Department"),
             ('staff', "A Staff Member"),
             ], "Concerns", required=True)
     concerned_department = fields.Many2One(
-        'klachten.department', "Concerned Department")
+        'klachten.department', "Concerned Department",
+        states={'required': Eval('concerns') == 'department'})
     concerned_user = fields.Many2One(
         'res.user', "Concerned Staff Member",
         states={
@@ -207,12 +210,16 @@ class AdmissibleStart(ModelView):
 
     @fields.depends('handler_department', 'handler_role', 'handler_user',
         methods=['on_change_with_handler_candidates'])
-    def on_change_handler_department(self):
+    def on_change_handler_role(self):
         if (self.handler_user and self.handler_user.id
                 not in self.on_change_with_handler_candidates()):
             self.handler_user = None
 
-    on_change_handler_role = on_change_handler_department
+    @fields.depends('concerned_department', methods=['on_change_handler_role'])
+    def on_change_handler_department(self):
+        self.on_change_handler_role()
+        if not self.concerned_department:
+            self.concerned_department = self.handler_department
 
     @fields.depends('concerns', 'concerned_user')
     def on_change_concerns(self):
@@ -234,9 +241,12 @@ class Admissible(ComplaintWizard):
         complaint = self.record
         department = (complaint.handler_department
             or complaint.concerned_department)
+        Configuration = pool.get('klachten.configuration')
         return {
             'subject': _id(complaint.subject),
             'basis': complaint.basis,
+            'basis_required': (complaint.track == 'formal'
+                and Configuration(1).require_basis),
             'concerns': complaint.concerns or 'department',
             'concerned_department': _id(complaint.concerned_department),
             'concerned_user': _id(complaint.concerned_user),

@@ -57,6 +57,10 @@ class ExternalAdviceTestCase(BrowserTestCase):
         coordinator.call('klachten.complaint', 'register', [complaint_id])
         coordinator.run_wizard('klachten.complaint.admissible',
             'klachten.complaint', [complaint_id], {
+                'subject': coordinator.id('klachten.subject', []),
+                'basis': 'treatment',
+                'concerned_department': coordinator.id(
+                    'klachten.department', [('code', '=', 'BZ')]),
                 'handler_department': coordinator.id(
                     'klachten.department', [('code', '=', 'BZ')]),
                 'handler_user': coordinator.id(

@@ -52,7 +52,10 @@ class AdvicePageTestCase(PortalTestMixin, unittest.TestCase):
                 [('code', '=', 'BZ')])
             role, = pool.get('klachten.role').search(
                 [('code', '=', 'handler')])
-            Complaint.declare_admissible([complaint], department, role)
+            subject, = pool.get('klachten.subject').search([])
+            Complaint.declare_admissible([complaint], department, role,
+                subject=subject, basis='treatment', concerns='department',
+                concerned_department=department)
             Complaint.write([complaint], {
                     'report': "The sign was checked on 14 May."})
             transaction.commit()

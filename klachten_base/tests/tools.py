@@ -35,6 +35,7 @@ STAFF = {
     'klachtenadmin': (['admin'], []),
     }
 DEPARTMENTS = {'BZ': "Burgerzaken", 'OM': "Omgeving"}
+SUBJECTS = {'service': "Dienstverlening"}
 
 
 def export_template(module, config=None):
@@ -120,8 +121,15 @@ def setup_municipality(config=None):
             member.user = user
             member.role = roles[role]
             department.save()
+    Subject = Model.get('klachten.subject', config=config)
+    subjects = {}
+    for key, name in SUBJECTS.items():
+        subject = Subject(name=name)
+        subject.save()
+        subjects[key] = subject
     return SimpleNamespace(
-        company=company, users=users, departments=departments, roles=roles)
+        company=company, users=users, departments=departments, roles=roles,
+        subjects=subjects)
 
 
 def give_staff_emails(ns, domain='klaverveld.be'):
@@ -179,15 +187,33 @@ def run_wizard(name, complaint, button='confirm', **values):
 
 
 def admit(complaint, ns, department='BZ', user='handler1', **values):
-    "Declare a complaint admissible for a handler of department"
-    return run_wizard(
-        'admissible', complaint,
-        handler_department=Model.get('klachten.department')(
-            ns.departments[department].id),
-        handler_role=Model.get('klachten.role')(ns.roles['handler'].id),
-        handler_user=(Model.get('res.user')(ns.users[user].id)
-            if user else None),
-        **values)
+    """Declare a complaint admissible for a handler of department; what the
+    procedure requires (subject, concerned department, basis) defaults to
+    the complaint's or else to ns's service subject, department and
+    'treatment'"""
+    Department = Model.get('klachten.department')
+    department = Department(ns.departments[department].id)
+    wizard = Wizard('klachten.complaint.admissible', [complaint])
+    form = wizard.form
+    defaults = {
+        'subject': Model.get('klachten.subject')(ns.subjects['service'].id),
+        'concerns': 'department',
+        'concerned_department': department,
+        'basis': 'treatment',
+        }
+    for field, value in defaults.items():
+        if field not in values and not getattr(form, field):
+            values[field] = value
+    values.setdefault('handler_department', department)
+    values.setdefault('handler_role',
+        Model.get('klachten.role')(ns.roles['handler'].id))
+    values.setdefault('handler_user',
+        Model.get('res.user')(ns.users[user].id) if user else None)
+    for field, value in values.items():
+        setattr(form, field, value)
+    wizard.execute('confirm')
+    complaint.reload()
+    return complaint
 
 
 @contextmanager

@@ -210,6 +210,10 @@ class CitizenTestCase(BrowserTestCase):
         # concludes and asks for feedback
         coordinator.run_wizard('klachten.complaint.admissible',
             'klachten.complaint', [complaint_id], {
+                'subject': coordinator.id('klachten.subject', []),
+                'basis': 'treatment',
+                'concerned_department': coordinator.id(
+                    'klachten.department', [('code', '=', 'BZ')]),
                 'handler_department': coordinator.id(
                     'klachten.department', [('code', '=', 'BZ')]),
                 'handler_user': coordinator.id(

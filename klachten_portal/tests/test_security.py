@@ -237,7 +237,10 @@ class SecurityTestCase(PortalTestMixin, unittest.TestCase):
                 [('code', '=', 'BZ')])
             role, = pool.get('klachten.role').search(
                 [('code', '=', 'handler')])
-            Complaint.declare_admissible([complaint], department, role)
+            subject, = pool.get('klachten.subject').search([])
+            Complaint.declare_admissible([complaint], department, role,
+                subject=subject, basis='treatment', concerns='department',
+                concerned_department=department)
             Complaint.write([complaint], {
                     'report': "Gesprek met de medewerker.",
                     'outcome': 'unfounded',
