@@ -391,9 +391,31 @@ class WebClient:
             buttons = dialog.locator('.modal-footer button.btn-link')
         if not buttons.count():
             raise AssertionError("No cancel button in the dialog")
-        dialog = dialog.element_handle()
-        buttons.first.click()
-        dialog.wait_for_element_state('hidden')
+        handle = dialog.element_handle()
+        # sao ignores a wizard's button pressed while the wizard still sets
+        # its first state's defaults (Wizard.process returns at once while
+        # __processing): on a busy machine the cancel can come that early,
+        # so it is pressed again until the dialog goes (pressing it again
+        # once the end is under way changes nothing)
+        for attempt in range(6):
+            try:
+                buttons.first.click(timeout=5000)
+            except Exception as error:  # playwright's TimeoutError
+                if 'Timeout' not in type(error).__name__:
+                    raise
+                if handle.is_hidden():
+                    break
+                continue
+            try:
+                handle.wait_for_element_state('hidden', timeout=5000)
+            except Exception as error:
+                if 'Timeout' not in type(error).__name__:
+                    raise
+            else:
+                break
+        else:
+            raise AssertionError("The dialog did not close on cancel: "
+                + handle.inner_text()[:500])
         self.wait()
 
     # Tabs
