@@ -6,6 +6,7 @@ the advice requests, the external advisors' names and addresses and the
 files sent with the advice."""
 from klachten_base.retention import REDACTED, delete_files
 from trytond.pool import Pool, PoolMeta
+from trytond.tools import escape_wildcard
 from trytond.transaction import without_check_access
 
 # context key (never from a client: RPC drops keys starting with "_")
@@ -52,7 +53,6 @@ class Complaint(metaclass=PoolMeta):
                 'kind': r.kind,
                 'question': r.question,
                 'advisor': r.advisor,
-                'advisor_email': r.advisor_email,
                 'state': r.state,
                 'answer': r.answer,
                 'answered_at': (r.answered_at.isoformat()
@@ -66,6 +66,29 @@ class Complaint(metaclass=PoolMeta):
                     files.append((
                             f'advice/{attachment.resource.id}/'
                             f'{attachment.name}', attachment.data))
+
+    @classmethod
+    def _person_data(cls, parties, emails, complaints, represented, data):
+        "The advice she gave as external advisor"
+        Request = Pool().get('klachten.advice.request')
+        super()._person_data(parties, emails, complaints, represented, data)
+        if not emails:
+            return
+        with without_check_access():
+            # the address as stored, in any case
+            requests = Request.search(['OR', *(
+                        ('advisor_email', 'ilike', escape_wildcard(e))
+                        for e in sorted(emails))], order=[('id', 'ASC')])
+        data['advice_given'] = [{
+                'complaint': r.complaint.number,
+                'kind': r.kind,
+                'advisor': r.advisor,
+                'advisor_email': r.advisor_email,
+                'question': r.question,
+                'answer': r.answer,
+                'answered_at': (r.answered_at.isoformat()
+                    if r.answered_at else None),
+                } for r in requests]
 
 
 class ComplaintPortal(metaclass=PoolMeta):

@@ -3,7 +3,9 @@
 """The access request (GDPR art. 15): for a person, given as a party or an
 e-mail address, the coordinator downloads everything held about her as a
 zip: personal_data.json and the files under files/.  Each module adds
-what it holds through the complaint's _personal_data hook."""
+what it holds through the complaint's hooks: _personal_data for the
+complaints she filed, _person_data for the rest (as representative, as
+recipient of an e-mail or a request, her portal account, ...)."""
 import datetime as dt
 import io
 import json
@@ -18,6 +20,8 @@ from trytond.report import Report
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import (
     Button, StateReport, StateTransition, StateView, Wizard)
+
+from .erasure import addresses
 
 
 class AccessRequestError(UserError):
@@ -61,17 +65,22 @@ def person(parties, email):
 
 
 def export(parties, email):
-    """The zip of what is held about parties or email, and the number of
-    complaints in it; None when no complaint is held about them"""
+    """The zip of what is held about parties or email; None when nothing
+    is held about them.  Refused when the user may not see one of the
+    person's complaints."""
     Complaint = Pool().get('klachten.complaint')
+    complaints, represented = Complaint.request_complaints(
+        parties=parties, email=email)
+    data = {'person': person(parties, email)}
+    files = []
     with without_check_access(), Transaction().set_context(
             active_test=False):
-        complaints = Complaint.complaints_of(parties=parties, email=email)
-        if not complaints:
-            return None
-        data = {'person': person(parties, email)}
-        files = []
-        Complaint._personal_data(complaints, data, files)
+        if complaints:
+            Complaint._personal_data(complaints, data, files)
+        Complaint._person_data(parties, addresses(parties, email, complaints),
+            complaints, represented, data)
+    if not files and not any(v for k, v in data.items() if k != 'person'):
+        return None
     data['exported_at'] = dt.datetime.now().isoformat(timespec='seconds')
     buffer = io.BytesIO()
     taken = set()
@@ -125,9 +134,8 @@ class AccessRequest(Wizard):
             raise AccessRequestError(gettext(
                     'klachten_base.msg_access_request_who'))
         with without_check_access():
-            complaints = Pool().get('klachten.complaint').complaints_of(
-                parties=parties, email=email)
-        if not complaints:
+            held = export(parties, email)
+        if held is None:
             raise AccessRequestError(gettext(
                     'klachten_base.msg_access_request_nothing',
                     person=' / '.join(

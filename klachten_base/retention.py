@@ -17,7 +17,7 @@ from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
-from trytond.tools import escape_wildcard, grouped_slice
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
@@ -539,10 +539,13 @@ class Complaint(metaclass=PoolMeta):
     @classmethod
     def _personal_data(cls, complaints, data, files):
         """THE ACCESS HOOK: add to data ({section: [dict]}) and files
-        ([(name, bytes)]) what this module holds on complaints"""
+        ([(name, bytes)]) what this module holds on complaints, the
+        complaints the person filed.  What staff wrote to staff (task
+        notes, internal notes and messages) and third parties' requests
+        are left out; the e-mails sent to her come from the person hook
+        (_person_data)."""
         pool = Pool()
         Attachment = pool.get('ir.attachment')
-        Note = pool.get('ir.note')
         Message = pool.get('ir.chat.message')
         keep = ['number', 'state', 'received_date', 'channel',
             'closing_date', 'complainant_email', 'complainant_phone',
@@ -551,52 +554,24 @@ class Complaint(metaclass=PoolMeta):
             _as_dict(c, keep, complainant=c.complainant.rec_name
                 if c.complainant else None)
             for c in complaints)
-        data.setdefault('emails', []).extend(
-            _as_dict(e, ['to', 'cc', 'subject', 'body', 'sent_at'],
-                complaint=e.complaint.number)
-            for c in complaints for e in c.emails)
-        data.setdefault('tasks', []).extend(
-            _as_dict(t, ['kind', 'note', 'comment', 'due_date'],
-                complaint=c.number)
-            for c in complaints for t in c.tasks if t.note or t.comment)
         data.setdefault('information_requests', []).extend(
-            _as_dict(r, ['name', 'email', 'question', 'answer',
-                    'answer_date'], complaint=c.number)
-            for c in complaints for r in c.information_requests)
+            _as_dict(r, ['question', 'answer', 'answer_date'],
+                complaint=c.number)
+            for c in complaints for r in c.information_requests
+            if r.recipient == 'complainant')
         refs = references(complaints)
-        data.setdefault('notes', []).extend(
-            _as_dict(n, ['message'], complaint=str(n.resource.number))
-            for n in resources_of(Note, refs))
         data.setdefault('messages', []).extend(
-            _as_dict(m, ['content', 'author', 'audience'],
+            _as_dict(m, ['content', 'author', 'create_date'],
                 complaint=m.channel.resource.number)
             for m in Message.search([
-                    ('channel.resource', 'in', refs)]))
+                    ('channel.resource', 'in', refs),
+                    ('audience', '=', 'public'),
+                    ], order=[('id', 'ASC')]))
         for attachment in resources_of(Attachment, refs):
             if attachment.data:
                 files.append((
                         f'{attachment.resource.number}/{attachment.name}',
                         bytes(attachment.data)))
-
-    @classmethod
-    def complaints_of(cls, parties=None, email=None):
-        "The complaints of parties or of the contact e-mail address"
-        domain = ['OR']
-        if parties:
-            ids = [p.id for p in parties]
-            domain.append(('complainant', 'in', ids))
-            domain.append(('representative', 'in', ids))
-        if email:
-            domain.append(('complainant.contact_mechanisms', 'where', [
-                        ('type', '=', 'email'),
-                        # an address, not a pattern: % and _ are letters
-                        ('value', 'ilike', escape_wildcard(email.strip())),
-                        ]))
-        if len(domain) == 1:
-            return []
-        with without_check_access(), Transaction().set_context(
-                active_test=False):
-            return cls.search(domain)
 
     @classmethod
     def retention_due(cls, today=None):
@@ -773,86 +748,3 @@ def apply_preset(company, preset):
                     'months': months,
                     'action': action,
                     } for state, years, months, action in PRESETS[preset]])
-
-
-class ErasureStart(ModelView):
-    __name__ = 'klachten.retention.erasure.start'
-    __string__ = "Erasure Request"
-
-    party = fields.Many2One('party.party', "Person",
-        context={'company': Eval('company', -1)}, depends={'company'},
-        help="The person who asks to be forgotten.")
-    email = fields.Char("E-mail",
-        help="Or the e-mail address of the person.")
-    company = fields.Many2One('company.company', "Company")
-
-    @staticmethod
-    def default_company():
-        return Transaction().context.get('company')
-
-    @classmethod
-    def default_party(cls):
-        context = Transaction().context
-        if context.get('active_model') == 'party.party':
-            return context.get('active_id')
-
-
-class ErasureShow(ModelView):
-    __name__ = 'klachten.retention.erasure.show'
-    __string__ = "Erasure Request"
-
-    complaints = fields.Many2Many('klachten.complaint', None, None,
-        "Complaints to Anonymise", readonly=True)
-    refused = fields.Text("Refused", readonly=True,
-        help="The complaints that are kept, and why.")
-
-
-class Erasure(Wizard):
-    __name__ = 'klachten.retention.erasure'
-    start = StateView('klachten.retention.erasure.start',
-        'klachten_base.retention_erasure_start_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Search", 'search', 'tryton-search', default=True),
-            ])
-    search = StateTransition()
-    show = StateView('klachten.retention.erasure.show',
-        'klachten_base.retention_erasure_show_view_form', [
-            Button("Cancel", 'end', 'tryton-cancel'),
-            Button("Erase", 'erase', 'tryton-clear', default=True),
-            ])
-    erase = StateTransition()
-
-    def _complaints(self):
-        Complaint = Pool().get('klachten.complaint')
-        parties = [self.start.party] if self.start.party else None
-        complaints = Complaint.complaints_of(
-            parties=parties, email=self.start.email)
-        return [c for c in complaints if not c.anonymised]
-
-    def transition_search(self):
-        if not self.start.party and not (self.start.email or '').strip():
-            raise RetentionError(gettext(
-                    'klachten_base.msg_erasure_who'))
-        return 'show'
-
-    def default_show(self, fields):
-        complaints = self._complaints()
-        refused = [c.retention_refusal() for c in complaints]
-        return {
-            'complaints': [c.id for c, r in zip(complaints, refused)
-                if not r],
-            'refused': '\n'.join(r for r in refused if r),
-            }
-
-    def transition_erase(self):
-        Complaint = Pool().get('klachten.complaint')
-        complaints = self._complaints()
-        refused = [r for r in map(Complaint.retention_refusal, complaints)
-            if r]
-        erasable = [c for c in complaints if not c.retention_refusal()]
-        if not erasable:
-            raise RetentionError(gettext(
-                    'klachten_base.msg_erasure_nothing',
-                    reasons='\n'.join(refused) or '-'))
-        Complaint.anonymise(erasable, origin='request', action='erasure')
-        return 'end'

@@ -112,12 +112,6 @@ class Complaint(metaclass=PoolMeta):
         Survey = pool.get('klachten.survey.answer')
         super()._personal_data(complaints, data, files)
         with without_check_access():
-            data['portal_accounts'] = [{
-                    'email': u.email,
-                    'email_valid': bool(u.email_valid),
-                    'party': u.party.rec_name if u.party else None,
-                    'created': u.create_date.isoformat(),
-                    } for u in cls._portal_accounts(complaints)]
             data['survey_answers'] = [{
                     'complaint': a.complaint.number,
                     'score': a.score,
@@ -126,3 +120,24 @@ class Complaint(metaclass=PoolMeta):
                     } for a in Survey.search([
                         ('complaint', 'in', [c.id for c in complaints]),
                         ])]
+
+    @classmethod
+    def _person_data(cls, parties, emails, complaints, represented, data):
+        "Her portal accounts, also one without any complaint"
+        WebUser = Pool().get('web.user')
+        super()._person_data(parties, emails, complaints, represented, data)
+        parties = {p.id for p in parties or []} | {
+            c.complainant.id for c in complaints if c.complainant}
+        if not parties and not emails:
+            return
+        with without_check_access():
+            users = WebUser.search(['OR',
+                    ('party', 'in', list(parties)),
+                    ('email', 'in', list(emails)),
+                    ], order=[('id', 'ASC')])
+        data['portal_accounts'] = [{
+                'email': u.email,
+                'email_valid': bool(u.email_valid),
+                'party': u.party.rec_name if u.party else None,
+                'created': u.create_date.isoformat(),
+                } for u in users]
