@@ -2,7 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 
-from sql import Literal
+from sql import Literal, Null
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -45,6 +45,17 @@ BASES = [
     ('communication', "Communication"),
     ('content', "Content"),
     ]
+# The admissible e-mail as shipped before the note had its own field
+ADMISSIBLE_BODY_8_0 = """Dear ${record.complainant.name if record.complainant else ''},
+
+Your complaint ${record.number} about "${record.short_description}" is admissible. It is now being investigated by the department concerned. You will receive a reasoned answer by ${format_date(record.answer_due)} at the latest.
+#if record.admissibility_motivation
+
+${record.admissibility_motivation}
+#end
+
+Kind regards,
+The complaints coordinator"""  # noqa: E501
 OUTCOMES = [
     (None, ""),
     ('founded', "Founded"),
@@ -270,7 +281,13 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
     inadmissibility_grounds = fields.Many2Many(
         'klachten.complaint-klachten.inadmissibility_ground', 'complaint',
         'ground', "Inadmissibility Grounds", readonly=True)
-    admissibility_motivation = fields.Text("Motivation", readonly=True)
+    admissibility_motivation = fields.Text("Motivation", readonly=True,
+        states={'invisible': Eval('admissibility') == 'admissible'},
+        help="Why the complaint is inadmissible.")
+    admissible_note = fields.Text("Note with the Admissible Decision",
+        readonly=True,
+        states={'invisible': Eval('admissibility') != 'admissible'},
+        help="What the complainant was told with the admissible decision.")
 
     # Investigation
     report = fields.Text(
@@ -356,6 +373,45 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
             "Other Complaints of the Complainant",
             help="Earlier and later complaints by the same person."),
         'on_change_with_complainant_complaints')
+
+    @classmethod
+    def __register__(cls, module):
+        new_note = not cls.__table_handler__(module).column_exist(
+            'admissible_note')
+        super().__register__(module)
+        if new_note:
+            cls._migrate_admissible_note()
+
+    @classmethod
+    def _migrate_admissible_note(cls):
+        """Move the note of admissible decisions out of the motivation
+        (which now belongs to inadmissibility) and let the shipped
+        admissible e-mail read it; an edited e-mail is left alone"""
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Template = pool.get('ir.email.template')
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.update(
+                [table.admissible_note, table.admissibility_motivation],
+                [table.admissibility_motivation, Null],
+                where=table.admissibility == 'admissible'))
+        data = ModelData.__table__()
+        template = Template.__table__()
+        cursor.execute(*data.select(data.db_id,
+                where=(data.module == 'klachten_base')
+                & (data.fs_id == 'email_template_admissible')))
+        row = cursor.fetchone()
+        if not row:
+            return
+        cursor.execute(*template.select(template.body,
+                where=template.id == row[0]))
+        body, = cursor.fetchone() or (None,)
+        if body and body.strip() == ADMISSIBLE_BODY_8_0.strip():
+            cursor.execute(*template.update([template.body], [
+                        body.replace('admissibility_motivation',
+                            'admissible_note')],
+                    where=template.id == row[0]))
 
     @classmethod
     def __setup__(cls):
@@ -626,8 +682,9 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
         default = default.copy() if default is not None else {}
         for name in ['number', 'registration_date', 'admissibility',
                 'admissibility_date', 'inadmissibility_grounds',
-                'admissibility_motivation', 'report', 'outcome',
-                'outcome_motivation', 'no_judgement_reason', 'solution',
+                'admissibility_motivation', 'admissible_note', 'report',
+                'outcome', 'outcome_motivation', 'no_judgement_reason',
+                'solution',
                 'remedies', 'report_date', 'send_back_remarks',
                 'not_neutral_reason', 'conclusion', 'reply',
                 'decision_date', 'feedback_requested', 'feedback',
@@ -1168,7 +1225,8 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
         values = {
             'admissibility': 'admissible',
             'admissibility_date': cls._today(),
-            'admissibility_motivation': note,
+            'admissibility_motivation': None,
+            'admissible_note': note,
             'inadmissibility_grounds': [('remove', [
                         g.id for c in complaints
                         for g in c.inadmissibility_grounds])],
@@ -1234,8 +1292,11 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
                 'admissibility_date': today,
                 'decision_date': today,
                 'inadmissibility_grounds': [
+                    ('remove', [g.id for c in complaints
+                            for g in c.inadmissibility_grounds]),
                     ('add', [_id(g) for g in grounds])],
                 'admissibility_motivation': motivation,
+                'admissible_note': None,
                 })
         cls._close_tasks(complaints, ['evaluate'])
         if inform:
@@ -1254,12 +1315,25 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
         cls._require(complaints, remarks, 'remarks')
         cls._write_workflow(complaints, {
                 'send_back_remarks': remarks,
-                'admissibility': None,
-                'admissibility_date': None,
+                **cls._admissibility_reset(complaints),
                 })
         cls.evaluate(complaints)
         cls._close_tasks(complaints, ['investigate', 'redo'])
         cls._open_task(complaints, 'evaluate', note=remarks)
+
+    @classmethod
+    def _admissibility_reset(cls, complaints):
+        """The values that clear an earlier admissibility decision, so that
+        the next one starts clean"""
+        return {
+            'admissibility': None,
+            'admissibility_date': None,
+            'admissibility_motivation': None,
+            'admissible_note': None,
+            'inadmissibility_grounds': [('remove', [
+                        g.id for c in complaints
+                        for g in c.inadmissibility_grounds])],
+            }
 
     @classmethod
     @Workflow.transition('evaluation')
@@ -1369,7 +1443,7 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
                 'feedback': 'disagree',
                 'feedback_comment': comment,
                 'feedback_date': cls._today(),
-                'admissibility': None,
+                **cls._admissibility_reset(complaints),
                 'decision_date': None,
                 'feedback_due': None,
                 })

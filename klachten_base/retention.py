@@ -310,7 +310,8 @@ class Complaint(metaclass=PoolMeta):
     # The texts of the complaint that may carry personal data
     _retention_texts = [
         'short_description', 'description', 'remedy_sought', 'resolution',
-        'admissibility_motivation', 'report', 'outcome_motivation',
+        'admissibility_motivation', 'admissible_note', 'report',
+        'outcome_motivation',
         'solution', 'send_back_remarks', 'not_neutral_reason', 'conclusion',
         'reply', 'feedback_comment', 'cancel_reason', 'extension_reason',
         'extension_consent', 'legal_hold_reason',

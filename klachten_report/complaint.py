@@ -334,6 +334,7 @@ class Complaint(metaclass=PoolMeta):
                 'admissibility_date': date(complaint.admissibility_date),
                 'admissibility_motivation': t(
                     complaint.admissibility_motivation),
+                'admissible_note': t(complaint.admissible_note),
                 'grounds': [t(g.rec_name)
                     for g in complaint.inadmissibility_grounds],
                 'report': t(complaint.report),

@@ -97,7 +97,8 @@ class CanaryTestCase(unittest.TestCase):
         Note(resource=complaint, message=text("Belde op")).save()
         complaint = run_wizard('request_information', complaint,
             recipient='complainant', question=text("Welke brief?"))
-        complaint = admit(complaint, self.ns, user='handler1')
+        complaint = admit(complaint, self.ns, user='handler1', inform=True,
+            note=text("Ontvankelijk"))
         self.advice(complaint)
         set_user('handler1')
         complaint = Model.get('klachten.complaint')(complaint.id)

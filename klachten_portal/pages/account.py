@@ -476,7 +476,9 @@ def _decisions(complaint):
                 'date': complaint.admissibility_date,
                 'grounds': [g.name for g in complaint.inadmissibility_grounds]
                 if complaint.admissibility == 'inadmissible' else [],
-                'text': complaint.admissibility_motivation,
+                'text': (complaint.admissible_note
+                    if complaint.admissibility == 'admissible'
+                    else complaint.admissibility_motivation),
                 })
     # the reply is what the complainant was written; the conclusion is the
     # back office's, and stays there when the complainant was not informed

@@ -1,0 +1,178 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Issue 16, the core steps as the coordinator and the handler meet them:
+what an admissible decision requires, a new decision after a disagreement
+starting clean, the note sent with an admissible decision in its own
+field, information requests in the conclusion phase and the handler's
+draft reply."""
+from proteus import Model, Wizard
+from trytond.exceptions import UserError
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+from .municipality import MunicipalityTestCase
+from .tools import admit, create_complainant, create_complaint, set_user
+
+
+class ProcedureCoreTestCase(MunicipalityTestCase):
+    "The core steps of the procedure"
+    languages = ['nl']
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        set_user('coordinator')
+        cls.complainant = create_complainant()
+
+    def as_dutch(self, login):
+        "Act as login, reading the server's messages in Dutch"
+        set_user(login)
+        self.config._context = dict(self.config._context, language='nl')
+
+    def configure(self, **values):
+        set_user('admin')
+        Configuration = Model.get('klachten.configuration')
+        configuration = Configuration(1)
+        for name, value in values.items():
+            setattr(configuration, name, value)
+        configuration.save()
+
+    def department(self, code='BZ'):
+        return Model.get('klachten.department')(self.ns.departments[code].id)
+
+    # Item 2: admissible requires what the manual requires
+    def test_admissible_requires_subject_concerns_department_basis(self):
+        "Admissible is refused, in Dutch, without what the manual asks"
+        self.as_dutch('coordinator')
+        complaint = create_complaint(self.complainant)
+        for values, missing in [
+                ({'subject': None}, "het onderwerp van de klacht"),
+                ({'basis': None}, "de grondslag van de klacht"),
+                ]:
+            with self.subTest(missing=missing):
+                self.as_dutch('coordinator')
+                Complaint = Model.get('klachten.complaint')
+                with self.assertRaisesRegex(UserError, missing):
+                    admit(Complaint(complaint.id), self.ns, **values)
+        # the server refuses a caller that skips the wizard too
+        Complaint = Model.get('klachten.complaint')
+        self.assertEqual(Complaint(complaint.id).state, 'evaluation')
+        with Transaction().start(self.config.database_name, 0):
+            pool = Pool(self.config.database_name)
+            PoolComplaint = pool.get('klachten.complaint')
+            Department = pool.get('klachten.department')
+            Role = pool.get('klachten.role')
+            department = Department(self.ns.departments['BZ'].id)
+            for values, missing in [
+                    ({}, "of de klacht gaat over een dienst"),
+                    ({'concerns': 'department'},
+                        "de dienst waarover de klacht gaat"),
+                    ]:
+                with self.subTest(missing=missing), \
+                        Transaction().set_context(language='nl'), \
+                        self.assertRaisesRegex(UserError, missing):
+                    PoolComplaint.declare_admissible(
+                        [PoolComplaint(complaint.id)], department,
+                        Role(self.ns.roles['handler'].id),
+                        subject=self.ns.subjects['service'].id,
+                        basis='treatment', **values)
+        complaint = admit(Complaint(complaint.id), self.ns)
+        self.assertEqual(complaint.state, 'investigation')
+        self.assertEqual(complaint.subject.id, self.ns.subjects['service'].id)
+        self.assertEqual(complaint.concerned_department.code, 'BZ')
+        self.assertEqual(complaint.basis, 'treatment')
+
+    def test_basis_not_required_when_configured(self):
+        "Without Require the Basis, a formal complaint is admitted without"
+        self.configure(require_basis=False)
+        try:
+            set_user('coordinator')
+            complaint = admit(create_complaint(self.complainant), self.ns,
+                basis=None)
+            self.assertEqual(complaint.state, 'investigation')
+            self.assertIsNone(complaint.basis)
+        finally:
+            self.configure(require_basis=True)
+
+    def test_wizard_fills_concerned_department(self):
+        "Choosing the handling department fills an empty concerned one"
+        set_user('coordinator')
+        complaint = create_complaint(self.complainant)
+        wizard = Wizard('klachten.complaint.admissible', [complaint])
+        self.assertIsNone(wizard.form.concerned_department)
+        self.assertTrue(wizard.form.basis_required)
+        wizard.form.handler_department = self.department('OM')
+        self.assertEqual(wizard.form.concerned_department.code, 'OM')
+
+    # Item 6: after a disagreement the next decision starts clean
+    def test_new_decision_after_disagreement_starts_clean(self):
+        "Inadmissible, disagree, inadmissible again: only the new grounds"
+        set_user('coordinator')
+        Complaint = Model.get('klachten.complaint')
+        complaint = create_complaint(self.complainant)
+        grounds = Model.get('klachten.inadmissibility_ground').find([])
+        first, second = grounds[:2]
+        wizard = Wizard('klachten.complaint.inadmissible', [complaint])
+        wizard.form.grounds.append(first)
+        wizard.form.motivation = "Eerste motivering"
+        wizard.form.request_feedback = True
+        wizard.execute('confirm')
+        complaint = Complaint(complaint.id)
+        self.assertEqual(complaint.state, 'feedback')
+        self.assertIsNotNone(complaint.admissibility_date)
+
+        wizard = Wizard('klachten.complaint.disagree', [complaint])
+        wizard.form.comment = "Ik ben het niet eens"
+        wizard.execute('confirm')
+        complaint = Complaint(complaint.id)
+        self.assertEqual(complaint.state, 'evaluation')
+        self.assertIsNone(complaint.admissibility)
+        self.assertIsNone(complaint.admissibility_date)
+        self.assertIsNone(complaint.admissibility_motivation)
+        self.assertEqual(list(complaint.inadmissibility_grounds), [])
+
+        wizard = Wizard('klachten.complaint.inadmissible', [complaint])
+        self.assertEqual(list(wizard.form.grounds), [])
+        wizard.form.grounds.append(second)
+        wizard.form.motivation = "Tweede motivering"
+        wizard.execute('confirm')
+        complaint = Complaint(complaint.id)
+        self.assertEqual(
+            [g.id for g in complaint.inadmissibility_grounds], [second.id])
+        self.assertEqual(complaint.admissibility_motivation,
+            "Tweede motivering")
+
+    def test_admissible_note_own_field(self):
+        "The note sent with an admissible decision is not a motivation"
+        set_user('coordinator')
+        complaint = admit(create_complaint(self.complainant), self.ns,
+            inform=True, note="Wij onderzoeken uw klacht grondig.")
+        self.assertEqual(complaint.admissible_note,
+            "Wij onderzoeken uw klacht grondig.")
+        self.assertIsNone(complaint.admissibility_motivation)
+        set_user('admin')
+        email, = Model.get('klachten.email').find([
+                ('complaint', '=', complaint.id),
+                ('kind', '=', 'admissible')])
+        self.assertIn("Wij onderzoeken uw klacht grondig.", email.body)
+
+    def test_migrate_admissible_note(self):
+        "An old admissible note moves out of the motivation"
+        set_user('coordinator')
+        complaint = admit(create_complaint(self.complainant), self.ns,
+            inform=True, note="Oude notitie")
+        database = self.config.database_name
+        with Transaction().start(database, 0) as transaction:
+            Complaint = Pool(database).get('klachten.complaint')
+            table = Complaint.__table__()
+            cursor = transaction.connection.cursor()
+            # the shape of a database before the note had its own field
+            cursor.execute(*table.update(
+                    [table.admissibility_motivation, table.admissible_note],
+                    ["Oude notitie", None], where=table.id == complaint.id))
+            Complaint._migrate_admissible_note()
+            cursor.execute(*table.select(
+                    table.admissibility_motivation, table.admissible_note,
+                    where=table.id == complaint.id))
+            self.assertEqual(cursor.fetchone(), (None, "Oude notitie"))
+            transaction.rollback()
