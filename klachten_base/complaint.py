@@ -28,6 +28,8 @@ STATES = [
     ('closed', "Closed"),
     ('cancelled', "Cancelled"),
     ]
+# The phases in which the coordinator may ask for information
+INFORMATION_STATES = {'evaluation', 'conclusion'}
 OPEN_STATES = ['draft', 'evaluation', 'investigation', 'conclusion',
     'feedback']
 CHANNELS = [
@@ -312,6 +314,10 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
     remedies = fields.Many2Many(
         'klachten.complaint-klachten.remedy', 'complaint', 'remedy',
         "Remedies", states=_readonly_unless('investigation', 'conclusion'))
+    draft_reply = fields.Text(
+        "Draft Reply", states=_readonly_unless('investigation'),
+        help="The handler's draft of the reasoned reply to the complainant; "
+        "the coordinator reviews and edits it when concluding.")
     report_date = fields.Date("Report Finalised On", readonly=True)
     send_back_remarks = fields.Text("Send Back Remarks", readonly=True)
     not_neutral_reason = fields.Text("Not Neutral Reason", readonly=True)
@@ -449,7 +455,8 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
         cls._buttons.update({
                 'register': _visible_in('draft'),
                 'resolve_wizard': _visible_in('draft'),
-                'request_information_wizard': _visible_in('evaluation'),
+                'request_information_wizard': _visible_in(
+                    'evaluation', 'conclusion'),
                 'admissible_wizard': _visible_in('evaluation'),
                 'inadmissible_wizard': _visible_in('evaluation'),
                 'send_back_wizard': _visible_in('investigation'),
@@ -684,7 +691,7 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
                 'admissibility_date', 'inadmissibility_grounds',
                 'admissibility_motivation', 'admissible_note', 'report',
                 'outcome', 'outcome_motivation', 'no_judgement_reason',
-                'solution',
+                'solution', 'draft_reply',
                 'remedies', 'report_date', 'send_back_remarks',
                 'not_neutral_reason', 'conclusion', 'reply',
                 'decision_date', 'feedback_requested', 'feedback',
@@ -1134,17 +1141,26 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
     @classmethod
     @ModelView.button_action('klachten_base.wizard_request_information')
     def request_information_wizard(cls, complaints):
-        cls._check_state(complaints, {'evaluation'}, 'request_information')
+        cls._check_state(complaints, INFORMATION_STATES,
+            'request_information')
 
     @classmethod
     def request_information(cls, complaints, question, recipient='complainant',
-            name=None, email=None, due_date=None):
+            name=None, email=None, due_date=None, street=None,
+            postal_code=None, city=None):
         pool = Pool()
         Request = pool.get('klachten.information.request')
-        cls._check_state(complaints, {'evaluation'}, 'request_information')
+        cls._check_state(complaints, INFORMATION_STATES,
+            'request_information')
         cls._require(complaints, question, 'question')
         if recipient == 'third_party':
             cls._require(complaints, name, 'recipient_name')
+            if not email and not all(
+                    (v or '').strip() for v in [street, postal_code, city]):
+                raise MissingInputError(gettext(
+                        'klachten_base.msg_information_third_address'))
+        else:
+            street = postal_code = city = None
         if due_date and due_date < cls._today():
             raise MissingInputError(gettext(
                     'klachten_base.msg_information_due_past',
@@ -1152,7 +1168,8 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
         due_date = due_date or cls._term_end('information', cls._today())
         requests = [Request(
                 complaint=c, question=question, recipient=recipient,
-                name=name, email=email, due_date=due_date)
+                name=name, email=email, due_date=due_date, street=street,
+                postal_code=postal_code, city=city)
             for c in complaints]
         with without_check_access():
             Request.save(requests)
@@ -1358,7 +1375,10 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
         pass
 
     def _check_report(self):
+        Configuration = Pool().get('klachten.configuration')
         self._require([self], self.outcome, 'outcome')
+        if (Configuration(1).draft_reply_required and not self.anonymous):
+            self._require([self], self.draft_reply, 'draft_reply')
         if self.outcome in SOLUTION_OUTCOMES:
             self._require([self], self.solution, 'solution')
         if self.outcome == 'no_judgement':
@@ -1660,6 +1680,9 @@ class InformationRequest(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow,
             ], "Recipient", required=True, readonly=True)
     name = fields.Char("Name", readonly=True)
     email = fields.Char("E-mail", readonly=True)
+    street = fields.Char("Street", readonly=True)
+    postal_code = fields.Char("Postal Code", readonly=True)
+    city = fields.Char("City", readonly=True)
     question = fields.Text("Question", required=True, readonly=True)
     due_date = fields.Date("Due Date", readonly=True)
     answer = fields.Text(
@@ -1704,6 +1727,12 @@ class InformationRequest(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow,
 
     def get_rec_name(self, name):
         return f'{self.complaint.rec_name}: {self.question[:40]}'
+
+    @property
+    def postal_address(self):
+        "The third party's address as a letter carries it"
+        place = ' '.join(filter(None, [self.postal_code, self.city]))
+        return '\n'.join(filter(None, [self.street, place]))
 
     @property
     def portal_url(self):

@@ -311,8 +311,7 @@ class Complaint(metaclass=PoolMeta):
     _retention_texts = [
         'short_description', 'description', 'remedy_sought', 'resolution',
         'admissibility_motivation', 'admissible_note', 'report',
-        'outcome_motivation',
-        'solution', 'send_back_remarks', 'not_neutral_reason', 'conclusion',
+        'outcome_motivation', 'draft_reply', 'solution', 'send_back_remarks', 'not_neutral_reason', 'conclusion',
         'reply', 'feedback_comment', 'cancel_reason', 'extension_reason',
         'extension_consent', 'legal_hold_reason',
         ]
@@ -489,7 +488,8 @@ class Complaint(metaclass=PoolMeta):
         Request = Pool().get('klachten.information.request')
         cut(Request, [r.id for r in requests], {
                 'name': REDACTED, 'email': None, 'question': REDACTED,
-                'answer': REDACTED})
+                'answer': REDACTED, 'street': None, 'postal_code': None,
+                'city': None})
 
     @classmethod
     def _anonymise_chat(cls, complaints):

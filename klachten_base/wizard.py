@@ -109,6 +109,13 @@ class Resolve(ComplaintWizard):
     _fields = ['resolution']
 
 
+# without an e-mail address a third party is written to by post
+_address_states = {
+    'invisible': Eval('recipient') != 'third_party',
+    'required': (Eval('recipient') == 'third_party') & ~Eval('email'),
+    }
+
+
 class RequestInformationStart(ModelView):
     __name__ = 'klachten.complaint.request_information.start'
     __string__ = "Request Information"
@@ -125,6 +132,9 @@ class RequestInformationStart(ModelView):
         "E-mail", states={
             'invisible': Eval('recipient') != 'third_party',
             })
+    street = fields.Char("Street", states=_address_states)
+    postal_code = fields.Char("Postal Code", states=_address_states)
+    city = fields.Char("City", states=_address_states)
     question = fields.Text("Question", required=True)
     due_date = fields.Date("Answer Expected By",
         domain=[If(Bool(Eval('due_date')), ('due_date', '>=', Date()), ())],
@@ -152,7 +162,8 @@ class RequestInformation(ComplaintWizard):
     __name__ = 'klachten.complaint.request_information'
     start = _start('request_information', "Request", 'tryton-email')
     _method = 'request_information'
-    _fields = ['recipient', 'name', 'email', 'question', 'due_date']
+    _fields = ['recipient', 'name', 'email', 'question', 'due_date',
+        'street', 'postal_code', 'city']
 
     def default_start(self, fields):
         addresses = {c.complainant_address_email for c in self.records}
@@ -345,6 +356,8 @@ class Conclude(ComplaintWizard):
         return {
             'inform': not complaint.anonymous,
             'conclusion': complaint.outcome_motivation,
+            # the coordinator reviews and edits the handler's draft
+            'reply': complaint.draft_reply,
             'feedback_mode': _feedback_mode(),
             }
 

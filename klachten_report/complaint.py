@@ -364,7 +364,7 @@ class Complaint(metaclass=PoolMeta):
                 values.update({
                         'third_party': True,
                         'addressee': t(record.name),
-                        'addressee_address': t(''),
+                        'addressee_address': t(record.postal_address),
                         })
             return values
 

@@ -106,6 +106,7 @@ class CanaryTestCase(unittest.TestCase):
         complaint.outcome = 'founded'
         complaint.solution = text("Oplossing")
         complaint.outcome_motivation = text("Motivering")
+        complaint.draft_reply = text("Opzet")
         complaint.save()
         complaint.click('finalise_report')
         set_user('coordinator')

@@ -176,3 +176,110 @@ class ProcedureCoreTestCase(MunicipalityTestCase):
                     where=table.id == complaint.id))
             self.assertEqual(cursor.fetchone(), (None, "Oude notitie"))
             transaction.rollback()
+
+    # Item 3: information requests in the conclusion phase too
+    def in_conclusion(self, **values):
+        "A complaint whose report handler1 finalised"
+        self.as_dutch('coordinator')
+        complaint = admit(create_complaint(self.complainant), self.ns)
+        self.as_dutch('handler1')
+        complaint = Model.get('klachten.complaint')(complaint.id)
+        complaint.report = "Gesprek met de loketbediende."
+        complaint.outcome = 'unfounded'
+        complaint.outcome_motivation = "Het loket was gesloten."
+        for name, value in values.items():
+            setattr(complaint, name, value)
+        complaint.save()
+        complaint.click('finalise_report')
+        self.assertEqual(complaint.state, 'conclusion')
+        return complaint
+
+    def test_information_request_in_conclusion(self):
+        "The coordinator asks information while concluding"
+        complaint = self.in_conclusion()
+        set_user('coordinator')
+        complaint = Model.get('klachten.complaint')(complaint.id)
+        wizard = Wizard('klachten.complaint.request_information', [complaint])
+        wizard.form.question = "Welk loket bedoelt u?"
+        wizard.execute('confirm')
+        complaint.reload()
+        self.assertEqual(complaint.state, 'conclusion')
+        request, = complaint.information_requests
+        self.assertEqual(request.state, 'requested')
+        self.assertEqual(request.delivery, 'email')
+        set_user('admin')
+        task, = Model.get('klachten.task').find([
+                ('complaint', '=', complaint.id),
+                ('kind', '=', 'information'), ('state', '=', 'open')])
+
+    def test_third_party_needs_email_or_address(self):
+        "A third party is asked with an e-mail or a postal address"
+        self.as_dutch('coordinator')
+        complaint = create_complaint(self.complainant)
+        wizard = Wizard('klachten.complaint.request_information', [complaint])
+        wizard.form.recipient = 'third_party'
+        wizard.form.name = "Garage Peeters"
+        wizard.form.question = "Stond de wagen er op 3 mei?"
+        wizard.form.street = "Kerkstraat 1"
+        with self.assertRaisesRegex(UserError,
+                "e-mailadres of zijn postadres"):
+            wizard.execute('confirm')
+        wizard = Wizard('klachten.complaint.request_information', [complaint])
+        wizard.form.recipient = 'third_party'
+        wizard.form.name = "Garage Peeters"
+        wizard.form.question = "Stond de wagen er op 3 mei?"
+        wizard.form.street = "Kerkstraat 1"
+        wizard.form.postal_code = "2000"
+        wizard.form.city = "Antwerpen"
+        wizard.execute('confirm')
+        complaint.reload()
+        request, = complaint.information_requests
+        self.assertEqual(
+            (request.street, request.postal_code, request.city),
+            ("Kerkstraat 1", "2000", "Antwerpen"))
+        self.assertEqual(request.delivery, 'not_sent')
+
+    # Item 5: the handler drafts the reply, the coordinator edits it
+    def test_draft_reply(self):
+        "Required when configured, prefilled in Conclude, edited there"
+        self.configure(draft_reply_required=True)
+        try:
+            with self.assertRaisesRegex(UserError,
+                    "de opzet van de reactie aan de klager"):
+                self.in_conclusion()
+            set_user('admin')
+            complaint, = Model.get('klachten.complaint').find(
+                [('state', '=', 'investigation')], order=[('id', 'DESC')],
+                limit=1)
+            set_user('handler1')
+            complaint = Model.get('klachten.complaint')(complaint.id)
+            complaint.draft_reply = "Geachte, het loket was gesloten."
+            complaint.save()
+            complaint.click('finalise_report')
+        finally:
+            self.configure(draft_reply_required=False)
+        set_user('coordinator')
+        complaint = Model.get('klachten.complaint')(complaint.id)
+        wizard = Wizard('klachten.complaint.conclude', [complaint])
+        self.assertEqual(wizard.form.reply,
+            "Geachte, het loket was gesloten.")
+        wizard.form.reply = "Geachte, het loket was die dag gesloten."
+        wizard.execute('confirm')
+        complaint.reload()
+        self.assertEqual(complaint.reply,
+            "Geachte, het loket was die dag gesloten.")
+        self.assertEqual(complaint.draft_reply,
+            "Geachte, het loket was gesloten.")
+
+    def test_presets_require_draft_reply(self):
+        "The Flemish preset asks the handler's draft reply"
+        set_user('admin')
+        Configuration = Model.get('klachten.configuration')
+        configuration = Configuration(1)
+        try:
+            configuration.click('apply_flemish_preset')
+            configuration = Configuration(1)
+            self.assertTrue(configuration.draft_reply_required)
+            self.assertTrue(configuration.require_basis)
+        finally:
+            self.configure(draft_reply_required=False)
