@@ -5,6 +5,7 @@
 #   libreoffice-writer-nogui  documents converted to PDF (klachten_report)
 #   poppler-utils         pdftotext, to read PDFs back in tests
 #   fonts-dejavu-core     fonts for Chromium and LibreOffice
+#   dovecot-imapd         a real IMAP server for the e-mail intake tests
 # Then the npm packages of package.json (axe-core) into node_modules/.
 # Called by `make test`; prints nothing when everything is there.
 set -euo pipefail
@@ -24,6 +25,7 @@ have_pg || missing+=(postgresql)
 command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
+[ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
 
 if [ ${#missing[@]} -gt 0 ]; then
     echo "Installing with apt-get: ${missing[*]}"

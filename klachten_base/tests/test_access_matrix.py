@@ -78,8 +78,10 @@ GRANTS = {
     'klachten.email': _grants('r', 'r', 'r', '', '', ''),
     'klachten.inadmissibility_ground':
         _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
+    'klachten.inbound.message': _grants('r', 'r', '', '', '', ''),
     'klachten.information.request':
         _grants('rwcd', 'rwcd', 'rw', 'r', 'r', 'rwcd'),
+    'klachten.mailbox': _grants('rwcd', '', '', '', '', ''),
     'klachten.portal.rate_limit': _grants('', '', '', '', '', ''),
     'klachten.portal.token': _grants('r', '', '', '', '', ''),
     'klachten.remedy': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
@@ -156,6 +158,9 @@ BUTTONS = {
         'done': [A, CO, DH, H, O, R],
         'reopen': [A, CO],
         'start': [A, CO, DH, H, O, R],
+        },
+    'klachten.mailbox': {
+        'poll': [A],
         },
     'klachten.information.request': {
         'cancel': [A, CO],
