@@ -83,6 +83,13 @@ GRANTS = {
         _grants('rwcd', 'rwcd', 'rw', 'r', 'r', 'rwcd'),
     'klachten.mailbox': _grants('rwcd', '', '', '', '', ''),
     'klachten.portal.rate_limit': _grants('', '', '', '', '', ''),
+    'klachten.register.import': _grants('rwcd', 'rwcd', '', '', '', ''),
+    'klachten.register.import.error':
+        _grants('rwcd', 'rwcd', '', '', '', ''),
+    'klachten.register.import.mapping':
+        _grants('rwcd', 'rwcd', '', '', '', ''),
+    'klachten.register.import.mapping.line':
+        _grants('rwcd', 'rwcd', '', '', '', ''),
     'klachten.portal.token': _grants('r', '', '', '', '', ''),
     'klachten.remedy': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
     'klachten.retention.log': _grants('r', 'r', '', '', '', ''),
@@ -174,6 +181,11 @@ BUTTONS = {
         'schedule_wizard': [A, CO],
         'send': [A, CO],
         'withdraw': [A, CO],
+        },
+    'klachten.register.import': {
+        'cancel': [A, CO],
+        'check': [A, CO],
+        'start': [A, CO],
         },
     'klachten.task': {
         'do': [],

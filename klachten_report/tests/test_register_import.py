@@ -1,0 +1,233 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The import of an old complaints register, as the coordinator does it:
+a spreadsheet with bad rows, a dry run, the import by the queue."""
+import datetime as dt
+import io
+import unittest
+
+from openpyxl import Workbook
+
+import trytond.config as config
+from klachten_base.tests.tools import set_user, setup_municipality
+from proteus import Model, Wizard
+from trytond.model.exceptions import AccessError
+from trytond.pool import Pool
+from trytond.tests.test_tryton import DB_NAME, drop_db
+from trytond.tests.tools import activate_modules
+from trytond.transaction import Transaction
+from trytond.worker import run_task
+
+HEADERS = ["Nummer", "Ontvangen op", "Naam", "E-mail", "Kanaal",
+    "Betrokken dienst", "Korte omschrijving", "Beoordeling",
+    "Gronden van onontvankelijkheid", "Status", "Afgesloten op", "Leeg"]
+
+
+def good_row(i):
+    return [f'OUD-{i:04d}', dt.date(2019, 1, 1) + dt.timedelta(days=i),
+        f"Burger {i}", f'burger{i}@example.org',
+        ['Brief', 'phone', 'E-mail'][i % 3],
+        ['BZ', 'Omgeving'][i % 2], f"Klacht nummer {i}",
+        ['Gegrond', 'unfounded', ''][i % 3], '',
+        'Afgesloten', dt.date(2019, 3, 1) + dt.timedelta(days=i), None]
+
+
+def make_xlsx():
+    "60 rows of which 4 bad, 3 empty lines; the bad rows by row number"
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADERS)
+    bad = {}
+    for i in range(1, 61):
+        row, column = good_row(i), None
+        if i == 5:
+            row[1], column = '31/02/2019', "Ontvangen op"
+        elif i == 9:
+            row[5], column = 'Feestcomité', "Betrokken dienst"
+        elif i == 14:
+            row[7], column = '=VLOOKUP(A2,B:C,2)', "Beoordeling"
+        elif i == 20:
+            row[0], column = 'OUD-0019', ""
+        elif i == 30:
+            row[7], row[8] = '', 'Not_complaint'
+            row.append(None)
+        sheet.append(row)
+        if column is not None:
+            bad[sheet.max_row] = column
+        if i in {10, 11, 40}:
+            sheet.append([None] * len(HEADERS))
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue(), bad
+
+
+def run_queue():
+    "Run the queued tasks as the worker does, one at a time, until none"
+    runs = 0
+    while True:
+        with Transaction().start(DB_NAME, 0):
+            Queue = Pool().get('ir.queue')
+            ids = [t.id for t in Queue.search([('dequeued_at', '=', None)])]
+        if not ids:
+            return runs
+        for task_id in ids:
+            run_task(DB_NAME, task_id)
+            runs += 1
+
+
+class RegisterImportTestCase(unittest.TestCase):
+    "The import of an existing register"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        activate_modules('klachten_report')
+        cls.ns = setup_municipality()
+        # as with a worker: the queued batches wait for the test to run them
+        worker = config.get('queue', 'worker')
+        config.set('queue', 'worker', 'True')
+        cls.addClassCleanup(config.set, 'queue', 'worker', worker)
+
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
+        super().tearDownClass()
+
+    def new_import(self, data, name):
+        Import = Model.get('klachten.register.import')
+        imp = Import(file=data, file_name=name)
+        imp.save()
+        return imp
+
+    def test_xlsx_dry_run_import_and_again(self):
+        "Dry run lists the bad rows only; the import files the rest once"
+        set_user('coordinator')
+        Complaint = Model.get('klachten.complaint')
+        Email = Model.get('klachten.email')
+        Task = Model.get('klachten.task')
+        emails, tasks = len(Email.find([])), len(Task.find([]))
+        # the export's columns map themselves, the others are saved once
+        Mapping = Model.get('klachten.register.import.mapping')
+        mapping = Mapping(name="Oud register")
+        for column, field in [("Naam", 'complainant_name'),
+                ("E-mail", 'complainant_email')]:
+            mapping.lines.new(column=column, field=field)
+        mapping.save()
+        data, bad = make_xlsx()
+        imp = self.new_import(data, 'register.xlsx')
+        imp.click('check')
+        self.assertEqual(imp.state, 'checked')
+        self.assertEqual(imp.mapping, mapping)
+        self.assertEqual(imp.rows_total, 60)
+        self.assertEqual(imp.failed, 4, [
+                (e.row, e.column, e.value, e.message) for e in imp.errors][:8])
+        self.assertEqual(
+            {(e.row, e.column) for e in imp.errors}, set(bad.items()))
+        self.assertIn('31/02/2019', [e.value for e in imp.errors])
+        self.assertFalse(Complaint.find([('number', 'like', 'OUD-%')]))
+
+        imp.click('start')
+        self.assertEqual(imp.state, 'queued')
+        self.assertEqual(imp.progress, 0)
+        self.assertEqual(run_queue(), 1)
+        imp.reload()
+        self.assertEqual(
+            (imp.state, imp.created, imp.progress), ('done', 56, 1.0))
+        complaints = Complaint.find([('number', 'like', 'OUD-%')])
+        self.assertEqual(len(complaints), 56)
+        self.assertEqual({c.state for c in complaints}, {'closed'})
+        first, = Complaint.find([('number', '=', 'OUD-0001')])
+        self.assertEqual(first.received_date, dt.date(2019, 1, 2))
+        self.assertEqual(first.closing_date, dt.date(2019, 3, 2))
+        self.assertEqual(first.channel, 'phone')
+        self.assertEqual(first.outcome, 'unfounded')
+        self.assertEqual(first.concerned_department.code, 'OM')
+        self.assertEqual(first.complainant.name, "Burger 1")
+        self.assertEqual(first.complainant.email, 'burger1@example.org')
+        third, = Complaint.find([('number', '=', 'OUD-0003')])
+        self.assertEqual(third.outcome, 'founded')
+        grounds, = Complaint.find([('number', '=', 'OUD-0030')])
+        self.assertEqual(
+            [g.code for g in grounds.inadmissibility_grounds],
+            ['not_complaint'])
+        # handled long ago: no acknowledgement, no task, no e-mail
+        self.assertEqual(len(Email.find([])), emails)
+        self.assertEqual(len(Task.find([])), tasks)
+
+        again = self.new_import(data, 'register.xlsx')
+        again.click('check')
+        # the repeated number is now one imported before: skipped too
+        self.assertEqual((again.skipped, again.failed), (57, 3))
+        again.click('start')
+        run_queue()
+        again.reload()
+        self.assertEqual((again.state, again.created), ('done', 0))
+        self.assertEqual(
+            len(Complaint.find([('number', 'like', 'OUD-%')])), 56)
+
+    def test_csv_in_batches_with_progress(self):
+        "A csv of Excel (cp1252, ';') in batches: the progress grows"
+        set_user('coordinator')
+        Import = Model.get('klachten.register.import')
+        Complaint = Model.get('klachten.complaint')
+        lines = ["Number;Received On;Short Description;State;Closed On"]
+        lines += [f"CSV-{i};0{1 + i % 9}/02/2020;Geen antwoord "
+            f"ontvangen {i} é;Cancelled;10/03/2020" for i in range(1200)]
+        imp = self.new_import(
+            '\r\n'.join(lines).encode('cp1252'), 'register.csv')
+        imp.click('check')
+        self.assertEqual((imp.rows_total, imp.failed), (1200, 0))
+        imp.click('start')
+        progress = []
+        while True:
+            with Transaction().start(DB_NAME, 0):
+                Queue = Pool().get('ir.queue')
+                tasks = Queue.search([('dequeued_at', '=', None)])
+                ids = [t.id for t in tasks]
+            if not ids:
+                break
+            run_task(DB_NAME, ids[0])
+            progress.append(round(Import(imp.id).progress, 2))
+        self.assertEqual(progress, [0.42, 0.83, 1.0])
+        cancelled = Complaint.find([('number', 'like', 'CSV-%')])
+        self.assertEqual(len(cancelled), 1200)
+        self.assertEqual({c.state for c in cancelled}, {'cancelled'})
+        self.assertTrue(all(
+                c.short_description.endswith(' é') for c in cancelled[:5]))
+
+    def test_imported_cut_by_retention(self):
+        "An imported complaint closed years ago is anonymised by the cron"
+        set_user('coordinator')
+        wizard = Wizard('klachten.retention.preset')
+        wizard.form.preset = 'flanders'
+        wizard.execute('apply')
+        Complaint = Model.get('klachten.complaint')
+        lines = ["Number;Received On;Complainant's Name;Short Description;"
+            "Closed On",
+            "RET-1;02/01/2001;Jan Oud;Te laat geleegd;01/03/2001"]
+        imp = self.new_import('\n'.join(lines).encode(), 'old.csv')
+        imp.click('check')
+        self.assertEqual(imp.retention_due, 1)
+        imp.click('start')
+        self.assertEqual(run_queue(), 1)
+        complaint, = Complaint.find([('number', '=', 'RET-1')])
+        self.assertEqual(complaint.complainant.name, "Jan Oud")
+        set_user('admin')
+        Cron = Model.get('ir.cron')
+        cron, = Cron.find(
+            [('method', '=', 'klachten.complaint|run_retention')])
+        cron.click('run_once')
+        set_user('coordinator')
+        complaint.reload()
+        self.assertTrue(complaint.anonymised)
+        self.assertNotEqual(complaint.short_description, "Te laat geleegd")
+
+    def test_access(self):
+        "Handlers and receivers have no register import"
+        for login in ['handler1', 'receiver']:
+            set_user(login)
+            Import = Model.get('klachten.register.import')
+            with self.assertRaises(AccessError):
+                Import.find([])
+            with self.assertRaises(AccessError):
+                Import(file=b'Number\n1\n', file_name='x.csv').save()
