@@ -55,13 +55,14 @@ COLUMNS = [
     ('within_term', None, 10),
     ('handler', 'handler_user', 20),
     ('extension_count', 'extension_count', 10),
+    ('suspended_days', 'suspended_days', 10),
     ]
 # the columns read, in the order _rows unpacks them
 SQL_COLUMNS = ['id', 'answer_due', 'handler_role', 'number', 'received_date',
     'acknowledged_on', 'decision_date', 'closing_date', 'state', 'track',
     'channel', 'concerned_department', 'handler_department', 'basis',
     'subject', 'short_description', 'admissibility', 'outcome',
-    'handler_user', 'extension_count']
+    'handler_user', 'extension_count', 'suspended_days']
 SELECTIONS = ['state', 'track', 'channel', 'basis', 'admissibility',
     'outcome']
 TOTALS = ['state', 'channel', 'basis', 'admissibility', 'outcome',
@@ -278,7 +279,7 @@ class ComplaintRegister(Report):
                 for (id_, answer_due, role, number, received, acknowledged,
                         decided, closed, state, track, channel, concerned,
                         handling, basis, subject, description, admissibility,
-                        outcome, handler, extensions) in batch:
+                        outcome, handler, extensions, suspended) in batch:
                     if isinstance(received, str):
                         # SQLite gives dates as text
                         (answer_due, received, acknowledged, decided,
@@ -305,6 +306,7 @@ class ComplaintRegister(Report):
                         within,
                         users.get(handler) or roles.get(role),
                         extensions or 0,
+                        suspended or 0,
                         ]
         finally:
             cursor.close()

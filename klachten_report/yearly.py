@@ -38,7 +38,7 @@ FOUNDED = ('founded', 'partly_founded', 'founded_corrected')
 DECIDED_STATES = ('feedback', 'closed')
 TREND_YEARS = 5
 # what the product does not record yet (issues 16 and 17)
-NOT_RECORDED = ['not_a_complaint', 'forwarded', 'suspended', 'referrals']
+NOT_RECORDED = ['not_a_complaint', 'forwarded', 'referrals']
 
 
 class JulianDay(Function):
@@ -262,15 +262,17 @@ class Computation:
     def lead_times(self):
         """The lead time of the complaints decided (days from receipt to
         decision), in total and per track: count, within the answer term,
-        extended, average, median, within the configured target"""
+        extended, suspended, average, median, within the configured
+        target"""
         t = self.table
         days = days_between(t.received_date, t.decision_date)
         termed = _when(t.answer_due != Null)
         within = _when((t.answer_due != Null)
             & (t.decision_date <= t.answer_due))
         extended = _when(Coalesce(t.extension_count, 0) > 0)
+        suspended = _when(Coalesce(t.suspended_days, 0) > 0)
         rows = self._fetch(t.select(t.track, days, Count(Literal(1)),
-                termed, within, extended, where=self._decided(),
+                termed, within, extended, suspended, where=self._decided(),
                 group_by=[t.track, days]))
         formal = self._configuration('lead_time_target')
         informal = self._configuration('informal_lead_time_target')
@@ -280,13 +282,15 @@ class Computation:
             }
         histograms = defaultdict(Counter)
         sums = defaultdict(Counter)
-        for track, days_, count, termed_, within_, extended_ in rows:
+        for (track, days_, count, termed_, within_, extended_,
+                suspended_) in rows:
             days_ = _int(days_)
             for key in [track, None]:
                 histograms[key][days_] += count
                 sums[key]['termed'] += _int(termed_)
                 sums[key]['within_term'] += _int(within_)
                 sums[key]['extended'] += _int(extended_)
+                sums[key]['suspended'] += _int(suspended_)
                 target = targets.get(track)
                 if target is not None:
                     sums[key]['targeted'] += count
@@ -311,7 +315,7 @@ class Computation:
             'termed': sums['termed'],
             'within_term': sums['within_term'],
             'extended': sums['extended'],
-            'suspended': None,
+            'suspended': sums['suspended'],
             'within_target': (sums['within_target']
                 if sums['targeted'] else None),
             'average': (sum(d * n for d, n in histogram.items()) / count

@@ -425,7 +425,8 @@ class YearlyReport(Workflow, ModelSQL, ModelView):
             'median': self._average(lead['median'], decided),
             'extended': suppress([lead['extended'],
                     decided - lead['extended']])[0],
-            'suspended': not_recorded,
+            'suspended': suppress([lead['suspended'],
+                    decided - lead['suspended']])[0],
             'target': (str(lead['target']) if lead['target'] is not None
                 else not_recorded),
             'within_target': (self._percent(lead['within_target'], decided)

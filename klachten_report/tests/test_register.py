@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from klachten_base.tests.tools import (
     admit, create_complainant, create_complaint, run_wizard, set_user,
-    setup_municipality, xml_id)
+    setup_municipality, travel, xml_id)
 from proteus import Model, Report, Wizard
 from proteus import config as pconfig
 from trytond.tests.test_tryton import drop_db
@@ -78,6 +78,15 @@ class RegisterTestCase(unittest.TestCase):
             motivation="Te oud.")
         complaint = create_complaint(party, channel='counter',
             received_date=start + dt.timedelta(days=10))
+        # its terms suspended 5 days while the complainant was asked
+        with travel(-5):
+            run_wizard('request_information', complaint,
+                question="Welk loket?", suspend=True)
+        request = Model.get('klachten.information.request')(
+            complaint.information_requests[0].id)
+        request.answer = "Het tweede."
+        request.save()
+        request.click('record_answer')
         admit(complaint, cls.ns)
         set_user('handler1')
         complaint = Complaint(complaint.id)
@@ -159,9 +168,14 @@ class RegisterTestCase(unittest.TestCase):
                 if complaint.handler_user else None)
             self.assertEqual(values['extension_count'],
                 complaint.extension_count or 0)
+            self.assertEqual(values['suspended_days'],
+                complaint.suspended_days or 0)
             if complaint.id in self.hostile:
                 self.assertEqual(
                     row[COLUMN['short_description']].data_type, 's')
+
+        suspended = [r[COLUMN['suspended_days']].value for r in rows]
+        self.assertEqual(sorted(suspended)[-1], 5)
 
         # the totals
         total = {r[0].value: r[1].value if len(r) > 1 else None
