@@ -15,7 +15,7 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction, without_check_access
 
-from . import convert, render
+from . import convert, masking, render
 from .exceptions import ConversionError, LetterPDFWarning, TemplateError
 
 logger = logging.getLogger(__name__)
@@ -200,6 +200,13 @@ class Document(Workflow, ModelSQL, ModelView):
         states={'invisible': ~Eval('information_request')},
         help="The request this letter asks.")
     sent_date = fields.Date("Sent On", readonly=True)
+    masked = fields.Boolean("Masked", readonly=True,
+        help="A publishable copy: the personal data of the complaint are "
+        "masked.")
+    original = fields.Many2One(
+        'klachten.document', "Original", readonly=True, ondelete='SET NULL',
+        states={'invisible': ~Eval('original')},
+        help="The document this publishable copy masks.")
 
     @classmethod
     def __setup__(cls):
@@ -220,8 +227,14 @@ class Document(Workflow, ModelSQL, ModelView):
         cls._buttons.update({
                 'mark_sent': {
                     'invisible': ~Eval('state').in_(['to_print', 'made'])
-                    | (Eval('kind') == 'investigation_report'),
-                    'depends': ['state', 'kind'],
+                    | (Eval('kind') == 'investigation_report')
+                    | Eval('masked', False),
+                    'depends': ['state', 'kind', 'masked'],
+                    },
+                'make_masked': {
+                    'invisible': Eval('masked', False)
+                    | ~(Eval('docx') | Eval('pdf')),
+                    'depends': ['masked', 'docx', 'pdf'],
                     },
                 'make_pdf': {
                     'invisible': Bool(Eval('pdf')) | ~Eval('docx'),
@@ -232,6 +245,10 @@ class Document(Workflow, ModelSQL, ModelView):
     @staticmethod
     def default_state():
         return 'made'
+
+    @staticmethod
+    def default_masked():
+        return False
 
     def get_file(self, name):
         attachment = self.pdf if name.startswith('pdf') else self.docx
@@ -263,7 +280,6 @@ class Document(Workflow, ModelSQL, ModelView):
         on with the Word letter only; the PDF can be made later."""
         pool = Pool()
         Warning = pool.get('res.user.warning')
-        Template = pool.get('klachten.document.template')
         is_report = kind == 'investigation_report'
         documents = []
         for complaint, record in zip(complaints, records or [None] * len(
@@ -272,14 +288,7 @@ class Document(Workflow, ModelSQL, ModelView):
             version = cls._next_version(complaint, kind)
             values = complaint.document_values(
                 language, text=text, record=record)
-            try:
-                docx = render.render(Template.content(kind, language), values)
-            except render.TemplateInvalid as exception:
-                raise TemplateError(gettext(
-                        'klachten_report.msg_template_render',
-                        template=cls._kind_string(kind),
-                        language=language,
-                        detail=exception.detail[:200])) from exception
+            docx = cls._render(kind, language, values)
             name = cls._file_name(complaint, kind, language, version)
             pdf_data, pdf_error = None, None
             if is_report or pdf:
@@ -312,6 +321,18 @@ class Document(Workflow, ModelSQL, ModelView):
         return documents
 
     @classmethod
+    def _render(cls, kind, language, values):
+        Template = Pool().get('klachten.document.template')
+        try:
+            return render.render(Template.content(kind, language), values)
+        except render.TemplateInvalid as exception:
+            raise TemplateError(gettext(
+                    'klachten_report.msg_template_render',
+                    template=cls._kind_string(kind),
+                    language=language,
+                    detail=exception.detail[:200])) from exception
+
+    @classmethod
     def _kind_string(cls, kind):
         return dict(cls.fields_get(['kind'])['kind']['selection'])[kind]
 
@@ -335,7 +356,7 @@ class Document(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def _store(cls, complaint, kind, language, version, name, docx, pdf,
-            pdf_error, state, record=None):
+            pdf_error, state, record=None, values=None):
         pool = Pool()
         Attachment = pool.get('ir.attachment')
         attachments = {}
@@ -364,6 +385,7 @@ class Document(Workflow, ModelSQL, ModelView):
                         'information_request': record.id if getattr(
                             record, '__name__', None)
                         == 'klachten.information.request' else None,
+                        **(values or {}),
                         }])
         return document
 
@@ -381,6 +403,7 @@ class Document(Workflow, ModelSQL, ModelView):
                     ('complaint', 'in', [c.id for c in complaints]),
                     ('kind', 'in', list(LETTER_KINDS)),
                     ('state', 'in', ['to_print', 'made']),
+                    ('masked', '=', False),
                     ])
             cls.superseded([d for d in letters if outdated(d)])
 
@@ -392,6 +415,7 @@ class Document(Workflow, ModelSQL, ModelView):
                         ('information_request', 'in',
                             [r.id for r in requests]),
                         ('state', 'in', ['to_print', 'made']),
+                        ('masked', '=', False),
                         ]))
 
     @classmethod
@@ -441,3 +465,104 @@ class Document(Workflow, ModelSQL, ModelView):
                         'pdf': attachment.id,
                         'pdf_error': None,
                         })
+
+    # Publishing
+    @classmethod
+    @ModelView.button
+    def make_masked(cls, documents):
+        """Make a publishable copy of each document, kept beside it, with
+        the personal data of its complaint masked"""
+        for document in documents:
+            if not document.masked:
+                cls._make_masked(document)
+
+    @classmethod
+    def _make_masked(cls, document):
+        complaint = document.complaint
+        with Transaction().set_context(language=document.language):
+            mask = gettext('klachten_report.msg_masked')
+            label = gettext('klachten_report.msg_masked_name')
+        scrub = masking.Scrubber(cls._masked_values(complaint), mask,
+            keep=cls._kept_values(complaint))
+        if document.docx:
+            docx = bytes(document.docx.data)
+        else:
+            # the report keeps its PDF only: made again from its template
+            docx = cls._render(document.kind, document.language,
+                complaint.document_values(document.language,
+                    record=document.information_request))
+        docx = masking.mask_docx(docx, scrub)
+        pdf, pdf_error = None, None
+        try:
+            pdf = convert.to_pdf(docx)
+        except convert.ConversionFailed as exception:
+            logger.warning("PDF of the masked copy of %s failed: %s",
+                document.id, exception)
+            pdf_error = gettext(
+                f'klachten_report.msg_conversion_{exception.reason}')
+        return cls._store(complaint, document.kind, document.language,
+            cls._next_version(complaint, document.kind),
+            f'{document.name}-{slug(label)}', docx, pdf, pdf_error, 'made',
+            document.information_request, values={
+                'masked': True,
+                'original': document.id,
+                })
+
+    @classmethod
+    def _masked_values(cls, complaint):
+        """The values that name or reach a person of complaint: an override
+        point for modules that know more"""
+        pool = Pool()
+        Complaint = pool.get('klachten.complaint')
+        values = set()
+        with without_check_access(), Transaction().set_context(
+                active_test=False):
+            complaint = Complaint(complaint.id)
+            for party in [complaint.complainant, complaint.representative]:
+                values |= cls._party_values(party)
+            user = complaint.concerned_user
+            if user:
+                values |= masking.person_values(user.name)
+                values |= masking.text_values(user.email)
+                values |= cls._party_values(getattr(user, 'party', None))
+            for field in ['complainant_email', 'complainant_phone']:
+                values |= masking.text_values(getattr(complaint, field))
+            for request in complaint.information_requests:
+                if request.recipient == 'third_party':
+                    values |= masking.person_values(request.name)
+                values |= masking.text_values(request.email)
+                values |= masking.text_values(getattr(request, 'street', None))
+            for advice in complaint.report_advice():
+                values |= masking.person_values(advice.get('advisor'))
+            data = {}
+            Complaint._personal_data([complaint], data, [])
+            values |= masking.identity_values(data)
+        return values
+
+    @classmethod
+    def _party_values(cls, party):
+        if not party:
+            return set()
+        values = masking.person_values(party.name)
+        for mechanism in party.contact_mechanisms:
+            values |= masking.text_values(mechanism.value)
+        for address in party.addresses:
+            values |= masking.person_values(address.party_name)
+            values |= {line.strip()
+                for line in (address.street or '').splitlines()
+                if len(line.strip()) >= masking.MIN_LENGTH}
+        return values
+
+    @classmethod
+    def _kept_values(cls, complaint):
+        "The municipality's own e-mail addresses and phone numbers"
+        pool = Pool()
+        Configuration = pool.get('klachten.configuration')
+        with without_check_access():
+            config = Configuration(1)
+            kept = set()
+            for text in [config.coordinator_contact, config.ombudsman]:
+                kept |= masking.contact_values(text)
+            for mechanism in complaint.company.party.contact_mechanisms:
+                kept.add(mechanism.value or '')
+        return kept

@@ -149,6 +149,7 @@ BUTTONS = {
         'apply_one_month_preset': [A],
         },
     'klachten.document': {
+        'make_masked': [CO],
         'make_pdf': [A, CO],
         'mark_sent': [A, CO],
         },
