@@ -351,6 +351,21 @@ class Message(ModelSQL, ModelView):
         return record
 
     @classmethod
+    def receive_inbound_email(cls, email_, rule):
+        """The action of an inbound_email rule: receive the raw message
+        posted to the route (in the route's transaction), for the company
+        of the context or the only company"""
+        Company = Pool().get('company.company')
+        company = Transaction().context.get('company')
+        if not company:
+            companies = Company.search([], limit=2)
+            if len(companies) != 1:
+                return None
+            company = companies[0].id
+        with Transaction().set_context(company=company):
+            return cls.receive(bytes(email_.data), via='route')
+
+    @classmethod
     def _own_addresses(cls):
         addresses = mail.addresses(config.get('email', 'from'))
         extra = config.get('klachten', 'mail_own_addresses', default='')
@@ -532,3 +547,15 @@ class Cron(metaclass=PoolMeta):
         super().__setup__()
         cls.method.selection.append(
             ('klachten.mailbox|poll_all', "Complaints: Poll the Mailboxes"))
+
+
+class InboundEmailRule(metaclass=PoolMeta):
+    "Tryton's inbound_email: a mail server posts a message to a route"
+    __name__ = 'inbound.email.rule'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.action.selection.append(
+            ('klachten.inbound.message|receive_inbound_email',
+                "File as Complaint"))
