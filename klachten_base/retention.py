@@ -3,6 +3,8 @@
 """A complaint's lawful end of life: retention rules, the anonymiser and its
 hooks, legal hold, erasure requests and the retention log."""
 import datetime as dt
+import json
+import logging
 from itertools import groupby
 
 from dateutil.relativedelta import relativedelta
@@ -14,7 +16,7 @@ from trytond.exceptions import UserError
 from trytond.filestore import filestore
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
-from trytond.model.exceptions import AccessError
+from trytond.model.exceptions import AccessError, ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.tools import grouped_slice
@@ -23,10 +25,14 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .complaint import STATES
 
+logger = logging.getLogger(__name__)
+
 # What replaces a text, a name or a required address that is cut
 REDACTED = "[removed]"
 # Complaints cut in one transaction by the cron
 BATCH = 100
+# The shortest period of a rule, in months
+MINIMUM_MONTHS = 12
 
 RULE_STATES = [
     ('closed', "Closed"),
@@ -45,13 +51,13 @@ PRESETS = {
     'flanders': [
         ('closed', 5, 0, 'anonymise'),
         ('inadmissible', 5, 0, 'anonymise'),
-        ('cancelled', 1, 0, 'delete'),
+        ('cancelled', 1, 0, 'anonymise'),
         ('informal', 1, 0, 'anonymise'),
         ],
     'netherlands': [
         ('closed', 5, 0, 'anonymise'),
         ('inadmissible', 5, 0, 'anonymise'),
-        ('cancelled', 1, 0, 'delete'),
+        ('cancelled', 1, 0, 'anonymise'),
         ('informal', 5, 0, 'anonymise'),
         ],
     }
@@ -122,6 +128,7 @@ def delete_files(Model, records, field='data'):
     file_ids = [i for i in file_ids if i]
     with without_check_access():
         Model.delete(records)
+    file_ids = set(file_ids) - shared_files(Model, binary.file_id, file_ids)
     if not file_ids:
         return
     transaction = Transaction()
@@ -130,6 +137,20 @@ def delete_files(Model, records, field='data'):
         prefix = transaction.database.name
     remover = transaction.join(_FileRemover())
     remover.files.extend((i, prefix) for i in file_ids)
+
+
+def shared_files(Model, column, file_ids):
+    """The file_ids that a record of Model still uses in column (a copied
+    record keeps the file of the original)"""
+    table = Model.__table__()
+    cursor = Transaction().connection.cursor()
+    used = set()
+    for sub_ids in grouped_slice(list(file_ids), 500):
+        cursor.execute(*table.select(Column(table, column),
+                where=Column(table, column).in_(list(sub_ids)),
+                group_by=[Column(table, column)]))
+        used.update(r for r, in cursor)
+    return used
 
 
 class _FileRemover:
@@ -165,7 +186,8 @@ class _FileRemover:
 def referenced_parties(parties, exclude):
     """The ids of parties to which a record of the database other than
     their own parts (a Many2One with ondelete CASCADE: addresses, contact
-    mechanisms, ...) refers; exclude: {model name: ids} not to count"""
+    mechanisms, ...) refers; exclude: {model name: ids} not to count.
+    A party merged into another (replaced_by) is no use of the other."""
     pool = Pool()
     ids = [p.id for p in parties]
     used = set()
@@ -179,7 +201,8 @@ def referenced_parties(parties, exclude):
                     or field.model_name != 'party.party'
                     or getattr(field, 'sql_type', None) is None
                     or isinstance(field, fields.Function)
-                    or field.ondelete == 'CASCADE'):
+                    or field.ondelete == 'CASCADE'
+                    or (name, fname) == ('party.party', 'replaced_by')):
                 continue
             column = Column(table, fname)
             excluded = exclude.get(name, [])
@@ -207,8 +230,10 @@ class RetentionRule(ModelSQL, ModelView):
     months = fields.Integer("Months", required=True,
         domain=[('months', '>=', 0)])
     action = fields.Selection(ACTIONS, "Action", required=True, sort=False,
-        help="Anonymise keeps the complaint's statistical skeleton; "
-        "delete removes the complaint.")
+        help="Anonymise keeps the complaint's statistical skeleton, so "
+        "the yearly reports keep their figures. Delete removes the "
+        "complaint: it then no longer counts in any yearly report, also "
+        "of past years.")
 
     @classmethod
     def __setup__(cls):
@@ -239,6 +264,17 @@ class RetentionRule(ModelSQL, ModelView):
     def get_rec_name(self, name):
         return '%s (%s)' % (self.state_string, self.company.rec_name)
 
+    @classmethod
+    def validate_fields(cls, rules, field_names):
+        super().validate_fields(rules, field_names)
+        if field_names & {'years', 'months'}:
+            for rule in rules:
+                if ((rule.years or 0) * 12 + (rule.months or 0)
+                        < MINIMUM_MONTHS):
+                    raise ValidationError(gettext(
+                            'klachten_base.msg_retention_rule_minimum',
+                            rule=rule.rec_name))
+
     def cut_off(self, today):
         "The last closing date of the complaints this rule cuts on today"
         return today - relativedelta(
@@ -257,7 +293,14 @@ class RetentionLog(ModelSQL, ModelView):
             ('anonymise', "Anonymised"),
             ('delete', "Deleted"),
             ('erasure', "Erased on Request"),
+            ('failed', "Failed"),
             ], "Action", readonly=True)
+    error = fields.Char("Error", readonly=True,
+        states={
+            'invisible': Eval('action') != 'failed',
+            },
+        help="The kind of error that kept the complaint from being cut; "
+        "the next run tries again.")
     rule = fields.Many2One('klachten.retention.rule', "Rule", readonly=True,
         ondelete='SET NULL')
     origin = fields.Selection([
@@ -275,7 +318,7 @@ class RetentionLog(ModelSQL, ModelView):
         cls._order.insert(0, ('date', 'DESC'))
 
     @classmethod
-    def add(cls, complaints, action, rule=None, origin='cron'):
+    def add(cls, complaints, action, rule=None, origin='cron', error=None):
         "Record the cut of complaints, as root"
         user = Transaction().user if origin == 'request' else None
         now = dt.datetime.now()
@@ -289,6 +332,7 @@ class RetentionLog(ModelSQL, ModelView):
                         'origin': origin,
                         'user': user or None,
                         'company': c.company.id,
+                        'error': error,
                         } for c in complaints])
 
 
@@ -462,6 +506,7 @@ class Complaint(metaclass=PoolMeta):
         cls._anonymise_information_requests(requests)
         cls._anonymise_chat(complaints)
         cls._anonymise_core_emails(complaints)
+        cls._anonymise_notifications(complaints + emails + tasks + requests)
         refs = references(complaints + emails + tasks + requests)
         delete_files(Attachment, resources_of(Attachment, refs))
         Note.delete(resources_of(Note, refs))
@@ -507,6 +552,22 @@ class Complaint(metaclass=PoolMeta):
             Channel.delete(channels)
 
     @classmethod
+    def _anonymise_notifications(cls, records):
+        """Delete the notifications of users about records (a chat message's
+        first line, a task's comment)"""
+        Notification = Pool().get('res.notification')
+        ids = {}
+        for record in records:
+            ids.setdefault(record.__name__, set()).add(record.id)
+        if not ids:
+            return
+        notifications = Notification.search([
+                ('model', 'in', list(ids)),
+                ])
+        Notification.delete([n for n in notifications
+                if ids[n.model] & set(_ids(n.records))])
+
+    @classmethod
     def _anonymise_core_emails(cls, complaints):
         "Delete the e-mails sent from the client about the complaints"
         Email = Pool().get('ir.email')
@@ -535,7 +596,8 @@ class Complaint(metaclass=PoolMeta):
         used = referenced_parties(parties, {
                 cls.__name__: [c.id for c in complaints] + [
                     c.id for c in anonymised]})
-        anonymise_parties([p for p in parties if p.id not in used])
+        parties = [p for p in parties if p.id not in used]
+        anonymise_parties(parties + replaced_parties(parties))
 
     @classmethod
     def _personal_data(cls, complaints, data, files):
@@ -576,7 +638,8 @@ class Complaint(metaclass=PoolMeta):
 
     @classmethod
     def retention_due(cls, today=None):
-        "[(complaint, rule)] past the period of their company's rule"
+        """[(complaint, rule)] past the period of their company's rule and
+        that retention_refusal() does not keep"""
         pool = Pool()
         Rule = pool.get('klachten.retention.rule')
         today = today or pool.get('ir.date').today()
@@ -584,11 +647,18 @@ class Complaint(metaclass=PoolMeta):
             rules = {(r.company.id, r.state): r for r in Rule.search([])}
             if not rules:
                 return []
+            # none closed after the latest cut-off can be due: leave them
+            # in the database
+            cut_off = max(r.cut_off(today) for r in rules.values())
             complaints = cls.search([
                     ('state', 'in', list(FINAL_STATES)),
                     ('anonymised', '=', None),
                     ('legal_hold', '!=', True),
                     ('company', 'in', list({c for c, _ in rules})),
+                    ['OR',
+                        ('closing_date', '<=', cut_off),
+                        ('closing_date', '=', None),
+                        ],
                     ], order=[('closing_date', 'ASC'), ('id', 'ASC')])
         due = []
         for complaint in complaints:
@@ -598,7 +668,8 @@ class Complaint(metaclass=PoolMeta):
                     if state in {'inadmissible', 'informal'} else None))
             start = (complaint.closing_date or complaint.decision_date
                 or complaint.received_date)
-            if rule and start <= rule.cut_off(today):
+            if (rule and start <= rule.cut_off(today)
+                    and not complaint.retention_refusal()):
                 due.append((complaint, rule))
         return due
 
@@ -615,21 +686,53 @@ class Complaint(metaclass=PoolMeta):
 
     @classmethod
     def run_retention(cls):
-        "Anonymise or delete the closed complaints past their period"
+        """Anonymise or delete the closed complaints past their period, in
+        batches of one transaction; a complaint that fails is logged and
+        skipped, the others are cut"""
         transaction = Transaction()
-        due = cls.retention_due()
+        due = [(c.id, r.id) for c, r in cls.retention_due()]
         for i in range(0, len(due), BATCH):
-            if i:
-                transaction.commit()
             batch = due[i:i + BATCH]
-            for rule, pairs in groupby(
-                    sorted(batch, key=lambda p: p[1].id),
-                    key=lambda p: p[1]):
-                complaints = cls.browse([c.id for c, _ in pairs])
-                if rule.action == 'delete':
-                    cls.remove(complaints, rule=rule)
-                else:
-                    cls.anonymise(complaints, rule=rule)
+            try:
+                cls._cut_due(batch)
+                transaction.commit()
+            except Exception:
+                transaction.rollback()
+                # one by one, to find the one that fails
+                for pair in batch:
+                    try:
+                        cls._cut_due([pair])
+                        transaction.commit()
+                    except Exception as exception:
+                        transaction.rollback()
+                        cls._retention_failed(*pair, exception)
+                        transaction.commit()
+
+    @classmethod
+    def _cut_due(cls, pairs):
+        "Cut the complaints of pairs [(complaint id, rule id)] by the rule"
+        Rule = Pool().get('klachten.retention.rule')
+        for rule_id, group in groupby(
+                sorted(pairs, key=lambda p: p[1]), key=lambda p: p[1]):
+            rule = Rule(rule_id)
+            complaints = cls.browse([c for c, _ in group])
+            if rule.action == 'delete':
+                cls.remove(complaints, rule=rule)
+            else:
+                cls.anonymise(complaints, rule=rule)
+
+    @classmethod
+    def _retention_failed(cls, complaint_id, rule_id, exception):
+        """Log that the complaint could not be cut, without personal data:
+        the complaint's number and the kind of error, not its message"""
+        Log = Pool().get('klachten.retention.log')
+        Rule = Pool().get('klachten.retention.rule')
+        error = type(exception).__name__
+        logger.warning("retention of complaint %s failed: %s",
+            complaint_id, error)
+        with without_check_access():
+            Log.add(cls.browse([complaint_id]), 'failed',
+                rule=Rule(rule_id), error=error)
 
 
 def _as_dict(record, names, **extra):
@@ -644,6 +747,35 @@ def _as_dict(record, names, **extra):
         result[name] = value
     result.update(extra)
     return result
+
+
+def _ids(records):
+    "The ids of a notification's records (JSON list or one id)"
+    try:
+        value = json.loads(records or '[]')
+    except ValueError:
+        return []
+    if isinstance(value, int):
+        value = [value]
+    return [i for i in value if isinstance(i, int)] if isinstance(
+        value, list) else []
+
+
+def replaced_parties(parties):
+    """The parties merged into parties (replaced_by), at any depth: the
+    duplicates of a person"""
+    Party = Pool().get('party.party')
+    found, todo = {}, list(parties)
+    seen = {p.id for p in parties}
+    with without_check_access(), Transaction().set_context(
+            active_test=False):
+        while todo:
+            duplicates = Party.search([('replaced_by', 'in', todo)])
+            todo = [p for p in duplicates if p.id not in seen]
+            for party in todo:
+                seen.add(party.id)
+                found[party.id] = party
+    return list(found.values())
 
 
 def anonymise_parties(parties):

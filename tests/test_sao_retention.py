@@ -227,7 +227,7 @@ class SaoRetentionTestCase(unittest.TestCase):
             ['state', 'years', 'months', 'action'])
         self.assertEqual(sorted((r['state'], r['years'], r['months'],
                     r['action']) for r in rules), [
-                ('cancelled', 1, 0, 'delete'),
+                ('cancelled', 1, 0, 'anonymise'),
                 ('closed', 5, 0, 'anonymise'),
                 ('inadmissible', 5, 0, 'anonymise'),
                 ('informal', 1, 0, 'anonymise'),

@@ -4,8 +4,10 @@
 every place of the module is gone from the whole database and the file
 store once the retention cron has run past the period; a complaint under
 legal hold and an open one keep theirs."""
+import json
 import os
 import uuid
+from unittest import mock
 
 import trytond.config as config
 from proteus import Model, Wizard
@@ -157,7 +159,7 @@ class RetentionTestCase(MunicipalityTestCase):
         wizard.execute('apply')
 
     def test_preset_rules(self):
-        "The Flemish preset keeps complaints 5 years, cancelled ones 1"
+        "The Flemish preset keeps complaints 5 years, anonymises cancelled"
         set_user('coordinator')
         Rule = Model.get('klachten.retention.rule')
         rules = {r.state: (r.years, r.months, r.action)
@@ -165,7 +167,7 @@ class RetentionTestCase(MunicipalityTestCase):
         self.assertEqual(rules, {
                 'closed': (5, 0, 'anonymise'),
                 'inadmissible': (5, 0, 'anonymise'),
-                'cancelled': (1, 0, 'delete'),
+                'cancelled': (1, 0, 'anonymise'),
                 'informal': (1, 0, 'anonymise'),
                 })
         for login in ['handler1', 'receiver']:
@@ -173,10 +175,29 @@ class RetentionTestCase(MunicipalityTestCase):
             with self.subTest(login=login), self.assertRaises(Exception):
                 Model.get('klachten.retention.rule').find([])
 
+    def set_rule(self, state, **values):
+        "Change the rule of state for this test"
+        set_user('coordinator')
+        rule, = Model.get('klachten.retention.rule').find([
+                ('state', '=', state)])
+        original = {n: getattr(rule, n) for n in values}
+        for name, value in values.items():
+            setattr(rule, name, value)
+        rule.save()
+
+        def restore():
+            set_user('coordinator')
+            for name, value in original.items():
+                setattr(rule, name, value)
+            rule.save()
+        self.addCleanup(restore)
+
     def test_retention_cuts_every_place(self):
         "Past the period the canary is nowhere; hold and open keep theirs"
         closed, held, open_, cancelled = (Canary() for _ in range(4))
         Complaint = Model.get('klachten.complaint')
+        # a municipality may delete its cancelled complaints
+        self.set_rule('cancelled', action='delete')
         kept = plant(closed, self.ns)
         hold = plant(held, self.ns)
         wizard = Wizard('klachten.complaint.legal_hold', [hold])
@@ -223,7 +244,9 @@ class RetentionTestCase(MunicipalityTestCase):
 
         Log = Model.get('klachten.retention.log')
         logs = {(g.complaint_number, g.action, g.origin, g.rule.state)
-            for g in Log.find([('origin', '=', 'cron')])}
+            for g in Log.find([('origin', '=', 'cron'),
+                    ('complaint_number', 'in', [kept.number, gone_number]),
+                    ])}
         self.assertEqual(logs, {
                 (kept.number, 'anonymise', 'cron', 'closed'),
                 (gone_number, 'delete', 'cron', 'cancelled'),
@@ -249,11 +272,126 @@ class RetentionTestCase(MunicipalityTestCase):
         with travel(SIX_YEARS):
             run_retention()
         set_user('coordinator')
-        self.assertEqual(Complaint.find([('id', '=', second.id)]), [])
+        # the preset anonymises a cancelled complaint: it still counts
+        self.assertTrue(Complaint(second.id).anonymised)
         # the anonymised first complaint no longer keeps her
         self.assertEqual(Model.get('party.party')(party.id).name,
             "[removed]")
         self.assertEqual(canary.found_in(database_text()), [])
+
+    def test_rule_of_less_than_a_year_refused(self):
+        "A rule cannot cut a complaint less than a year after closing"
+        set_user('coordinator')
+        rule, = Model.get('klachten.retention.rule').find([
+                ('state', '=', 'closed')])
+        for years, months in [(0, 0), (0, 11)]:
+            rule = Model.get('klachten.retention.rule')(rule.id)
+            rule.years, rule.months = years, months
+            with self.subTest(years=years, months=months), \
+                    self.assertRaises(UserError) as refused:
+                rule.save()
+            self.assertIn("shorter than a year", refused.exception.message)
+        self.set_rule('closed', years=0, months=12)
+
+    def test_cron_skips_complaint_within_term(self):
+        "The cron keeps a complaint the complainant may still react to"
+        self.set_rule('closed', years=1)
+        set_user('admin')
+        Term = Model.get('klachten.term')
+        terms = Term.find([('kind', '=', 'feedback')])
+        self.assertTrue(terms)
+
+        def set_term(term, number, unit):
+            set_user('admin')
+            term.number, term.unit = number, unit
+            term.save()
+        for term in terms:
+            self.addCleanup(set_term, term, term.number, term.unit)
+            set_term(term, 500, 'day')
+        canary = Canary()
+        complaint = plant(canary, self.ns)
+        with travel(400):
+            run_retention()
+        set_user('coordinator')
+        self.assertFalse(
+            Model.get('klachten.complaint')(complaint.id).anonymised)
+        self.assertEqual(
+            sorted(canary.found_in(database_text())), sorted(canary.marks))
+
+    def test_failing_complaint_does_not_stall(self):
+        "A complaint that fails is logged and skipped, the others are cut"
+        Complaint = Model.get('klachten.complaint')
+        bad, good = Canary(), Canary()
+        failing = plant(bad, self.ns)
+        cut_ = plant(good, self.ns)
+        pool = Pool(DB_NAME)
+        Class = pool.get('klachten.complaint')
+        hook = Class._anonymise
+
+        def _anonymise(cls, complaints):
+            if failing.id in [c.id for c in complaints]:
+                raise RuntimeError(f"{bad.name} cannot be cut")
+            return hook(complaints)
+        with mock.patch.object(Class, '_anonymise',
+                    classmethod(_anonymise)), travel(SIX_YEARS):
+            run_retention()
+        set_user('coordinator')
+        self.assertTrue(Complaint(cut_.id).anonymised)
+        self.assertFalse(Complaint(failing.id).anonymised)
+        text = database_text()
+        self.assertEqual(good.found_in(text), [])
+        self.assertEqual(sorted(bad.found_in(text)), sorted(bad.marks))
+        self.assertTrue(file_store_hits(bad.file))
+        log, = Model.get('klachten.retention.log').find([
+                ('complaint_number', '=', failing.number)])
+        self.assertEqual((log.action, log.error, log.rule.state),
+            ('failed', 'RuntimeError', 'closed'))
+
+    def test_notification_copied_file_and_merged_party(self):
+        "Notifications go, a copied file stays, a merged duplicate goes"
+        canary, other = Canary(), Canary()
+        Complaint = Model.get('klachten.complaint')
+        complaint = plant(canary, self.ns)
+        set_user('coordinator')
+        held = create_complaint(plant_party(other))
+        wizard = Wizard('klachten.complaint.legal_hold', [held])
+        wizard.form.reason = "Court"
+        wizard.execute('hold')
+        coordinator = self.ns.users['coordinator'].id
+        with Transaction().start(DB_NAME, 0) as transaction:
+            pool = Pool()
+            Attachment = pool.get('ir.attachment')
+            Party = pool.get('party.party')
+            pool.get('res.notification').create([{
+                        'user': coordinator,
+                        'description': f"{canary.name} wrote",
+                        'model': 'klachten.complaint',
+                        'records': json.dumps([complaint.id]),
+                        }])
+            scan, = Attachment.search([
+                    ('resource', '=', f'klachten.complaint,{complaint.id}'),
+                    ])
+            Attachment.copy([scan], default={
+                    'resource': f'klachten.complaint,{held.id}'})
+            # her duplicate, merged into her party
+            duplicate, = Party.create([{'name': canary.name}])
+            Party.write([duplicate], {
+                    'replaced_by': pool.get('klachten.complaint')(
+                        complaint.id).complainant.id,
+                    'active': False,
+                    })
+            transaction.commit()
+        with travel(SIX_YEARS):
+            run_retention()
+        set_user('coordinator')
+        self.assertTrue(Complaint(complaint.id).anonymised)
+        self.assertEqual(canary.found_in(database_text()), [])
+        copy, = Model.get('ir.attachment').find([
+                ('resource', '=', f'klachten.complaint,{held.id}')])
+        self.assertEqual(bytes(copy.data), canary.file.encode())
+        with Transaction().start(DB_NAME, 0, context={'active_test': False}):
+            Party = Pool().get('party.party')
+            self.assertEqual(Party(duplicate.id).name, "[removed]")
 
     def test_erasure_refused_under_hold_or_open(self):
         "An erasure request is refused with the reason, then carried out"
