@@ -656,6 +656,9 @@ class Proposal(CoordinatorsWriteMixin, PermittedButtonsMixin,
                         'klachten_notula.msg_proposal_no_delete',
                         proposal=proposal.rec_name,
                         state=proposal.state_string))
+        # no task left in an inbox for a decision that is gone
+        Pool().get('klachten.task').close_origins(
+            proposals, state='cancelled')
         super().delete(proposals)
 
 

@@ -192,6 +192,18 @@ class YearlyAgendaTestCase(YearFixture, MunicipalityTestCase):
         self.assertEqual(agenda_tasks(proposal),
             [('agenda_submit', 'done'), ('agenda_decision', 'done')])
 
+    def test_deleted_draft_cancels_its_task(self):
+        "A deleted draft decision leaves no task in the coordinators' inbox"
+        _, proposal = self.put_on_agenda()
+        self.assertEqual(agenda_tasks(proposal), [('agenda_submit', 'open')])
+        Task = Model.get('klachten.task')
+        task, = Task.find([('mine', '=', True),
+                ('origin', '=', f'klachten.notula.proposal,{proposal.id}')])
+        proposal.delete()
+        self.assertEqual(Task(task.id).state, 'cancelled')
+        self.assertNotIn(task.id, [t.id for t in Task.find([
+                        ('mine', '=', True), ('state', '=', 'open')])])
+
     def test_origin_required(self):
         "A draft decision of neither or of both origins is refused"
         set_user('coordinator')
