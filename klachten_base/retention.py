@@ -355,7 +355,8 @@ class Complaint(metaclass=PoolMeta):
     _retention_texts = [
         'short_description', 'description', 'remedy_sought', 'resolution',
         'admissibility_motivation', 'admissible_note', 'report',
-        'outcome_motivation', 'draft_reply', 'solution', 'send_back_remarks', 'not_neutral_reason', 'conclusion',
+        'outcome_motivation', 'draft_reply', 'solution', 'send_back_remarks',
+        'not_neutral_reason', 'conclusion',
         'reply', 'feedback_comment', 'cancel_reason', 'extension_reason',
         'extension_consent', 'legal_hold_reason',
         ]
