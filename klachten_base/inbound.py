@@ -45,6 +45,13 @@ REASONS = [
     ('own', "Our Own E-mail"),
     ('empty', "Empty"),
     ]
+# task kinds on an incoming message or a mailbox
+TASK_KINDS = [
+    ('incoming_message', "Handle an Incoming Message"),
+    ('mailbox_failing', "Repair the Mailbox"),
+    ]
+# failed polls in a row before the administrators get a task
+FAILURES_TASK = 3
 UID = re.compile(rb'UID (\d+)')
 SIZE = re.compile(rb'RFC822\.SIZE (\d+)')
 
@@ -221,6 +228,8 @@ class Mailbox(DeactivableMixin, ModelSQL, ModelView):
                     'last_error': None,
                     'failures': 0,
                     })
+            if mailbox.failures:
+                self._close_failing_task()
         except (OSError, imaplib.IMAP4.error, socket.timeout) as exception:
             return self._failed(exception)
         finally:
@@ -251,10 +260,31 @@ class Mailbox(DeactivableMixin, ModelSQL, ModelView):
 
     def _failed(self, exception):
         logger.warning('mailbox %s: %s', self.name, exception)
+        failures = (self.__class__(self.id).failures or 0) + 1
         self._set({
                 'last_error': str(exception)[:1000] or repr(exception),
-                'failures': (self.__class__(self.id).failures or 0) + 1,
+                'failures': failures,
                 })
+        if failures >= FAILURES_TASK:
+            with Transaction().new_transaction() as transaction:
+                self._open_failing_task()
+                transaction.commit()
+
+    def _open_failing_task(self):
+        "A task for the complaints administrators to repair the mailbox"
+        pool = Pool()
+        Task = pool.get('klachten.task')
+        Group = pool.get('res.group')
+        ModelData = pool.get('ir.model.data')
+        Task.open(None, 'mailbox_failing',
+            group=Group(ModelData.get_id('klachten_base', 'group_admin')),
+            origin=self.__class__(self.id))
+
+    def _close_failing_task(self):
+        Task = Pool().get('klachten.task')
+        with Transaction().new_transaction() as transaction:
+            Task.close_origins([self.__class__(self.id)], ['mailbox_failing'])
+            transaction.commit()
 
 
 def _quote(folder):
@@ -348,7 +378,18 @@ class Message(ModelSQL, ModelView):
                     record.complaint = cls._file(company, msg, name, address)
                     record.state = 'filed'
             record.save()
+            if record.state == 'too_large':
+                cls._open_task(record)
         return record
+
+    @classmethod
+    def _open_task(cls, record):
+        "A task for the coordinators to handle record by hand"
+        pool = Pool()
+        Task = pool.get('klachten.task')
+        Complaint = pool.get('klachten.complaint')
+        Task.open(None, 'incoming_message', group=Complaint._coordinators(),
+            origin=record)
 
     @classmethod
     def receive_inbound_email(cls, email_, rule):
@@ -537,6 +578,22 @@ class Complaint(metaclass=PoolMeta):
                 'subject': m.subject,
                 'received_at': m.received_at,
                 } for m in messages)
+
+
+class Task(metaclass=PoolMeta):
+    __name__ = 'klachten.task'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        for kind in TASK_KINDS:
+            if kind not in cls.kind.selection:
+                cls.kind.selection.append(kind)
+
+    @classmethod
+    def _get_origins(cls):
+        return super()._get_origins() + [
+            'klachten.inbound.message', 'klachten.mailbox']
 
 
 class Cron(metaclass=PoolMeta):

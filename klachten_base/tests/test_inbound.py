@@ -131,6 +131,18 @@ class InboundTestCase(unittest.TestCase):
         with self.transaction():
             return Pool().get(model).search_count(list(domain))
 
+    def open_tasks(self, kind):
+        "(origin, group xml name) of the open tasks of kind"
+        with self.transaction():
+            pool = Pool()
+            Task = pool.get('klachten.task')
+            ModelData = pool.get('ir.model.data')
+            groups = {ModelData.get_id('klachten_base', f'group_{g}'): g
+                for g in ['admin', 'coordinator']}
+            return [(str(t.origin), groups.get(t.group.id))
+                for t in Task.search([
+                        ('kind', '=', kind), ('state', '=', 'open')])]
+
     def mailbox_state(self):
         with self.transaction():
             mailbox = Pool().get('klachten.mailbox')(self.mailbox)
@@ -237,6 +249,12 @@ class InboundTestCase(unittest.TestCase):
         with mock.patch.object(imaplib.IMAP4, 'uid', spy):
             self.poll()
         self.assertEqual(self.logged(message_id), [('too_large', None, None)])
+        with self.transaction():
+            row, = Pool().get('klachten.inbound.message').search([
+                    ('message_key', '=', message_id)])
+            row = str(row)
+        self.assertIn(
+            (row, 'coordinator'), self.open_tasks('incoming_message'))
         self.assertNotIn(('FETCH', '(RFC822)'), fetched)
         self.assertEqual(self.imap.uids('INBOX'), [])
 
@@ -308,12 +326,17 @@ class InboundTestCase(unittest.TestCase):
         "A mailbox that is down is retried: nothing lost, nothing doubled"
         message_id, = self.send(message(subject="Server weg"))
         self.imap.stop()
-        self.poll()
-        failures, error = self.mailbox_state()
-        self.assertEqual(failures, 1)
-        self.assertTrue(error)
+        mailbox = f'klachten.mailbox,{self.mailbox}'
+        for failures in range(1, 4):
+            self.poll()
+            self.assertEqual(self.mailbox_state()[0], failures)
+            self.assertTrue(self.mailbox_state()[1])
+            # the administrators are told at the third failed poll
+            self.assertEqual(self.open_tasks('mailbox_failing'),
+                [(mailbox, 'admin')] if failures == 3 else [])
         self.assertEqual(self.logged(message_id), [])
         self.imap.start()
         self.poll()
         self.assertEqual(len(self.logged(message_id)), 1)
         self.assertEqual(self.mailbox_state(), (0, None))
+        self.assertEqual(self.open_tasks('mailbox_failing'), [])
