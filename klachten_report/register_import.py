@@ -15,6 +15,7 @@ import datetime as dt
 import functools
 import hashlib
 import io
+import itertools
 import unicodedata
 from pathlib import Path
 
@@ -107,24 +108,28 @@ class RowError(Exception):
         self.message = message
 
 
-def read_rows(data, file_name, header_row=1):
+def read_rows(data, file_name, header_row=1, formulas=True):
     """(headers, iterator of (row number, cells)) of the first sheet of an
     .xlsx or of a .csv (';' or ',', utf-8 or cp1252).  A cell is a str,
-    number, date(time), None or FORMULA for a formula without a value."""
+    number, date(time), None or, with formulas, FORMULA for a formula
+    without a value (without formulas such a cell is None: the file is
+    read once instead of twice)."""
     data = bytes(data)
     if (file_name or '').lower().endswith('.csv') or not data.startswith(
             b'PK'):
         return _read_csv(data, header_row)
     workbook = load_workbook(io.BytesIO(data), read_only=True,
         data_only=True)
-    # a formula cell without its cached value reads as None with data_only:
-    # the formulas are read again to tell them from empty cells
-    formulas = load_workbook(io.BytesIO(data), read_only=True,
-        data_only=False)
     sheet = workbook.worksheets[0]
-    formula_sheet = formulas.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
-    formula_rows = formula_sheet.iter_rows(values_only=True)
+    if formulas:
+        # a formula cell without its cached value reads as None with
+        # data_only: the formulas are read too to tell them from empty cells
+        formulas = load_workbook(io.BytesIO(data), read_only=True,
+            data_only=False)
+        formula_rows = formulas.worksheets[0].iter_rows(values_only=True)
+    else:
+        formula_rows = itertools.repeat(())
     headers = []
     for number in range(1, header_row + 1):
         headers = next(rows, ())
@@ -142,7 +147,8 @@ def read_rows(data, file_name, header_row=1):
                     for v, f in zip(row, formula_row)]
             yield number, list(row)
         workbook.close()
-        formulas.close()
+        if formulas:
+            formulas.close()
     return headers, iterate()
 
 
@@ -249,7 +255,14 @@ class Complaint(metaclass=PoolMeta):
             if complainant:
                 new.append((i, complainant))
         if new:
-            created = Party.create([cls._import_party(c) for _, c in new])
+            vlist = [cls._import_party(c) for _, c in new]
+            # the party codes in one step, not one sequence update a party
+            sequence = Party._code_sequence()
+            if sequence:
+                for values, code in zip(
+                        vlist, sequence.get_many(n=len(vlist))):
+                    values['code'] = code
+            created = Party.create(vlist)
             parties = {i: p.id for (i, _), p in zip(new, created)}
         vlist = []
         for i, (values, _) in enumerate(rows):
@@ -455,13 +468,17 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
                     columns.setdefault(fold(text), key)
         return columns
 
-    def _parse(self, start=0, stop=None):
+    def _parse(self, start=0, stop=None, refused=None):
         """Iterate over (row number, key, (values, complainant) or None,
-        [RowError]) of the file's non-empty rows [start, stop)"""
+        [RowError]) of the file's non-empty rows [start, stop).
+
+        refused: the row numbers the dry run refused, left unread (the
+        file is then read once, without its formulas)"""
         header_row = self.mapping.header_row if self.mapping else 1
         date_format = (self.mapping.date_format if self.mapping
             else '%d/%m/%Y')
-        headers, rows = read_rows(self.file, self.file_name, header_row)
+        headers, rows = read_rows(self.file, self.file_name, header_row,
+            formulas=refused is None)
         mapping = self._mapping(headers)
         lookups = Lookups(self.company)
         today = Pool().get('ir.date').today()
@@ -475,6 +492,9 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
                 continue
             if stop is not None and index >= stop:
                 break
+            if refused and number in refused:
+                yield number, None, None, [None]
+                continue
             cells = {field: cells[i] for i, field in mapping.items()
                 if i < len(cells)}
             errors = []
@@ -756,7 +776,9 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
         if imp.state == 'queued':
             cls.write([imp], {'state': 'running'})
         end = offset + BATCH
-        batch = [(key, row) for _, key, row, errors in imp._parse(offset, end)
+        refused = {e.row for e in imp.errors}
+        batch = [(key, row)
+            for _, key, row, errors in imp._parse(offset, end, refused)
             if not errors]
         more = end < (imp.rows_total or 0)
         existing = imp._existing_keys(k for k, _ in batch)
