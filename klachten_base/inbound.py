@@ -118,7 +118,6 @@ class Mailbox(DeactivableMixin, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls.__access__.add('company')
         cls._buttons.update({
                 'poll': {'depends': ['active']},
                 })
@@ -331,7 +330,6 @@ class Message(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls.__access__.add('company')
         cls._sql_constraints += [
             ('company_key_unique', Unique(t, t.company, t.message_key),
                 'klachten_base.msg_inbound_message_key_unique'),

@@ -340,3 +340,27 @@ class InboundTestCase(unittest.TestCase):
         self.assertEqual(len(self.logged(message_id)), 1)
         self.assertEqual(self.mailbox_state(), (0, None))
         self.assertEqual(self.open_tasks('mailbox_failing'), [])
+
+    def test_retention(self):
+        "Anonymising a complaint cuts its log rows; an access request has them"
+        message_id, = self.send(message(
+                sender='Jan Peeters <jan.peeters@example.net>',
+                subject="Hond blaft"))
+        self.poll()
+        with self.transaction() as transaction:
+            pool = Pool()
+            Complaint = pool.get('klachten.complaint')
+            Message = pool.get('klachten.inbound.message')
+            row, = Message.search([('message_key', '=', message_id)])
+            data = {}
+            Complaint._personal_data([row.complaint], data, [])
+            self.assertEqual(
+                [(m['sender'], m['subject'])
+                    for m in data['incoming_messages']],
+                [('jan.peeters@example.net', "Hond blaft")])
+            Complaint._anonymise([row.complaint])
+            transaction.commit()
+        with self.transaction():
+            row = Pool().get('klachten.inbound.message')(row.id)
+            self.assertNotIn('jan.peeters', row.sender)
+            self.assertNotIn('Hond', row.subject)
