@@ -565,8 +565,11 @@ class Complaint(metaclass=PoolMeta):
         notifications = Notification.search([
                 ('model', 'in', list(ids)),
                 ])
-        Notification.delete([n for n in notifications
-                if ids[n.model] & set(_ids(n.records))])
+        notifications = [n for n in notifications
+            if ids[n.model] & set(_ids(n.records))]
+        if notifications:
+            # core's on_modification fails on PostgreSQL without any
+            Notification.delete(notifications)
 
     @classmethod
     def _anonymise_core_emails(cls, complaints):
