@@ -493,8 +493,9 @@ class Message(ModelSQL, ModelView):
         match = getattr(Party, 'klachten_match', None)
         if match is not None:
             party, _ = match(email=address)
-        if party is None:
-            party = cls._party_by_email(address)
+        # an unverified From header never attaches the complaint to an
+        # existing party (anyone can write another person's address): a
+        # new party, the coordinator links it at evaluation
         if party is not None:
             complainant = {'party': party}
         accepted, refused = cls._attachments(msg)
@@ -518,23 +519,6 @@ class Message(ModelSQL, ModelView):
                 reference=mail.key(msg, b'')[:250]).save()
         cls._note_refused(complaint, refused)
         return complaint
-
-    @classmethod
-    def _party_by_email(cls, address):
-        """The one active party with this e-mail address that filed a
-        complaint through the portal, else None"""
-        pool = Pool()
-        Mechanism = pool.get('party.contact_mechanism')
-        mechanisms = Mechanism.search([
-                ('type', '=', 'email'),
-                ('value', 'ilike', address),
-                ('party.active', '=', True),
-                ])
-        parties = {m.party for m in mechanisms
-            if (m.value or '').strip().lower() == address}
-        if len(parties) == 1:
-            return parties.pop()
-        return None
 
 
 class Complaint(metaclass=PoolMeta):
