@@ -1160,6 +1160,8 @@ class Demo:
         # What letters and e-mails give after "Vragen? U bereikt de
         # klachtencoördinator via:"
         configuration.coordinator_contact = COORDINATOR_CONTACT
+        # The handler drafts the reply, the coordinator reviews it
+        configuration.draft_reply_required = True
         if self._report():
             configuration.inhabitants = INHABITANTS
             configuration.norm_set = NORM_SET
@@ -1471,6 +1473,8 @@ class Demo:
             remedy_id = self.get_id(remedy)
             if remedy_id not in {r.id for r in complaint.remedies}:
                 complaint.remedies.append(Remedy(remedy_id))
+        if outcome and not complaint.anonymous:
+            complaint.draft_reply = self._reply(complaint)
         complaint.save()
         if finalise:
             complaint.click('finalise_report')
@@ -1487,26 +1491,34 @@ class Demo:
         wizard.form.reason = reason
         wizard.execute('confirm')
 
-    def do_conclude(self, spec, date, request_feedback=False):
-        self.as_user('coordinator')
-        complaint = self._complaint(spec)
+    def _conclusion(self, complaint):
         conclusion = CONCLUSIONS[complaint.outcome]
         if complaint.outcome_motivation:
             conclusion += ' ' + complaint.outcome_motivation
+        return conclusion
+
+    def _reply(self, complaint):
+        "The reasoned reply to the complainant"
+        reply = ["Geachte,", "",
+            "Wij hebben uw klacht over \"{}\" onderzocht.".format(
+                complaint.short_description),
+            self._conclusion(complaint)]
+        if complaint.solution:
+            reply.append(complaint.solution)
+        reply += ["", "Met vriendelijke groeten,", "",
+            self.coordinator_name, "Klachtencoördinator", COMPANY_NAME]
+        return '\n'.join(reply)
+
+    def do_conclude(self, spec, date, request_feedback=False):
+        self.as_user('coordinator')
+        complaint = self._complaint(spec)
+        conclusion = self._conclusion(complaint)
         wizard = self._wizard('klachten.complaint.conclude', spec)
         wizard.form.conclusion = conclusion
         wizard.form.inform = not complaint.anonymous
         if wizard.form.inform:
-            reply = ["Geachte,", "",
-                "Wij hebben uw klacht over \"{}\" onderzocht.".format(
-                    complaint.short_description),
-                conclusion]
-            if complaint.solution:
-                reply.append(complaint.solution)
-            reply += ["", "Met vriendelijke groeten,", "",
-                self.coordinator_name, "Klachtencoördinator",
-                COMPANY_NAME]
-            wizard.form.reply = '\n'.join(reply)
+            # the handler's draft, as the coordinator reviewed it
+            wizard.form.reply = self._reply(complaint)
         wizard.form.request_feedback = request_feedback
         if self._report():
             self._classify(wizard.form, spec)

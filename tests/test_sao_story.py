@@ -331,6 +331,8 @@ class SaoStoryTestCase(unittest.TestCase):
     def admit(self, client, department, user):
         press(client, 'admissible_wizard')
         wizard = dialog(client)
+        pick(client, wizard, 'subject', 'Dienstverlening')
+        choose(client, wizard, 'basis', 'communication')
         choose(client, wizard, 'concerns', 'department')
         pick(client, wizard, 'handler_department', department)
         pick(client, wizard, 'handler_user', user)
