@@ -205,21 +205,28 @@ class Computation:
 
     def refusals(self):
         """The inadmissibility notices of the complaints received: how many,
-        how many within the inadmissibility term (after receipt)"""
+        how many within the inadmissibility term (the complaint's notice due
+        date: after receipt, or after the disagreement that reopened it;
+        complaints registered before it was kept: after receipt)"""
         t = self.table
         rows = self._fetch(t.select(
-                t.received_date, t.admissibility_date, Count(Literal(1)),
+                t.received_date, t.admissibility_date,
+                t.admissibility_notice_due, Count(Literal(1)),
                 where=self._received() & (t.admissibility == 'inadmissible'),
-                group_by=[t.received_date, t.admissibility_date]))
+                group_by=[t.received_date, t.admissibility_date,
+                    t.admissibility_notice_due]))
         ends = {}
         total = in_time = 0
-        for received, decided, count in rows:
+        for received, decided, notice_due, count in rows:
             received, decided = _date(received), _date(decided)
-            if received not in ends:
-                ends[received] = self.Complaint._term_end(
-                    'inadmissibility', received)
+            end = _date(notice_due) if notice_due else None
+            if end is None:
+                if received not in ends:
+                    ends[received] = self.Complaint._term_end(
+                        'inadmissibility', received)
+                end = ends[received]
             total += count
-            if decided and ends[received] and decided <= ends[received]:
+            if decided and end and decided <= end:
                 in_time += count
         return {'total': total, 'in_time': in_time}
 

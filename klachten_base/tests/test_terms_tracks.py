@@ -147,3 +147,42 @@ class TermsTestCase(MunicipalityTestCase):
                     "Where?", 'third_party', name="Jan",
                     email='jan@example.org', suspend=True)
         self.assertIn('complainant', str(cm.exception))
+
+    # The admissibility notice term
+    def test_notice_term_brings_evaluation_forward(self):
+        "Received 9 days before registration: Evaluate is due with the "
+        "notice (10 days after receipt), not 10 days after registration"
+        set_user('coordinator')
+        received = TODAY - dt.timedelta(days=9)
+        complaint = create_complaint(self.complainant,
+            received_date=received, short_description="Late letter")
+        notice = received + dt.timedelta(days=10)
+        self.assertEqual(complaint.admissibility_notice_due, notice)
+        task, = self.tasks(complaint, 'evaluate')
+        self.assertEqual((task.state, task.due_date), ('open', notice))
+        # one decision, one task: no second task for the notice
+        self.assertEqual(len(self.tasks(complaint, 'admissibility_notice')),
+            0)
+        recent = create_complaint(self.complainant, received_date=TODAY,
+            short_description="Fresh letter")
+        task, = self.tasks(recent, 'evaluate')
+        self.assertEqual(task.due_date, TODAY + dt.timedelta(days=10))
+
+    def test_notice_term_restarts_after_disagreement(self):
+        "The complainant disagrees: a new notice term from that day"
+        set_user('coordinator')
+        complaint = run_wizard('inadmissible', create_complaint(
+                self.complainant, received_date=TODAY - dt.timedelta(days=9),
+                short_description="Disagrees"),
+            grounds=[self.ground()], motivation="Policy.",
+            request_feedback=True)
+        self.assertEqual(complaint.state, 'feedback')
+        with travel(2):
+            set_user('coordinator')
+            complaint = run_wizard('disagree', complaint,
+                comment="I do not agree.")
+        due = TODAY + dt.timedelta(days=12)
+        self.assertEqual(complaint.admissibility_notice_due, due)
+        tasks = self.tasks(complaint, 'evaluate')
+        self.assertEqual(sorted((t.state, t.due_date) for t in tasks), [
+                ('done', TODAY + dt.timedelta(days=1)), ('open', due)])
