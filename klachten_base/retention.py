@@ -844,7 +844,8 @@ class PresetStart(ModelView):
     __name__ = 'klachten.retention.preset.start'
     __string__ = "Retention Preset"
 
-    company = fields.Many2One('company.company', "Company", required=True)
+    company = fields.Many2One('company.company', "Company", required=True,
+        domain=[('id', 'in', Eval('context', {}).get('companies', []))])
     preset = fields.Selection([
             ('flanders', "Flanders (5 years after closing)"),
             ('netherlands', "The Netherlands (selectielijst gemeenten)"),
@@ -869,6 +870,12 @@ class Preset(Wizard):
     apply = StateTransition()
 
     def transition_apply(self):
+        User = Pool().get('res.user')
+        # the companies of the user, never the client's context
+        if self.start.company.id not in User.get_companies():
+            raise RetentionError(gettext(
+                    'klachten_base.msg_retention_preset_company',
+                    company=self.start.company.rec_name))
         apply_preset(self.start.company, self.start.preset)
         return 'end'
 

@@ -476,6 +476,34 @@ class RetentionTestCase(MunicipalityTestCase):
                     # refused as a wizard of coordinators, not for a record
                     self.assertIn(f'"{name}"', refused.exception.message)
 
+    def test_preset_only_for_own_companies(self):
+        "A coordinator cannot reset another company's rules with the preset"
+        coordinator = self.ns.users['coordinator'].id
+        with Transaction().start(DB_NAME, 0) as transaction:
+            pool = Pool()
+            Company = pool.get('company.company')
+            Party = pool.get('party.party')
+            Rule = pool.get('klachten.retention.rule')
+            own = Company(self.ns.company.id)
+            party, = Party.create([{'name': "Buurgemeente"}])
+            other, = Company.create([{
+                        'party': party.id, 'currency': own.currency.id}])
+            Rule.create([{'company': other.id, 'state': 'closed',
+                        'years': 10, 'months': 0, 'action': 'anonymise'}])
+            Preset = pool.get('klachten.retention.preset', type='wizard')
+            with Transaction().set_user(coordinator), \
+                    Transaction().set_context(_check_access=True):
+                session_id, _, _ = Preset.create()
+                with self.assertRaises(UserError) as refused:
+                    Preset.execute(session_id, {'start': {
+                                'company': other.id, 'preset': 'flanders'}},
+                        'apply')
+            self.assertIn("Buurgemeente", refused.exception.message)
+            self.assertEqual(
+                [r.years for r in Rule.search([('company', '=', other.id)])],
+                [10])
+            transaction.rollback()
+
     def test_email_is_no_pattern(self):
         "An e-mail address with % or _ finds that address, not others"
         canary = Canary()
