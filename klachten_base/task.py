@@ -139,9 +139,16 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
 
     @classmethod
     def get_origins(cls):
-        IrModel = Pool().get('ir.model')
+        pool = Pool()
+        IrModel = pool.get('ir.model')
+        ModelAccess = pool.get('ir.model.access')
+        # only the models the user may read: core takes a Reference field
+        # out of every view of a user who cannot read one model of its
+        # selection (a handler lost the origin column when the mailbox
+        # became an origin); records are validated without access checks
         return [(None, '')] + [
-            (m, IrModel.get_name(m)) for m in cls._get_origins()]
+            (m, IrModel.get_name(m)) for m in cls._get_origins()
+            if ModelAccess.check(m, 'read', raise_exception=False)]
 
     kind_string = kind.translated('kind')
 

@@ -339,6 +339,19 @@ class TakeNoticeTestCase(MunicipalityTestCase):
                 for b in ElementTree.fromstring(arch).iter('button')]
             self.assertEqual(buttons, ['take_notice_wizard'], view_type)
 
+    def test_every_role_sees_the_origin_column(self):
+        "The task list and form show the origin (an improvement action, a "
+        "draft decision, an incoming message) to every role, also to those "
+        "who may not read some kinds of origin"
+        for login in ['observer', 'handler1', 'coordinator']:
+            set_user(login)
+            Task = Model.get('klachten.task')
+            for view_type in ['form', 'tree']:
+                with self.subTest(login=login, view_type=view_type):
+                    view = Task._proxy.fields_view_get(
+                        None, view_type, self.config.context)
+                    self.assertIn('origin', list(view['fields']))
+
     def test_take_notice_with_comment(self):
         "The comment goes to the complaint's conversation"
         complaint, task = self.notice_task()
