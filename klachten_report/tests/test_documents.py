@@ -400,12 +400,16 @@ class DocumentsTestCase(unittest.TestCase):
         # a third party without e-mail: a letter to them, not about the
         # complainant; a second request keeps the first letter
         self.request_information(complaint, "Was het loket open?",
-            recipient='third_party', name="Bakkerij Peeters", due_date=due)
+            recipient='third_party', name="Bakkerij Peeters", due_date=due,
+            street="Kerkplein 7", postal_code="2390", city="Halle-Kempen")
         first, second = self.documents(complaint, 'information_request')
         self.assertEqual((first.state, second.state),
             ('to_print', 'to_print'))
         text = docx_text(second.docx_file)
         self.assertIn("Bakkerij Peeters", text)
+        # the envelope's address: theirs
+        self.assertIn("Kerkplein 7", text)
+        self.assertIn("2390 Halle-Kempen", text)
         self.assertIn("Was het loket open?", text)
         self.assertNotIn("Lies Maes", text)
         self.assertNotIn("Zoersel", text)
@@ -469,7 +473,9 @@ class DocumentsTestCase(unittest.TestCase):
             complaint = create_complaint(party, channel='phone')
             self.request_information(complaint, "Welk loket?")
             self.request_information(complaint, "Welk loket?",
-                recipient='third_party', name="Bakkerij Peeters")
+                recipient='third_party', name="Bakkerij Peeters",
+                street="Kerkplein 7", postal_code="2390",
+                city="Halle-Kempen")
             self.assertEqual(
                 self.documents(complaint, 'information_request'), [])
         finally:
