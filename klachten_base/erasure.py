@@ -59,30 +59,23 @@ class Complaint(metaclass=PoolMeta):
     def complaints_of(cls, parties=None, email=None):
         """The complaints filed by parties or by the e-mail address (she is
         the complainant; not those she represents)"""
-        domain = ['OR']
-        if parties:
-            domain.append(('complainant', 'in', [p.id for p in parties]))
-        if email and email.strip():
-            domain.append(('complainant.contact_mechanisms', 'where', [
-                        ('type', '=', 'email'),
-                        # an address, not a pattern: % and _ are letters
-                        ('value', 'ilike', escape_wildcard(email.strip())),
-                        ]))
-        if len(domain) == 1:
-            return []
-        with without_check_access(), Transaction().set_context(
-                active_test=False):
-            return cls.search(domain)
+        return cls._complaints_by('complainant', parties, email)
 
     @classmethod
     def complaints_represented(cls, parties=None, email=None):
         "The complaints in which parties or the address are representative"
+        return cls._complaints_by('representative', parties, email)
+
+    @classmethod
+    def _complaints_by(cls, field, parties, email):
+        "The complaints whose party field is one of parties or has email"
         domain = ['OR']
         if parties:
-            domain.append(('representative', 'in', [p.id for p in parties]))
+            domain.append((field, 'in', [p.id for p in parties]))
         if email and email.strip():
-            domain.append(('representative.contact_mechanisms', 'where', [
+            domain.append((f'{field}.contact_mechanisms', 'where', [
                         ('type', '=', 'email'),
+                        # an address, not a pattern: % and _ are letters
                         ('value', 'ilike', escape_wildcard(email.strip())),
                         ]))
         if len(domain) == 1:
