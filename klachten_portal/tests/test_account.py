@@ -451,6 +451,34 @@ class AccountTestCase(PortalTestMixin, unittest.TestCase):
         self.assertNotIn('/portal/feedback/', body)
         self.assertNotIn('/portal/status/', body)
 
+    def test_admissible_note(self):
+        """The note the coordinator wrote with the admissible decision is
+        what the complainant reads on her page, and no earlier motivation"""
+        email = 'mira.claes@example.org'
+        portal = self.account(email, "Mira Claes")
+        number = self.number(portal.file(name="Mira Claes", email=email,
+                short_description="Stoep niet hersteld"))
+        note = "De dienst Wegen onderzoekt uw klacht."
+        with Transaction().start(self.db, 0) as transaction:
+            pool = Pool(self.db)
+            Complaint = pool.get('klachten.complaint')
+            complaint, = Complaint.search([('number', '=', number)])
+            department, = pool.get('klachten.department').search(
+                [('code', '=', 'BZ')])
+            role, = pool.get('klachten.role').search(
+                [('code', '=', 'handler')])
+            subject, = pool.get('klachten.subject').search([], limit=1)
+            Complaint.declare_admissible([complaint], department, role,
+                subject=subject, basis='treatment', concerns='department',
+                concerned_department=department, inform=True, note=note)
+            transaction.commit()
+        (subject_, body, language), = self.emails(email, 'admissible')
+        self.assertIn(note, body)
+        body = text(portal.get(f'account/complaint/{number}?lang=nl'))
+        self.assertIn("Uw klacht is ontvankelijk", body)
+        self.assertIn(note, body)
+        self.assertNotIn("We hebben nog niets beslist.", body)
+
     def test_logout(self):
         "Logging out ends the session on the server"
         portal = self.account('karel.peeters@example.org')
