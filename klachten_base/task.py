@@ -28,7 +28,6 @@ KINDS = [
     ('redo', "Redo the Investigation"),
     ('conclude', "Conclude"),
     ('feedback', "Await Feedback"),
-    ('admissibility_notice', "Notify Admissibility"),
     ]
 # the term of the policy that gives each kind its due date
 KIND_TERMS = {
@@ -39,8 +38,6 @@ KIND_TERMS = {
     'redo': 'redo',
     'conclude': 'answer',
     'feedback': 'feedback',
-    # the notice that a complaint is not handled (Awb 9:8 lid 2)
-    'admissibility_notice': 'inadmissibility',
     }
 
 
