@@ -81,3 +81,116 @@ class Party(metaclass=PoolMeta):
             domain = [('id', 'not in', cls.search(domain, query=True,
                         order=[]))]
         return domain
+
+    @classmethod
+    def klachten_match(cls, email=None, phone=None, name=None, street=None,
+            postal_code=None):
+        """(party or None, candidates) for a complainant's details.
+
+        party: the one active, not replaced party with e-mail address as a
+        verified address (an unverified address never matches: anyone can
+        write someone else's address in a form or a From header).
+        candidates (at most 10): parties the user may see (record rules of
+        complaints) with the same address unverified, the same phone
+        number (last 8 digits) or the same name in the same postal code or
+        street; for staff to choose from, never applied by themselves."""
+        pool = Pool()
+        Mechanism = pool.get('party.contact_mechanism')
+        party = None
+        email = (email or '').strip()
+        if email:
+            with without_check_access():
+                mechanisms = Mechanism.search([
+                        ('type', '=', 'email'),
+                        ('value', 'ilike', _escape(email)),
+                        ('klachten_verified', '=', True),
+                        ('party.active', '=', True),
+                        ('party.replaced_by', '=', None),
+                        ])
+                parties = {m.party for m in mechanisms
+                    if (m.value or '').casefold() == email.casefold()}
+            if len(parties) == 1:
+                party, = parties
+                party = cls(party.id)
+        return party, cls._klachten_candidates(party, email=email,
+            phone=phone, name=name, street=street, postal_code=postal_code)
+
+    @classmethod
+    def _klachten_candidates(cls, party, email=None, phone=None, name=None,
+            street=None, postal_code=None, limit=10):
+        pool = Pool()
+        Mechanism = pool.get('party.contact_mechanism')
+        Address = pool.get('party.address')
+        found = []
+
+        def add(parties):
+            for p in parties:
+                if p != party and p not in found and len(found) < limit:
+                    found.append(p)
+
+        def visible(ids):
+            # searched under the user's rules: who may not read any of a
+            # complainant's complaints does not learn they are one
+            if not ids:
+                return []
+            with check_access():
+                return cls.search([
+                        ('id', 'in', list(ids)),
+                        ('replaced_by', '=', None),
+                        ('klachten_visible', '=', True),
+                        ], order=[('name', 'ASC'), ('id', 'ASC')])
+
+        with without_check_access():
+            if email:
+                add(visible({m.party.id for m in Mechanism.search([
+                                    ('type', '=', 'email'),
+                                    ('value', 'ilike', _escape(email)),
+                                    ])
+                            if (m.value or '').casefold()
+                            == email.casefold()}))
+            # the last 8 digits: the same with or without the country
+            # code (+32 3 123 45 67 and 03 123 45 67)
+            digits = ''.join(c for c in (phone or '') if c.isdigit())[-8:]
+            if len(digits) == 8:
+                add(visible({m.party.id for m in Mechanism.search([
+                                    ('type', 'in', ['phone', 'mobile']),
+                                    ('value', 'ilike', '%' + digits[-2:]),
+                                    ])
+                            if ''.join(c for c in m.value or ''
+                                if c.isdigit())[-8:] == digits}))
+            name = ' '.join((name or '').split())
+            if name and ((street or '').strip()
+                    or (postal_code or '').strip()):
+                place = []
+                if (postal_code or '').strip():
+                    place.append(('postal_code', '=', postal_code.strip()))
+                if (street or '').strip():
+                    place.append(
+                        ('street', 'ilike', '%' + _escape(street.strip())
+                            + '%'))
+                add(visible({a.party.id for a in Address.search([
+                                    ('party.name', 'ilike',
+                                        '%' + _escape(name) + '%'),
+                                    ['OR'] + place,
+                                    ])}))
+        return found
+
+
+def _escape(value):
+    "value for an ilike clause that matches itself only"
+    return (value.replace('\\', '\\\\').replace('%', '\\%')
+        .replace('_', '\\_'))
+
+
+class ContactMechanism(metaclass=PoolMeta):
+    __name__ = 'party.contact_mechanism'
+
+    klachten_verified = fields.Boolean(
+        "Verified",
+        help="The owner proved this address is theirs (portal account, "
+        "link in an e-mail) or a coordinator checked it; only a verified "
+        "address files a web or e-mail complaint on this party.")
+
+    @classmethod
+    def default_klachten_verified(cls):
+        return False
