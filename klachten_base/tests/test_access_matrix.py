@@ -95,6 +95,7 @@ GRANTS = {
     'klachten.retention.log': _grants('r', 'r', '', '', '', ''),
     'klachten.retention.rule': _grants('rwcd', 'rwcd', '', '', '', ''),
     'klachten.role': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
+    'klachten.standing_observer': _grants('rwcd', 'r', '', '', '', ''),
     'klachten.subject': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
     # an owner (any staff member) starts and finishes their own actions
     # (record rules), the coordinators manage them
