@@ -38,17 +38,6 @@ LETTER_MODES = [
     ('beside', "Beside the E-mail"),
     ('instead', "Instead of the E-mail"),
     ]
-OMBUDSMAN = {
-    'flemish': (
-        "Bent u het niet eens met dit antwoord? Dan kunt u terecht bij de "
-        "Vlaamse Ombudsdienst, Koloniënstraat 11, 1000 Brussel, "
-        "gratis telefoon 1700, www.vlaamseombudsdienst.be."),
-    'awb': (
-        "Bent u het niet eens met dit antwoord? Dan kunt u binnen een "
-        "jaar een klacht indienen bij de Nationale ombudsman, Postbus "
-        "93122, 2509 AC Den Haag, telefoon 0800 335 55 55, "
-        "www.nationaleombudsman.nl."),
-    }
 
 
 class Configuration(metaclass=PoolMeta):
@@ -62,9 +51,6 @@ class Configuration(metaclass=PoolMeta):
     letter_pdf = fields.Boolean(
         "PDF of Letters",
         help="Make a PDF of each letter too, ready to print.")
-    ombudsman = fields.Text(
-        "Ombudsman", translate=True,
-        help="Where the complainant can go next, in the reasoned reply.")
 
     @classmethod
     def default_letter_mode(cls):
@@ -73,20 +59,6 @@ class Configuration(metaclass=PoolMeta):
     @classmethod
     def default_letter_pdf(cls):
         return True
-
-    @classmethod
-    def default_ombudsman(cls):
-        return OMBUDSMAN['flemish']
-
-    @classmethod
-    def apply_flemish_preset(cls, configurations):
-        super().apply_flemish_preset(configurations)
-        cls.write(configurations, {'ombudsman': OMBUDSMAN['flemish']})
-
-    @classmethod
-    def apply_awb_preset(cls, configurations):
-        super().apply_awb_preset(configurations)
-        cls.write(configurations, {'ombudsman': OMBUDSMAN['awb']})
 
 
 class Complaint(metaclass=PoolMeta):

@@ -283,3 +283,45 @@ class ProcedureCoreTestCase(MunicipalityTestCase):
             self.assertTrue(configuration.require_basis)
         finally:
             self.configure(draft_reply_required=False)
+
+    # Item 12: the ombudsman named in the reply, as data
+    def conclusion_email(self, reply):
+        complaint = self.in_conclusion()
+        set_user('coordinator')
+        complaint = Model.get('klachten.complaint')(complaint.id)
+        wizard = Wizard('klachten.complaint.conclude', [complaint])
+        wizard.form.conclusion = "Ongegrond."
+        wizard.form.inform = True
+        wizard.form.reply = reply
+        wizard.execute('confirm')
+        set_user('admin')
+        email, = Model.get('klachten.email').find([
+                ('complaint', '=', complaint.id),
+                ('kind', '=', 'conclusion')])
+        return email.body
+
+    def test_ombudsman_in_reply(self):
+        "The reply's e-mail names the ombudsman the presets configure"
+        with Transaction().start(self.config.database_name, 0) as transaction:
+            Configuration = Pool(self.config.database_name).get(
+                'klachten.configuration')
+            Configuration.apply_awb_preset([Configuration(1)])
+            awb = Configuration(1).ombudsman
+            Configuration.apply_flemish_preset([Configuration(1)])
+            flemish = Configuration(1).ombudsman
+            transaction.rollback()
+        self.assertIn("Nationale ombudsman, Postbus 93122", awb)
+        self.assertIn("Vlaamse Ombudsdienst", flemish)
+        try:
+            self.configure(ombudsman=awb)
+            body = self.conclusion_email("Het loket was gesloten.")
+            self.assertIn("Het loket was gesloten.", body)
+            self.assertIn("Nationale ombudsman, Postbus 93122", body)
+            self.assertNotIn("turn to the ombudsman", body)
+            # none configured: the general sentence
+            self.configure(ombudsman=None)
+            body = self.conclusion_email("Het loket was dicht.")
+            self.assertIn("turn to the ombudsman", body)
+            self.assertNotIn("Postbus", body)
+        finally:
+            self.configure(ombudsman=flemish)
