@@ -45,8 +45,55 @@ def escape_like(value):
     return re.sub(r'([\\%_])', r'\\\1', value)
 
 
+def verify_address(party, email, create=False):
+    """Mark email a verified address of party (the owner proved it); add it
+    to the party when create and the party does not have it"""
+    Mechanism = Pool().get('party.contact_mechanism')
+    with without_check_access():
+        mechanisms = [m for m in Mechanism.search([
+                    ('party', '=', party.id),
+                    ('type', '=', 'email'),
+                    ('value', 'ilike', escape_like(email)),
+                    ]) if (m.value or '').casefold() == email.casefold()]
+        unverified = [m for m in mechanisms if not m.klachten_verified]
+        if unverified:
+            Mechanism.write(unverified, {'klachten_verified': True})
+        elif not mechanisms and create:
+            Mechanism.create([{
+                        'party': party.id,
+                        'type': 'email',
+                        'value': email,
+                        'klachten_verified': True,
+                        }])
+
+
 class WebUser(metaclass=PoolMeta):
     __name__ = 'web.user'
+
+    @classmethod
+    def create(cls, vlist):
+        users = super().create(vlist)
+        cls._klachten_verify([u for u in users if u.email_valid])
+        return users
+
+    @classmethod
+    def write(cls, *args):
+        changed = []
+        actions = iter(args)
+        for users, values in zip(actions, actions):
+            if {'email_valid', 'email', 'party'} & values.keys():
+                changed.extend(users)
+        super().write(*args)
+        cls._klachten_verify([u for u in cls.browse(changed)
+                if u.email_valid])
+
+    @classmethod
+    def _klachten_verify(cls, users):
+        """The validated address of each account is a verified address of
+        its party (Party.klachten_match files on it)"""
+        for user in users:
+            if user.party and user.email:
+                verify_address(user.party, user.email, create=True)
 
     @property
     def portal_url(self):

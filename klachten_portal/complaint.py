@@ -5,6 +5,8 @@ from trytond.model import Unique, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
 
+from .account import verify_address
+
 
 def _portal_url(record):
     "The link made for record while its e-mail is rendered (see Token)"
@@ -53,6 +55,10 @@ class Complaint(metaclass=PoolMeta):
         if complaints:
             with without_check_access():
                 cls.write(complaints, {'portal_address_confirmed': True})
+                for complaint in complaints:
+                    party = complaint.complainant
+                    if party and party.email:
+                        verify_address(party, party.email)
 
 
 class InformationRequest(metaclass=PoolMeta):

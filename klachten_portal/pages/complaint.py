@@ -273,18 +273,25 @@ def file(pool, intake, key, lang, party=None):
             'portal_submission_key': key,
             }, intake.attachments("Sent with the web form"),
         complainant=None if intake.anonymous else _complainant(
-            values, lang, party))
+            pool, values, lang, party))
     logger.info("portal: complaint %s filed", complaint.number)
     return complaint
 
 
-def _complainant(values, lang, party=None):
+def _complainant(pool, values, lang, party=None):
     "The complainant as Complaint.file_ takes it"
     complainant = {k: values[k] for k in PERSONAL}
     if party:
         complainant['party'] = party
-    else:
-        complainant['lang'] = lang
+        return complainant
+    # not logged in: the party of the address if it is a verified one
+    # (the details typed by whoever knows the address do not overwrite
+    # hers); else a new party
+    party, _ = pool.get('party.party').klachten_match(
+        email=values.get('email'))
+    if party:
+        return {'party': party}
+    complainant['lang'] = lang
     return complainant
 
 

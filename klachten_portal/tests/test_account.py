@@ -451,6 +451,51 @@ class AccountTestCase(PortalTestMixin, unittest.TestCase):
         self.assertNotIn('/portal/feedback/', body)
         self.assertNotIn('/portal/status/', body)
 
+    def test_verified_address_files_on_party(self):
+        """An address proven by the account's link or by a status link
+        files the next web complaint on that person's party (what the form
+        typed does not change it); an unproven address never does"""
+        def complainant(response):
+            number = self.number(response)
+            with Transaction().start(self.db, 0, readonly=True):
+                complaint, = Pool(self.db).get('klachten.complaint').search(
+                    [('number', '=', number)])
+                party = complaint.complainant
+                return party.id, party.name, [(m.value, m.klachten_verified)
+                    for m in party.contact_mechanisms if m.type == 'email']
+
+        self.account('lotte.vos@example.org', "Lotte Vos")
+        with Transaction().start(self.db, 0, readonly=True):
+            user, = Pool(self.db).get('web.user').search(
+                [('email', '=', 'lotte.vos@example.org')])
+            lotte = user.party.id
+        self.assertEqual(complainant(self.portal.file(
+                    email='Lotte.Vos@example.org', name="Iemand Anders")),
+            (lotte, "Lotte Vos", [('lotte.vos@example.org', True)]))
+
+        # registered, not confirmed: a new party each time
+        self.register('jef.vos@example.org', name="Jef Vos")
+        first = complainant(self.portal.file(email='jef.vos@example.org',
+                name="Jef Vos"))
+        self.assertNotEqual(first[0], complainant(self.portal.file(
+                    email='jef.vos@example.org', name="Jef Vos"))[0])
+        self.assertEqual(first[2], [('jef.vos@example.org', False)])
+
+        # the status link of the acknowledgement, opened: proven
+        response = self.portal.file(email='mia.peeters@example.org',
+            name="Mia Peeters")
+        mia, number = complainant(response), self.number(response)
+        with Transaction().start(self.db, 0, readonly=True):
+            ack, = Pool(self.db).get('klachten.email').search([
+                    ('kind', '=', 'acknowledgement'),
+                    ('complaint.number', '=', number)])
+            body = ack.body
+        path = re.search(r'/portal/(status/[\w-]+)', body).group(1)
+        self.assertEqual(Portal(self.db).get(path).status_code, 200)
+        self.assertEqual(complainant(self.portal.file(
+                    email='mia.peeters@example.org', name="Mia")),
+            (mia[0], "Mia Peeters", [('mia.peeters@example.org', True)]))
+
     def test_admissible_note(self):
         """The note the coordinator wrote with the admissible decision is
         what the complainant reads on her page, and no earlier motivation"""
