@@ -1016,7 +1016,8 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
         """File and register a complaint received through channel, with
         its attachments, in the current transaction; return it.
 
-        values: the complaint's fields (company is required);
+        values: the complaint's fields (company is required; received_by
+        the staff member who took it, none by default);
         attachments: (name, data, description) of each file;
         complainant: None (anonymous), a new party as a dict (name, lang,
         email, phone, street, postal_code, city) or an existing party with
@@ -1029,8 +1030,8 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
             party = None
             if complainant is not None and not values.get('anonymous'):
                 party = cls._filing_party(complainant)
-            complaint = cls(channel=channel, received_by=None,
-                complainant=party, **values)
+            values.setdefault('received_by', None)
+            complaint = cls(channel=channel, complainant=party, **values)
             complaint.save()
             Attachment.create([{
                         'resource': str(complaint),
