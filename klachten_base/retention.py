@@ -359,6 +359,7 @@ class Complaint(metaclass=PoolMeta):
         'not_neutral_reason', 'conclusion',
         'reply', 'feedback_comment', 'cancel_reason', 'extension_reason',
         'extension_consent', 'legal_hold_reason',
+        'hearing_report', 'hearing_motivation',
         ]
 
     @classmethod

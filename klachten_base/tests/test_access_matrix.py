@@ -132,6 +132,7 @@ BUTTONS = {
         'disagree_wizard': [A, CO],
         'extend_wizard': [A, CO],
         'finalise_report': [A, H],
+        'hearing_wizard': [A, CO, H],
         'inadmissible_wizard': [A, CO],
         'legal_hold_wizard': [CO],
         'make_report_pdf': [A, CO, H],
