@@ -325,3 +325,32 @@ class ProcedureCoreTestCase(MunicipalityTestCase):
             self.assertNotIn("Postbus", body)
         finally:
             self.configure(ombudsman=flemish)
+
+    # Item 14: plain language before the reply leaves
+    def test_readability_of_the_reply(self):
+        "Handler and coordinator see how readable the reply is, in Dutch"
+        draft = (
+            "Het ontvankelijkheidsonderzoek werd gevoerd door de "
+            "klachtencoördinator, die nagaat of er geen jurisdictioneel "
+            "beroep aanhangig is en of de klacht niet kennelijk ongegrond "
+            "is of betrekking heeft op feiten die eerder behandeld werden.")
+        complaint = self.in_conclusion(draft_reply=draft)
+        self.as_dutch('handler1')
+        complaint = Model.get('klachten.complaint')(complaint.id)
+        self.assertRegex(complaint.draft_reply_readability,
+            r"^Leesbaarheid: \d+ van 100, moeilijk")
+        self.assertIn("jurisdictioneel", complaint.draft_reply_readability)
+        self.assertIn("1 zin(nen) van meer dan 20 woorden",
+            complaint.draft_reply_readability)
+        self.as_dutch('coordinator')
+        complaint = Model.get('klachten.complaint')(complaint.id)
+        wizard = Wizard('klachten.complaint.conclude', [complaint])
+        self.assertEqual(wizard.form.readability,
+            complaint.draft_reply_readability)
+        # rewritten plainly: the measure follows the text
+        wizard.form.reply = (
+            "Beste meneer, u vroeg ons waarom het loket dicht was. "
+            "Het loket was die dag dicht door ziekte. Onze excuses.")
+        self.assertRegex(wizard.form.readability,
+            r"^Leesbaarheid: \d+ van 100, eenvoudig")
+        self.assertNotIn("Zeldzame woorden", wizard.form.readability)
