@@ -218,6 +218,10 @@ class Email(
         "Last Error", readonly=True,
         help="The answer of the mail server to the last attempt.")
 
+    # the kinds of e-mail that may reach the staff member a complaint is
+    # about, when queued with allow_concerned (see _without_concerned)
+    _concerned_kinds = {'concerned_copy'}
+
     # The queue (klachten_base/queue.py).  Class defaults; [klachten]
     # email_max_attempts and email_sending_timeout (minutes) override them.
     _queue_state = 'state'
@@ -390,10 +394,20 @@ class Email(
         """values_list without the addresses of the staff member each
         complaint is about: no message about a complaint ever reaches
         them, whatever its kind (unless they are its complainant).  An
-        e-mail left without recipient is not queued."""
+        e-mail left without recipient is not queued.
+
+        The one exception: values with allow_concerned set whose kind is
+        one of _concerned_kinds (the copy of the complaint Awb 9:9 sends
+        them) keep their addresses; the flag is ignored on any other
+        kind."""
         Complaint = Pool().get('klachten.complaint')
         result = []
         for values in values_list:
+            values = values.copy()
+            if (values.pop('allow_concerned', False)
+                    and values.get('kind') in cls._concerned_kinds):
+                result.append(values)
+                continue
             complaint_id = values.get('complaint')
             if complaint_id is not None and complaint_id >= 0:
                 with without_check_access():
