@@ -175,6 +175,7 @@ TERM_KINDS = [
     ('information', "Information Answer"),
     ('take_notice', "Taking Notice"),
     ('evaluation', "Evaluation"),
+    ('informal', "Informal Complaint"),
     ]
 
 # kind, number, unit, days of reminder before the end
@@ -183,6 +184,8 @@ _COMMON = [
     ('redo', 7, 'day', 2),
     ('information', 14, 'day', 3),
     ('take_notice', 5, 'working_day', None),
+    # seed 004: "maximale looptijd van 7 dagen"
+    ('informal', 7, 'day', 2),
     ]
 PRESETS = {
     # Seed 001: acknowledgement 10 days, report 30, answer 45

@@ -28,6 +28,7 @@ KINDS = [
     ('redo', "Redo the Investigation"),
     ('conclude', "Conclude"),
     ('feedback', "Await Feedback"),
+    ('handle_informal', "Handle Informal Complaint"),
     ]
 # the term of the policy that gives each kind its due date
 KIND_TERMS = {
@@ -38,6 +39,7 @@ KIND_TERMS = {
     'redo': 'redo',
     'conclude': 'answer',
     'feedback': 'feedback',
+    'handle_informal': 'informal',
     }
 
 

@@ -127,6 +127,7 @@ BUTTONS = {
     'klachten.complaint': {
         'admissible_wizard': [A, CO],
         'agree': [A, CO],
+        'answer_informal_wizard': [A, CO],
         'cancel_wizard': [A, CO],
         'conclude_wizard': [A, CO],
         'disagree_wizard': [A, CO],
@@ -135,6 +136,7 @@ BUTTONS = {
         'hearing_wizard': [A, CO, H],
         'inadmissible_wizard': [A, CO],
         'legal_hold_wizard': [CO],
+        'make_formal': [A, CO],
         'make_report_pdf': [A, CO, H],
         'not_neutral_wizard': [A, CO],
         'put_on_agenda': [A, CO],
