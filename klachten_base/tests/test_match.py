@@ -45,13 +45,37 @@ class MatchTestCase(MunicipalityTestCase):
         cls.secret = new_party("Eva Claes", 'eva@example.org',
             verified=True, phone='03 999 88 77')
         set_user('receiver')
-        complaint = create_complaint(cls.secret)
+        complaint = create_complaint(cls.secret,
+            short_description="Rioolgeur aan de rioolput")
         set_user('klachtenadmin')
         complaint = Model.get('klachten.complaint')(complaint.id)
         complaint.confidential = True
         complaint.save()
         admit(complaint, cls.ns, department='OM', user='handler3')
         cls.users = {login: u.id for login, u in cls.ns.users.items()}
+
+        # seed 003: the same smell reported again, by a neighbour and by
+        # someone elsewhere; an unrelated complaint
+        set_user('admin')
+        neighbour = new_party("Noor Jacobs", street="dorpsstraat 4",
+            postal_code='2980')
+        elsewhere = new_party("Tom Wouters", street="Kerkstraat 9",
+            postal_code='2980')
+        set_user('receiver')
+        cls.complaints = {key: create_complaint(party,
+                short_description=short, description=description).id
+            for key, party, short, description in [
+                ('earlier', neighbour, "Rioolgeur in de Dorpsstraat",
+                    "Al weken een rioolgeur aan de rioolput, het stinkt."),
+                ('elsewhere', elsewhere, "Stank van de riolering",
+                    "Een rioolgeur in onze straat, de rioolput stinkt."),
+                ('unrelated', elsewhere, "Geen antwoord op mijn e-mail",
+                    "Ik mailde drie keer naar burgerzaken."),
+                ('new', cls.lotte, "Weer die rioolgeur",
+                    "De rioolgeur aan de rioolput is terug, het stinkt "
+                    "weer in de straat."),
+                ]}
+        cls.complaints['secret'] = complaint.id
 
     def match(self, login='coordinator', **values):
         user = self.users.get(login, 0)
@@ -97,3 +121,24 @@ class MatchTestCase(MunicipalityTestCase):
         self.assertEqual(candidates, [])
         self.assertEqual(self.match(None, email='eva@example.org')[0],
             self.secret.id)
+
+    def similar(self, login, key):
+        with Transaction().start(DB_NAME, self.users.get(login, 0)) as t:
+            with t.set_context(company=self.ns.company.id):
+                Complaint = Pool().get('klachten.complaint')
+                return [c.id for c in Complaint.find_similar(
+                        Complaint(self.complaints[key]))]
+
+    def test_similar_complaints(self):
+        """The earlier report of the same smell at the same address ranks
+        first, the same smell elsewhere next; an unrelated complaint is
+        not shown, nor one the user may not read"""
+        ids = self.complaints
+        self.assertEqual(self.similar('coordinator', 'new'),
+            [ids['earlier'], ids['elsewhere'], ids['secret']])
+        self.assertEqual(self.similar('receiver', 'new'),
+            [ids['earlier'], ids['elsewhere']])
+        set_user('coordinator', self.config)
+        complaint = Model.get('klachten.complaint')(ids['earlier'])
+        self.assertEqual([c.id for c in complaint.similar_complaints][:1],
+            [ids['new']])
