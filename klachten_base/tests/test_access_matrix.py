@@ -205,6 +205,12 @@ BUTTONS = {
     }
 
 
+# wizard started from a menu, on no record: groups that may start it
+MENU_WIZARDS = {
+    'klachten.complaint.intake': [A, CO, R],
+    }
+
+
 def _groups_of(names, ids):
     return sorted(n for n, i in ids.items() if i in names)
 
@@ -380,6 +386,24 @@ class AccessMatrixTestCase(MunicipalityTestCase):
 
     def contexts(self):
         return [('now', {}), ('as of date', {'_datetime': self.seen})]
+
+    def test_menu_wizards(self):
+        """Only the groups of a wizard started from a menu may start and
+        run it"""
+        for wizard, groups in MENU_WIZARDS.items():
+            # a session of an allowed group, run by every other
+            (session, start, _), error = self.rpc(
+                groups[0], f'wizard.{wizard}.create', {})
+            for group in GROUPS:
+                with self.subTest(wizard=wizard, group=group):
+                    created, error = self.rpc(
+                        group, f'wizard.{wizard}.create', {})
+                    if group in groups:
+                        self.assertIsNone(error)
+                        continue
+                    self.assertIsNotNone(error)
+                    self.refused(group, f'wizard.{wizard}.execute',
+                        session, {}, start, {})
 
     def test_tables_complete(self):
         "Every model, group and button of the pool is in the tables"
