@@ -187,3 +187,27 @@ class HearingTestCase(MunicipalityTestCase):
         set_user('handler1')
         complaint = Model.get('klachten.complaint')(complaint.id)
         self.assertIsNone(complaint.hearing_state)
+
+    def test_retention_cuts_hearing_texts(self):
+        "An access request exports the hearing's texts, retention cuts them"
+        from ..retention import REDACTED
+        complaint = self.investigated()
+        complaint = self.hearing(complaint, action='report', date=TODAY,
+            report="Jan Jansen vertelde over zijn buurman.")
+        with Transaction().start(self.config.database_name, 0) as \
+                transaction:
+            Complaint = Pool(self.config.database_name).get(
+                'klachten.complaint')
+            record = Complaint(complaint.id)
+            data, files = {}, []
+            Complaint._personal_data([record], data, files)
+            exported, = data['complaints']
+            self.assertEqual(exported['hearing_report'],
+                "Jan Jansen vertelde over zijn buurman.")
+            Complaint._anonymise([record])
+            table = Complaint.__table__()
+            cursor = transaction.connection.cursor()
+            cursor.execute(*table.select(table.hearing_report,
+                    where=table.id == complaint.id))
+            self.assertEqual(cursor.fetchone(), (REDACTED,))
+            transaction.rollback()
