@@ -94,6 +94,7 @@ class Computation:
             }
         tables.update(self.volume())
         tables['channels'] = self.channels()
+        tables['converted'] = self.converted()
         tables['grounds'] = self.grounds()
         tables['refusals'] = self.refusals()
         tables['outcomes'] = self.outcomes()
@@ -188,6 +189,14 @@ class Computation:
         rows = self._fetch(t.select(t.channel, t.track, Count(Literal(1)),
                 where=self._received(), group_by=[t.channel, t.track]))
         return {(c, k): n for c, k, n in rows}
+
+    def converted(self):
+        """How many complaints received were informal and made formal on
+        the complainant's request (counted formal in the other tables)"""
+        t = self.table
+        rows = self._fetch(t.select(Count(Literal(1)),
+                where=self._received() & (t.converted_date != Null)))
+        return _int(rows[0][0]) if rows else 0
 
     def grounds(self):
         "{ground id: count} of the complaints received and inadmissible"

@@ -357,8 +357,13 @@ class YearlyReport(Workflow, ModelSQL, ModelView):
         for channel, total in zip(channels, totals):
             channel['total'] = total
         refusals = tables['refusals']
+        # the informal complaints made formal, among the formal ones
+        formal = sum(n for (_, track), n in tables['channels'].items()
+            if track == 'formal')
+        converted = tables.get('converted') or 0
         return {
             'admissibility': dict(zip(keys, counts)),
+            'converted': suppress([converted, formal - converted])[0],
             'grounds': [{'label': labels.ground(g), 'count': c}
                 for (g, _), c in zip(grounds, ground_counts)],
             'channels': channels,
