@@ -38,6 +38,7 @@ WITHDRAWALS = [
     ('requester', "By the Requester"),
     ('complaint_cancelled', "The Complaint Was Cancelled"),
     ('complaint_closed', "The Complaint Was Closed"),
+    ('complaint_sent_back', "The Complaint Was Sent Back"),
     ]
 # days a request stays open (and its link works) after its due date
 GRACE = 7

@@ -158,6 +158,68 @@ class Complaint(metaclass=PoolMeta):
                 for r in c.advice_requests if r.state == 'requested'],
             reason)
 
+    def open_advice(self):
+        "The advice requests of the complaint that still wait for an answer"
+        return [r for r in self.advice_requests if r.state == 'requested']
+
+    def open_advice_text(self):
+        "The open advice requests, one a line (empty when there are none)"
+        Lang = Pool().get('ir.lang')
+        lang = Lang.get()
+        lines = [gettext('klachten_advies.msg_open_advice_line',
+                advisor=r.advisor or '', question=r.question,
+                due_date=lang.strftime(r.due_date) if r.due_date else '')
+            for r in self.open_advice()]
+        return '\n'.join(lines)
+
+    @classmethod
+    def send_back(cls, complaints, remarks):
+        super().send_back(complaints, remarks)
+        cls._note_open_advice(complaints)
+
+    @classmethod
+    def _note_open_advice(cls, complaints):
+        """Name the advice still open in the note of the coordinators'
+        Evaluate task: they keep or withdraw it at their next decision"""
+        Task = Pool().get('klachten.task')
+        tasks = []
+        for complaint in cls.browse([c.id for c in complaints]):
+            listed = complaint.open_advice_text()
+            if not listed:
+                continue
+            text = gettext('klachten_advies.msg_open_advice_note',
+                requests=listed)
+            for task in complaint.tasks:
+                if task.kind == 'evaluate' and task.state == 'open':
+                    task.note = '\n\n'.join(filter(None, [task.note, text]))
+                    tasks.append(task)
+        with without_check_access():
+            Task.save(tasks)
+
+    @classmethod
+    def declare_admissible(cls, complaints, *args, open_advice=None,
+            **kwargs):
+        super().declare_admissible(complaints, *args, **kwargs)
+        cls._decide_open_advice(complaints, open_advice)
+
+    @classmethod
+    def declare_inadmissible(cls, complaints, *args, open_advice=None,
+            **kwargs):
+        super().declare_inadmissible(complaints, *args, **kwargs)
+        cls._decide_open_advice(complaints, open_advice)
+
+    @classmethod
+    def _decide_open_advice(cls, complaints, open_advice):
+        """The coordinator's choice for the advice still open after a send
+        back: 'withdraw' withdraws it, 'keep' (or None) keeps it"""
+        if open_advice != 'withdraw':
+            return
+        Request = Pool().get('klachten.advice.request')
+        complaints = cls.browse([c.id for c in complaints])
+        Request.withdraw_requests(
+            [r for c in complaints for r in c.open_advice()],
+            'complaint_sent_back')
+
     @classmethod
     def close(cls, complaints):
         super().close(complaints)

@@ -5,7 +5,7 @@
 The wizards collect and authorise; the models' own methods check the
 state and the input and do the work."""
 from trytond.model import ModelView, fields
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.transaction import without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
@@ -162,10 +162,19 @@ class AnswerStart(ModelView):
 
     question = fields.Text("Question", readonly=True)
     answer = fields.Text("Advice", required=True)
-    attachment = fields.Binary(
-        "File", filename='attachment_name',
-        help="A file that goes with the advice (optional).")
-    attachment_name = fields.Char("File Name")
+    files = fields.One2Many(
+        'klachten.advice.request.answer.file', 'start', "Files",
+        help="The files that go with the advice (optional): add a line "
+        "for each file.")
+
+
+class AnswerFile(ModelView):
+    __name__ = 'klachten.advice.request.answer.file'
+    __string__ = "Advice File"
+
+    start = fields.Many2One('klachten.advice.request.answer.start', "Start")
+    data = fields.Binary("File", filename='name', required=True)
+    name = fields.Char("File Name", required=True)
 
 
 class Answer(Wizard):
@@ -182,19 +191,86 @@ class Answer(Wizard):
     def default_start(self, fields):
         return {'question': self.record.question}
 
+    def _files(self):
+        "(name, data) of each file, numbered where names repeat"
+        files, seen = [], set()
+        for file in self.start.files:
+            if not file.data:
+                continue
+            base = (file.name or '').strip() or 'advice'
+            name, number = base, 1
+            while name.lower() in seen:
+                number += 1
+                stem, dot, ext = base.rpartition('.')
+                name = (f'{stem} ({number}).{ext}' if dot
+                    else f'{ext} ({number})')
+            seen.add(name.lower())
+            files.append((name, file.data))
+        return files
+
     def transition_confirm(self):
         Request = Pool().get('klachten.advice.request')
         request = self.record
         # As the user: refuse requests they cannot see or do not advise on
         Request.read([request.id], ['id'])
         request.check_may_answer()
-        files = []
-        if self.start.attachment:
-            files.append((self.start.attachment_name or 'advice',
-                    self.start.attachment))
         with without_check_access():
-            Request.give_answer(request, self.start.answer, files)
+            Request.give_answer(request, self.start.answer, self._files())
         return 'end'
 
     def end(self):
         return 'reload'
+
+
+_NO_OPEN_ADVICE = ~Eval('open_advice_list')
+OPEN_ADVICE = [
+    (None, ""),
+    ('keep', "Keep It"),
+    ('withdraw', "Withdraw It"),
+    ]
+
+
+class DecisionStartMixin:
+    "The choice for the advice still open after a send back"
+    __slots__ = ()
+    open_advice = fields.Selection(
+        OPEN_ADVICE, "Open Advice",
+        states={
+            'invisible': _NO_OPEN_ADVICE,
+            'required': ~_NO_OPEN_ADVICE,
+            },
+        help="The complaint was sent back while this advice was still "
+        "open: keep it for the next handling, or withdraw it (the advisor "
+        "is told and need not answer).")
+    open_advice_list = fields.Text(
+        "Open Advice Requests", readonly=True,
+        states={'invisible': _NO_OPEN_ADVICE})
+
+
+class DecisionMixin:
+    "Offer the choice on the open advice; pass it to the decision"
+    __slots__ = ()
+
+    def default_start(self, fields):
+        values = super().default_start(fields)
+        values['open_advice_list'] = self.record.open_advice_text() or None
+        return values
+
+    def _values(self):
+        return {**super()._values(), 'open_advice': self.start.open_advice}
+
+
+class AdmissibleStart(DecisionStartMixin, metaclass=PoolMeta):
+    __name__ = 'klachten.complaint.admissible.start'
+
+
+class InadmissibleStart(DecisionStartMixin, metaclass=PoolMeta):
+    __name__ = 'klachten.complaint.inadmissible.start'
+
+
+class Admissible(DecisionMixin, metaclass=PoolMeta):
+    __name__ = 'klachten.complaint.admissible'
+
+
+class Inadmissible(DecisionMixin, metaclass=PoolMeta):
+    __name__ = 'klachten.complaint.inadmissible'

@@ -150,8 +150,7 @@ class CanaryTestCase(unittest.TestCase):
         wizard = Wizard('klachten.advice.request.answer',
             [Model.get('klachten.advice.request')(internal.id)])
         wizard.form.answer = text("Het bord stond er")
-        wizard.form.attachment = FILE
-        wizard.form.attachment_name = 'advies-kwikfluit.txt'
+        wizard.form.files.new(name='advies-kwikfluit.txt', data=FILE)
         wizard.execute('confirm')
 
     def plant_root(self, pool, complaint):

@@ -282,6 +282,80 @@ class AdviceTestCase(unittest.TestCase):
         self.assertEqual((request.state, request.withdrawal),
             ('withdrawn', 'complaint_closed'))
 
+    # Sent back while advice is open: the coordinator keeps or withdraws it
+    def sent_back(self, short_description):
+        "A complaint sent back by handler1 with internal and external advice"
+        complaint = self.investigated(short_description=short_description)
+        requests = [self.ask_internal(complaint), self.ask_external(complaint)]
+        set_user('handler1')
+        run_wizard('send_back', Model.get('klachten.complaint')(complaint.id),
+            remarks="Not for Burgerzaken")
+        set_user('coordinator')
+        return Model.get('klachten.complaint')(complaint.id), requests
+
+    def test_send_back_keeps_or_withdraws_advice(self):
+        "The Evaluate task lists the open advice; the decision keeps it or not"
+        complaint, requests = self.sent_back("Sent back, advice kept")
+        self.assertEqual(complaint.state, 'evaluation')
+        self.assertEqual({self.request(r).state for r in requests},
+            {'requested'})
+        set_user('coordinator')
+        Task = Model.get('klachten.task')
+        task, = Task.find([('complaint', '=', complaint.id),
+                ('kind', '=', 'evaluate'), ('state', '=', 'open')])
+        self.assertIn("Not for Burgerzaken", task.note)
+        self.assertIn("Advice still open", task.note)
+        self.assertIn("Ir. Els Wouters", task.note)
+        self.assertIn(QUESTION, task.note)
+        wizard = Wizard('klachten.complaint.admissible', [complaint])
+        self.assertIn("Ir. Els Wouters", wizard.form.open_advice_list)
+        self.assertEqual(wizard.form.open_advice, None)
+        wizard.execute('end')
+
+        complaint = admit(complaint, self.ns, user='handler2',
+            open_advice='keep')
+        self.assertEqual(complaint.state, 'investigation')
+        for request in requests:
+            request = self.request(request)
+            self.assertEqual(request.state, 'requested')
+        self.assertEqual(self.request(requests[0]).task.state, 'open')
+        self.assertTrue(self.reads('handler3', complaint))
+        self.assertEqual(self.emails(['advice_withdrawn'], complaint),
+            Counter())
+
+        complaint, requests = self.sent_back("Sent back, advice withdrawn")
+        complaint = admit(complaint, self.ns, open_advice='withdraw')
+        for request in requests:
+            request = self.request(request)
+            self.assertEqual((request.state, request.withdrawal),
+                ('withdrawn', 'complaint_sent_back'))
+        self.assertEqual(self.request(requests[0]).task.state, 'cancelled')
+        self.assertTrue(all(t.revoked for t in self.tokens(requests[1])))
+        self.assertEqual(self.emails(['advice_withdrawn'], complaint),
+            Counter({('advice_withdrawn', 'els.wouters@example.org'): 1}))
+        self.assertFalse(self.reads('handler3', complaint))
+
+    def test_answer_with_several_files(self):
+        "The advisor answers in the back office with several files"
+        complaint = self.investigated(short_description="Several files")
+        request = self.ask_internal(complaint)
+        set_user('handler3')
+        wizard = Wizard('klachten.advice.request.answer',
+            [Model.get('klachten.advice.request')(request.id)])
+        wizard.form.answer = "See the photos."
+        for data in [b'first', b'second']:
+            wizard.form.files.new(name='photo.jpg', data=data)
+        wizard.form.files.new(name='plan.pdf', data=b'%PDF plan')
+        wizard.execute('confirm')
+        request = self.request(request)
+        self.assertEqual(request.state, 'answered')
+        self.assertEqual(
+            sorted((a.name, a.data) for a in request.answer_attachments), [
+                ('photo (2).jpg', b'second'),
+                ('photo.jpg', b'first'),
+                ('plan.pdf', b'%PDF plan'),
+                ])
+
     # The deadline cron
     def test_reminders_escalation_expiry(self):
         "Remind before the due date, escalate after, expire after the grace"
