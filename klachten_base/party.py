@@ -4,8 +4,11 @@
 complaints (doc/index.rst, "Personal data access")."""
 from sql import Null, Union
 
+from trytond.i18n import gettext
 from trytond.model import fields
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval, Id
 from trytond.transaction import Transaction, check_access, without_check_access
 
 
@@ -189,8 +192,51 @@ class ContactMechanism(metaclass=PoolMeta):
         "Verified",
         help="The owner proved this address is theirs (portal account, "
         "link in an e-mail) or a coordinator checked it; only a verified "
-        "address files a web or e-mail complaint on this party.")
+        "address files a web or e-mail complaint on this party.",
+        states={
+            'readonly': ~Id('klachten_base', 'group_coordinator').in_(
+                Eval('context', {}).get('groups', [])),
+            })
 
     @classmethod
     def default_klachten_verified(cls):
         return False
+
+    @classmethod
+    def create(cls, vlist):
+        cls._klachten_check_verified(vlist)
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        cls._klachten_check_verified(args[1::2])
+        super().write(*args)
+
+    @classmethod
+    def _klachten_check_verified(cls, vlist):
+        """Only coordinators (and the complaints administrator) mark an
+        address verified by hand: it files complaints on the party"""
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        transaction = Transaction()
+        if (not transaction.user or not transaction.check_access
+                or not any(v.get('klachten_verified') for v in vlist)):
+            return
+        allowed = {ModelData.get_id('klachten_base', 'group_coordinator'),
+            ModelData.get_id('klachten_base', 'group_admin')}
+        if not allowed & set(User.get_groups()):
+            raise AccessError(gettext(
+                    'klachten_base.msg_contact_mechanism_verify'))
+
+
+class PartyReplace(metaclass=PoolMeta):
+    "Merge a duplicate party: its complaints go to the party kept"
+    __name__ = 'party.replace'
+
+    @classmethod
+    def fields_to_replace(cls):
+        return super().fields_to_replace() + [
+            ('klachten.complaint', 'complainant'),
+            ('klachten.complaint', 'representative'),
+            ]

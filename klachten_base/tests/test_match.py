@@ -2,7 +2,8 @@
 # this repository contains the full copyright notices and license terms.
 """The same person recognised (Party.klachten_match) and similar
 complaints shown at evaluation (Complaint.find_similar)."""
-from proteus import Model
+from proteus import Model, Wizard
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction
@@ -142,3 +143,45 @@ class MatchTestCase(MunicipalityTestCase):
         complaint = Model.get('klachten.complaint')(ids['earlier'])
         self.assertEqual([c.id for c in complaint.similar_complaints][:1],
             [ids['new']])
+
+    def test_only_coordinators_verify(self):
+        """A receiver may not mark an address verified (it would file
+        the next web complaint from it on the party); a coordinator may"""
+        set_user('receiver', self.config)
+        party = new_party("Bart Maes", 'bart@example.org')
+        mechanism, = party.contact_mechanisms
+        mechanism.klachten_verified = True
+        with self.assertRaises(AccessError):
+            party.save()
+        set_user('coordinator', self.config)
+        party = Model.get('party.party')(party.id)
+        party.contact_mechanisms[0].klachten_verified = True
+        party.save()
+        self.assertEqual(self.match(email='bart@example.org')[0], party.id)
+
+    def test_merge(self):
+        """The coordinator merges a duplicate party: its complaints (as
+        complainant and as representative) move to the party kept; a
+        handler may not"""
+        set_user('admin', self.config)
+        kept = new_party("Jan Dubbel", 'jan.dubbel@example.org')
+        duplicate = new_party("Jan Dubbel", 'jan@example.org')
+        set_user('receiver', self.config)
+        filed = create_complaint(duplicate)
+        represented = create_complaint(kept, representative=duplicate)
+        set_user('handler1', self.config)
+        with self.assertRaises(AccessError):
+            Wizard('party.replace', [Model.get('party.party')(
+                        duplicate.id)])
+        set_user('coordinator', self.config)
+        Party = Model.get('party.party')
+        replace = Wizard('party.replace', [Party(duplicate.id)])
+        replace.form.source = Party(duplicate.id)
+        replace.form.destination = Party(kept.id)
+        replace.execute('replace')
+        Complaint = Model.get('klachten.complaint')
+        self.assertEqual(Complaint(filed.id).complainant.id, kept.id)
+        self.assertEqual(Complaint(represented.id).representative.id,
+            kept.id)
+        with self.config.set_context(active_test=False):
+            self.assertEqual(Party(duplicate.id).replaced_by.id, kept.id)
