@@ -121,6 +121,25 @@ class IntakeStart(ModelView):
         party, candidates = self._match()
         return [p.id for p in ([party] if party else []) + candidates]
 
+    @fields.depends('party', 'name', 'phone', 'email', 'street',
+        'postal_code', 'city', 'lang')
+    def on_change_party(self):
+        "The chosen party's name, and its details where none were typed"
+        if not self.party:
+            return
+        party = self.party
+        self.name = party.name
+        address = party.addresses[0] if party.addresses else None
+        for field, value in [
+                ('phone', party.phone),
+                ('email', party.email),
+                ('street', address.street if address else None),
+                ('postal_code', address.postal_code if address else None),
+                ('city', address.city if address else None),
+                ('lang', party.lang)]:
+            if value and not getattr(self, field):
+                setattr(self, field, value)
+
     def complainant(self):
         "The complainant as Complaint.file_() takes it"
         if self.anonymous:

@@ -102,8 +102,12 @@ class IntakeTestCase(MunicipalityTestCase):
         self.assertEqual(
             [p.id for p in wizard.form.candidates], [self.caller.id])
         wizard.form.party = Party(self.caller.id)
+        # the known name replaces what was typed, the typed phone stays
+        self.assertEqual(wizard.form.name, "Marc Claes")
+        self.assertEqual(wizard.form.phone, '0470/12.34.56')
         complaint = self.file_(wizard)
         self.assertEqual(complaint.complainant.id, self.caller.id)
+        self.assertEqual(complaint.complainant.name, "Marc Claes")
         self.assertEqual(len(Party.find([])), count)
 
         wizard = self.intake(name="Iemand", short_description="Lawaai")
