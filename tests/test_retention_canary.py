@@ -108,6 +108,11 @@ class CanaryTestCase(unittest.TestCase):
         complaint.outcome_motivation = text("Motivering")
         complaint.draft_reply = text("Opzet")
         complaint.save()
+        # the hearing's texts: a waiver first, then the hearing held
+        complaint = run_wizard('hearing', complaint, action='waive',
+            motivation=text("Ziet af"))
+        complaint = run_wizard('hearing', complaint, action='report',
+            report=text("Hoorverslag"))
         complaint.click('finalise_report')
         set_user('coordinator')
         complaint = Model.get('klachten.complaint')(complaint.id)
