@@ -1,8 +1,9 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """Plain language (seed 004 step 14, the "B1 team"): how readable a reply is
-before it leaves, for Dutch and French (and English), with the long
-sentences and the difficult words named.
+before it leaves, for Dutch and French, with the long sentences and the
+difficult words named. (English is not measured: textstat counts English
+syllables with nltk's cmudict, which it would download at run time.)
 
 The score is Flesch reading ease in the language's own formula, as textstat
 computes it (Flesch-Douma for Dutch, Kandel-Moles for French; syllables by
@@ -19,7 +20,7 @@ from trytond.pool import PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-LANGUAGES = {'nl', 'fr', 'en'}
+LANGUAGES = {'nl', 'fr'}
 LONG_SENTENCE = 20  # words
 RARE = 3.0  # Zipf frequency
 PLAIN = 60  # Flesch: B1 level starts about here
@@ -34,8 +35,11 @@ WORD = re.compile(r'[^\W\d_]+(?:-[^\W\d_]+)*')
 
 
 def _lang(language):
+    "The language measured: nl when unknown, None when not measurable"
     language = (language or '').split('_')[0].split('-')[0].lower()
-    return language if language in LANGUAGES else 'nl'
+    if not language:
+        return 'nl'
+    return language if language in LANGUAGES else None
 
 
 def sentences(text):
@@ -43,13 +47,13 @@ def sentences(text):
 
 
 def readability(text, language):
-    """The Readability of text in language (nl, fr or en; others are read
-    as Dutch), or None for an empty text"""
+    """The Readability of text in language (nl or fr; none is read as
+    Dutch), or None for an empty text or another language"""
     import textstat
     from wordfreq import zipf_frequency
-    if not text or not WORD.search(text):
-        return None
     lang = _lang(language)
+    if not text or not WORD.search(text) or not lang:
+        return None
     textstat.set_lang(lang)
     score = max(0, min(100, round(textstat.flesch_reading_ease(text))))
     level = ('plain' if score >= PLAIN
@@ -110,12 +114,14 @@ class Complaint(metaclass=PoolMeta):
 
 
 def _language_of(complaint):
-    language = None
+    """The complainant's language, else the user's if it is measured, else
+    None (read as Dutch)"""
     if complaint:
         party = complaint.representative or complaint.complainant
         if party and party.lang:
-            language = party.lang.code
-    return language or Transaction().language
+            return party.lang.code
+    if _lang(Transaction().language) in LANGUAGES:
+        return Transaction().language
 
 
 class ConcludeStart(metaclass=PoolMeta):

@@ -69,6 +69,11 @@ class ReadabilityTestCase(unittest.TestCase):
         self.assertIn('irrecevabilité', difficult.difficult_words)
         self.assertNotIn('plainte', plain.difficult_words)
 
-    def test_empty(self):
+    def test_empty_or_not_measured(self):
         self.assertIsNone(readability('', 'nl'))
         self.assertIsNone(readability('12 / 3', 'nl'))
+        # English would need nltk's cmudict, downloaded at run time: never
+        self.assertIsNone(readability("We are sorry for the wait.", 'en'))
+        # no language known: read as Dutch
+        self.assertEqual(readability(PLAIN_NL, None).score,
+            readability(PLAIN_NL, 'nl').score)
