@@ -9,8 +9,10 @@ from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Bool, Date, Eval, If
 from trytond.transaction import without_check_access
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import (
+    Button, StateAction, StateTransition, StateView, Wizard)
 
+from . import preview
 from .complaint import BASES
 
 
@@ -38,15 +40,28 @@ class ComplaintWizard(Wizard):
     def _values(self):
         return {f: getattr(self.start, f) for f in self._fields}
 
+    review = StateAction('klachten_base.wizard_email_review')
+
     def transition_confirm(self):
         pool = Pool()
         Complaint = pool.get('klachten.complaint')
         complaints = list(self.records)
         # The wizard runs as the user: refuse complaints they cannot see
         Complaint.read([c.id for c in complaints], ['id'])
+        reviewing = preview.reviewing()
+        last_id = preview.last_email_id() if reviewing else None
         with without_check_access():
             getattr(Complaint, self._method)(complaints, **self._values())
-        return 'end'
+        if not reviewing:
+            return 'end'
+        # the e-mails the step wrote that wait for review open at once
+        self._held = [e.id for e in preview.held_since(complaints, last_id)]
+        return 'review' if self._held and preview.may_review() else 'end'
+
+    def do_review(self, action):
+        return action, {
+            'model': 'klachten.email', 'id': self._held[0],
+            'ids': self._held}
 
     def end(self):
         return 'reload'

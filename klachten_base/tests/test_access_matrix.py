@@ -96,6 +96,7 @@ GRANTS = {
     'klachten.retention.rule': _grants('rwcd', 'rwcd', '', '', '', ''),
     'klachten.role': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
     'klachten.standing_observer': _grants('rwcd', 'r', '', '', '', ''),
+    'klachten.standard_text': _grants('rwcd', 'rwcd', '', '', '', ''),
     'klachten.subject': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
     # an owner (any staff member) starts and finishes their own actions
     # (record rules), the coordinators manage them
@@ -160,6 +161,7 @@ BUTTONS = {
     'klachten.email': {
         'cancel': [A, CO],
         'retry': [A, CO],
+        'review': [A, CO],
         },
     'klachten.analysis': {
         'done': [A, CO],

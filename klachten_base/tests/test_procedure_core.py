@@ -354,3 +354,81 @@ class ProcedureCoreTestCase(MunicipalityTestCase):
         self.assertRegex(wizard.form.readability,
             r"^Leesbaarheid: \d+ van 100, eenvoudig")
         self.assertNotIn("Zeldzame woorden", wizard.form.readability)
+
+    # Item 8: review an e-mail before it leaves, with standard texts
+    def test_review_email_before_sending(self):
+        "The coordinator reads, completes and sends the decision's e-mail"
+        self.configure(review_emails=True)
+        try:
+            set_user('coordinator')
+            StandardText = Model.get('klachten.standard_text')
+            text = StandardText(name="Excuses",
+                text="Onze excuses voor [[wat er misliep]].")
+            text.save()
+            self.as_dutch('coordinator')
+            complaint = create_complaint(self.complainant)
+            wizard = Wizard('klachten.complaint.inadmissible', [complaint])
+            wizard.form.grounds.append(
+                Model.get('klachten.inadmissibility_ground').find([])[0])
+            wizard.form.motivation = "Dit is een vraag om informatie."
+            wizard.form.inform = True
+            wizard.execute('confirm')
+            # the step is taken, its e-mail waits and opens at once
+            complaint.reload()
+            self.assertEqual(complaint.state, 'closed')
+            review, = wizard.actions
+            self.assertEqual(review.name, 'klachten.email.review')
+            Email = Model.get('klachten.email')
+            email = Email(review.form.email.id)
+            self.assertEqual(
+                (email.state, email.kind), ('held', 'inadmissible'))
+            self.assertEqual(review.form.body, email.body)
+            self.assertIn("Dit is een vraag om informatie.", email.body)
+            review.form.standard_text = StandardText(text.id)
+            self.assertTrue(review.form.body.endswith(
+                    "Onze excuses voor [[wat er misliep]]."))
+            self.assertEqual(review.form.placeholders, "[[wat er misliep]]")
+            with self.assertRaisesRegex(UserError,
+                    "Vervang .*: \\[\\[wat er misliep\\]\\]"):
+                review.execute('send')
+            self.assertEqual(Email(email.id).state, 'held')
+            review.form.body = review.form.body.replace(
+                "[[wat er misliep]]", "het lange wachten")
+            review.form.subject = "Uw vraag " + complaint.number
+            review.execute('send')
+            email = Email(email.id)
+            self.assertEqual(email.state, 'pending')
+            self.assertEqual(email.subject, "Uw vraag " + complaint.number)
+            self.assertTrue(email.body.endswith(
+                    "Onze excuses voor het lange wachten."))
+            # sent: it is no longer under review
+            with self.assertRaisesRegex(UserError, "niet meer"):
+                Wizard('klachten.email.review', [email])
+        finally:
+            self.configure(review_emails=False)
+
+    def test_review_only_coordinators(self):
+        "A handler neither reviews nor sends a held e-mail"
+        self.configure(review_emails=True)
+        try:
+            self.as_dutch('coordinator')
+            complaint = admit(create_complaint(self.complainant), self.ns,
+                inform=True)
+            set_user('admin')
+            email, = Model.get('klachten.email').find([
+                    ('complaint', '=', complaint.id),
+                    ('kind', '=', 'admissible')])
+            self.assertEqual(email.state, 'held')
+            self.as_dutch('handler1')
+            with self.assertRaises(Exception):
+                Wizard('klachten.email.review',
+                    [Model.get('klachten.email')(email.id)]).execute('send')
+            set_user('coordinator')
+            review = Wizard('klachten.email.review',
+                [Model.get('klachten.email')(email.id)])
+            review.execute('discard')
+            set_user('admin')
+            self.assertEqual(
+                Model.get('klachten.email')(email.id).state, 'cancelled')
+        finally:
+            self.configure(review_emails=False)
