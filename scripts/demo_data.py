@@ -186,6 +186,16 @@ ADVISORY_BODIES = [
     ]
 
 
+# Standard texts (Signalen's standaardteksten): [[...]] must be filled in
+STANDARD_TEXTS = [
+    ("Excuses", "Wij bieden u onze excuses aan voor [[wat er misliep]]. "
+        "We hebben intussen [[wat we veranderd hebben]]."),
+    ("Verder onderzoek", "Om uw klacht goed te kunnen onderzoeken, "
+        "vragen we advies aan [[dienst]]. U hoort uiterlijk op "
+        "[[datum]] van ons."),
+    ]
+
+
 def _c(key, ago, channel, received_by, short, description, steps,
         complainant=None, **values):
     "One demo complaint: received ago days ago, then its steps"
@@ -508,6 +518,17 @@ COMPLAINTS = [
                     "telefonisch overlopen en per e-mail bezorgd; het adres "
                     "werd toegevoegd aan de bedelingslijst.")),
             ]),
+    # Seed 004: an informal complaint, taken by phone, to be answered
+    # within 7 days (Informeel beantwoorden or Formeel maken)
+    _c('paspoort-informeel', 1, 'phone', 'receiver',
+        "Paspoort niet klaar op de afgesproken dag",
+        "Ik kwam mijn paspoort ophalen op de dag die het loket me gaf, "
+        "maar het was er nog niet. Niemand had me verwittigd.",
+        complainant='jozef', subject="Loketdienst", basis='communication',
+        department='burgerzaken', track='informal',
+        steps=[
+            (0, 'register', {}),
+            ]),
     _c('rioolgeur-web', 56, 'web_form', 'coordinator',
         "Rioolgeur in de Molenstraat sinds de heraanleg",
         "Sinds de heraanleg van de Molenstraat ruikt het bij warm weer "
@@ -527,6 +548,9 @@ COMPLAINTS = [
                     report="Camera-inspectie van de riolering gepland; "
                     "eerste vaststelling: een geurafsluiter in de "
                     "straatkolk ontbreekt.", finalise=False)),
+            # Awb 9:10: the handler invites the complainant to be heard
+            (21, 'hearing', dict(login='handler5',
+                    place="Stadhuis, zaal 2")),
             ]),
     _c('rioolgeur-mail', 55, 'email', 'coordinator',
         "Rioolgeur Molenstraat (dezelfde klacht per e-mail)",
@@ -1334,6 +1358,8 @@ class Demo:
             complaint.subject = Subject(self.subjects[spec['subject']])
         if spec.get('basis'):
             complaint.basis = spec['basis']
+        if spec.get('track'):
+            complaint.track = spec['track']
         if spec.get('department'):
             complaint.concerns = 'department'
             complaint.concerned_department = Department(
@@ -1646,6 +1672,16 @@ class Demo:
         wizard.form.answer = answer
         wizard.execute('confirm')
 
+    def do_hearing(self, spec, date, login, place):
+        "Invite the complainant to be heard next week (Awb 9:10)"
+        self.as_user(login)
+        wizard = self._wizard('klachten.complaint.hearing', spec)
+        wizard.form.action = 'invite'
+        wizard.form.date = self.today + dt.timedelta(days=7)
+        wizard.form.time = dt.time(10, 0)
+        wizard.form.place = place
+        wizard.execute('confirm')
+
     def do_chat(self, spec, date, login, content):
         "An internal message in the complaint's conversation"
         from proteus import Model
@@ -1665,6 +1701,17 @@ class Demo:
     def finish(self):
         from proteus import Model
         self.as_user('admin')
+        # Seed 000: the general director takes notice of every new
+        # complaint about parking (from now on: the played ones are kept)
+        StandingObserver = Model.get('klachten.standing_observer')
+        Subject = Model.get('klachten.subject')
+        StandingObserver(
+            user=Model.get('res.user')(self.users['observer']),
+            subject=Subject(self.subjects["Parkeren"])).save()
+        # Signalen's standard texts, for the e-mails under review
+        StandardText = Model.get('klachten.standard_text')
+        for name, text in STANDARD_TEXTS:
+            StandardText(name=name, text=text).save()
         User = Model.get('res.user')
         if self.nl:
             admin = User(self.admin_id)

@@ -466,11 +466,14 @@ class WebClient:
     # Records
     def open_first_record(self):
         """Open the list's first record in the form: a double click on its
-        first plain cell, or for an editable list its selection and the
-        switch button"""
+        first plain cell, or for an editable list (or one without a plain
+        cell) its selection and the switch button"""
         tab = self.tab()
-        if not tab['editable']:
-            self._pane().locator('[data-crawl-cell="first"]').dblclick()
+        cell = self._pane().locator('[data-crawl-cell="first"]')
+        # a list whose cells are all links (a list of Many2One columns)
+        # opens as an editable one: selection and switch
+        if not tab['editable'] and cell.count():
+            cell.dblclick()
         else:
             self._pane().locator('table tbody tr:visible').first.locator(
                 'td.selection-state input').click()
