@@ -953,8 +953,15 @@ def new_record(client):
 
 
 def open_row(client, text):
-    "Open in the form the row of the current list that shows text"
+    """Open in the form the row of the current list that shows text; a list
+    draws 20 rows at a time: press More, as a person does, until it shows"""
     row = pane(client).locator('table tbody tr:visible', has_text=text)
+    more = pane(client).locator('table tbody tr.more-row button')
+    for _ in range(50):
+        if row.count() or not more.count():
+            break
+        more.first.click()
+        client.wait()
     row.first.locator('td[data-title]').first.dblclick()
     client.wait()
 
