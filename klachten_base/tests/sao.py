@@ -883,7 +883,18 @@ def pick(client, scope, name, text):
     menu = entry.locator('xpath=ancestor::div[contains(@class,"dropdown")]'
         '[1]')
     proposal = menu.locator('li.completion', has_text=text).first
-    proposal.wait_for()
+    # a loaded machine may answer the completion's search after the
+    # dialog's defaults reset the entry: type it again, as a person does
+    for attempt in range(3):
+        try:
+            proposal.wait_for(timeout=10_000)
+            break
+        except Exception as error:  # playwright's TimeoutError
+            if 'Timeout' not in type(error).__name__ or attempt == 2:
+                raise
+            client.wait()
+            entry.fill('')
+            entry.fill(text)
     proposal.click()
     client.wait()
 
@@ -918,6 +929,12 @@ def press(client, name, timeout=10):
             break
         time.sleep(0.1)
     client.wait(timeout=max(timeout, 30))
+    if client.page.locator('.modal:visible').count() > count:
+        # a dialog that opened may still send its on_change calls after a
+        # pause longer than QUIET on a loaded machine: let them land
+        # before anything is typed in it
+        client.page.wait_for_timeout(500)
+        client.wait(timeout=max(timeout, 30))
 
 
 def press_in_row(client, row, name):
