@@ -977,7 +977,8 @@ def open_row(client, text):
     for _ in range(50):
         if row.count() or not more.count():
             break
-        more.first.click()
+        # the button goes away once pressed: no pointer retries on it
+        more.first.dispatch_event('click')
         client.wait()
     row.first.locator('td[data-title]').first.dblclick()
     client.wait()
