@@ -25,7 +25,7 @@ from proteus import config as pconfig
 from trytond.tests.test_tryton import drop_db
 from trytond.tests.tools import activate_modules
 
-from .tools import setup_municipality
+from .tools import set_user, setup_municipality
 
 
 def load_languages(codes):
@@ -55,3 +55,16 @@ class MunicipalityTestCase(unittest.TestCase):
     def tearDownClass(cls):
         drop_db()
         super().tearDownClass()
+
+    def as_dutch(self, login):
+        "Act as login, reading the server's messages in Dutch"
+        set_user(login)
+        self.config._context = dict(self.config._context, language='nl')
+
+    def configure(self, **values):
+        "Set the complaints configuration as the administrator"
+        set_user('admin')
+        configuration = Model.get('klachten.configuration')(1)
+        for name, value in values.items():
+            setattr(configuration, name, value)
+        configuration.save()

@@ -34,19 +34,6 @@ class HearingTestCase(MunicipalityTestCase):
         complainant.save()
         cls.complainant = complainant
 
-    def as_dutch(self, login):
-        "Act as login, reading the server's messages in Dutch"
-        set_user(login)
-        self.config._context = dict(self.config._context, language='nl')
-
-    def configure(self, **values):
-        set_user('admin')
-        Configuration = Model.get('klachten.configuration')
-        configuration = Configuration(1)
-        for name, value in values.items():
-            setattr(configuration, name, value)
-        configuration.save()
-
     def investigated(self):
         "A complaint in investigation at handler1, its outcome filled"
         set_user('coordinator')

@@ -24,19 +24,6 @@ class ProcedureCoreTestCase(MunicipalityTestCase):
         set_user('coordinator')
         cls.complainant = create_complainant()
 
-    def as_dutch(self, login):
-        "Act as login, reading the server's messages in Dutch"
-        set_user(login)
-        self.config._context = dict(self.config._context, language='nl')
-
-    def configure(self, **values):
-        set_user('admin')
-        Configuration = Model.get('klachten.configuration')
-        configuration = Configuration(1)
-        for name, value in values.items():
-            setattr(configuration, name, value)
-        configuration.save()
-
     def department(self, code='BZ'):
         return Model.get('klachten.department')(self.ns.departments[code].id)
 
