@@ -11,7 +11,7 @@ the complaint records when and how. It is the one e-mail the outbox lets
 reach the staff member a complaint is about (the outbox value
 allow_concerned, honoured for this kind only)."""
 from trytond.i18n import gettext
-from trytond.model import ModelView, fields
+from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 
@@ -32,12 +32,6 @@ class Configuration(metaclass=PoolMeta):
     @classmethod
     def default_concerned_copy(cls):
         return False
-
-    @classmethod
-    @ModelView.button
-    def apply_awb_preset(cls, configurations):
-        super().apply_awb_preset(configurations)
-        cls.write(list(configurations), {'concerned_copy': True})
 
 
 class Complaint(metaclass=PoolMeta):

@@ -110,17 +110,20 @@ class Configuration(ModelSingleton, ModelSQL, ModelView, MultiValueMixin):
     @classmethod
     @ModelView.button
     def apply_flemish_preset(cls, configurations):
-        cls._apply_preset(configurations, cls._preset('flemish'), 'BE')
+        cls._apply_preset(configurations, cls._preset('flemish'), 'BE',
+            name='flemish')
 
     @classmethod
     @ModelView.button
     def apply_awb_preset(cls, configurations):
-        cls._apply_preset(configurations, cls._preset('awb'), 'NL')
+        cls._apply_preset(configurations, cls._preset('awb'), 'NL',
+            name='awb')
 
     @classmethod
     @ModelView.button
     def apply_one_month_preset(cls, configurations):
-        cls._apply_preset(configurations, cls._preset('one_month'), None)
+        cls._apply_preset(configurations, cls._preset('one_month'), None,
+            name='one_month')
 
     @classmethod
     def _preset(cls, name):
@@ -128,15 +131,32 @@ class Configuration(ModelSingleton, ModelSQL, ModelView, MultiValueMixin):
         return list(PRESETS[name])
 
     @classmethod
-    def _apply_preset(cls, configurations, preset, country):
+    def _preset_settings(cls, name):
+        """The settings preset name writes beside its terms.
+
+        Every setting that one preset of PRESET_SETTINGS sets is set by
+        every preset: to its value in that preset, else to its default, so
+        that a preset applied after another leaves nothing of the other."""
+        settings = {}
+        for values in PRESET_SETTINGS.values():
+            for field in values:
+                default = getattr(cls, f'default_{field}', None)
+                settings[field] = default() if default else None
+        settings.update(PRESET_SETTINGS.get(name, {}))
+        return settings
+
+    @classmethod
+    def _apply_preset(cls, configurations, preset, country, name=None):
         pool = Pool()
         Term = pool.get('klachten.term')
         # The client calls the button on id 1, which is not always the id
         # of the stored record: write the lines of the stored one, and
         # replace them directly (saving the configuration would write back
         # the lines as read before).
-        cls.write(list(configurations),
-            {'holiday_country': country} if country else {})
+        values = cls._preset_settings(name) if name else {}
+        if country:
+            values['holiday_country'] = country
+        cls.write(list(configurations), values)
         configuration = cls.get_singleton()
         Term.delete(Term.search([('configuration', '=', configuration.id)]))
         Term.create([{
@@ -215,6 +235,22 @@ PRESETS = {
         ('answer', 1, 'month', 5),
         ('extension', 1, 'month', None),
         ] + _COMMON,
+    }
+# the settings the presets set beside the terms (see _preset_settings):
+# the Awb's hearing (9:10) and copy to the person complained about (9:9)
+PRESET_SETTINGS = {
+    'flemish': {
+        'hearing_required': False,
+        'concerned_copy': False,
+        },
+    'awb': {
+        'hearing_required': True,
+        'concerned_copy': True,
+        },
+    'one_month': {
+        'hearing_required': False,
+        'concerned_copy': False,
+        },
     }
 
 

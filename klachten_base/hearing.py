@@ -59,12 +59,6 @@ class Configuration(metaclass=PoolMeta):
     def default_hearing_required(cls):
         return False
 
-    @classmethod
-    @ModelView.button
-    def apply_awb_preset(cls, configurations):
-        super().apply_awb_preset(configurations)
-        cls.write(list(configurations), {'hearing_required': True})
-
 
 class Complaint(metaclass=PoolMeta):
     __name__ = 'klachten.complaint'

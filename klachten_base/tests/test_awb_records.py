@@ -187,3 +187,27 @@ class AwbRecordsTestCase(MunicipalityTestCase):
         for name, value in values.items():
             setattr(configuration, name, value)
         configuration.save()
+
+    def test_presets_set_the_awb_settings(self):
+        "Every preset sets the hearing and the copy: on for the Awb only"
+        set_user('klachtenadmin')
+        Configuration = Model.get('klachten.configuration')
+        configuration = Configuration(1)
+        self.addCleanup(self.configure, concerned_copy=False,
+            hearing_required=False)
+        for preset, on in [
+                ('apply_awb_preset', True),
+                ('apply_flemish_preset', False),
+                ('apply_awb_preset', True),
+                ('apply_one_month_preset', False),
+                ]:
+            with self.subTest(preset=preset):
+                configuration.click(preset)
+                configuration.reload()
+                self.assertEqual(configuration.hearing_required, on)
+                self.assertEqual(configuration.concerned_copy, on)
+        # the terms follow the preset as before
+        configuration.click('apply_flemish_preset')
+        configuration.reload()
+        answer, = [t for t in configuration.terms if t.kind == 'answer']
+        self.assertEqual((answer.number, answer.unit), (45, 'day'))
