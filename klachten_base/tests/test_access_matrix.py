@@ -91,6 +91,7 @@ GRANTS = {
     'klachten.register.import.mapping.line':
         _grants('rwcd', 'rwcd', '', '', '', ''),
     'klachten.portal.token': _grants('r', '', '', '', '', ''),
+    'klachten.redirect.target': _grants('rwcd', 'r', '', '', '', ''),
     'klachten.remedy': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
     'klachten.retention.log': _grants('r', 'r', '', '', '', ''),
     'klachten.retention.rule': _grants('rwcd', 'rwcd', '', '', '', ''),
@@ -141,6 +142,7 @@ BUTTONS = {
         'make_report_pdf': [A, CO, H],
         'not_neutral_wizard': [A, CO],
         'put_on_agenda': [A, CO],
+        'redirect_wizard': [A, CO],
         'register': [A, CO, R],
         'release_legal_hold': [CO],
         'request_advice_wizard': [A, CO, H],
