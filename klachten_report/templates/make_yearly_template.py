@@ -56,6 +56,10 @@ WORDS = {
         'period_col': "Periode", 'received_col': "Ontvangen",
         'channels': "Kanalen",
         'channel_cols': ["Kanaal", "Formeel", "Informeel", "Totaal"],
+        'converted_rows': [
+            ("Informele klachten formeel behandeld op verzoek van de "
+                "verzoeker", 'converted'),
+            ],
         'admissibility': {
             'flemish': "Ontvankelijkheid",
             'dutch': "Behandeling van het klaagschrift (Awb 9:8)",
@@ -157,6 +161,10 @@ WORDS = {
         'period_col': "Période", 'received_col': "Reçues",
         'channels': "Canaux",
         'channel_cols': ["Canal", "Formelle", "Informelle", "Total"],
+        'converted_rows': [
+            ("Plaintes informelles traitées formellement à la demande "
+                "du plaignant", 'converted'),
+            ],
         'admissibility': {
             'flemish': "Recevabilité",
             'dutch': "Recevabilité (Awb 9:8)",
@@ -255,6 +263,10 @@ WORDS = {
         'period_col': "Period", 'received_col': "Received",
         'channels': "Channels",
         'channel_cols': ["Channel", "Formal", "Informal", "Total"],
+        'converted_rows': [
+            ("Informal complaints handled formally at the "
+                "complainant's request", 'converted'),
+            ],
         'admissibility': {
             'flemish': "Admissibility",
             'dutch': "Admissibility (Awb 9:8)",
@@ -387,6 +399,7 @@ def yearly_report(language):
     loop_table(document, w['channel_cols'], 'channels',
         ['label', 'formal', 'informal', 'total'])
     chart(document, 'channels')
+    fixed_table(document, w['converted_rows'])
 
     variants(document, w['admissibility'], heading=1)
     fixed_table(document, w['admissibility_rows'])

@@ -404,6 +404,9 @@ class YearlyReportTestCase(YearFixture, unittest.TestCase):
         self.assertIn(("Mediaan (dagen)", "24,0"), rows)
         self.assertIn(("Binnen de termijn", "86%"), rows)
         self.assertIn(("Opgeschort", "< 3"), rows)
+        # no informal complaint of the year was made formal
+        self.assertIn(("Informele klachten formeel behandeld op verzoek "
+                "van de verzoeker", "0"), rows)
         # a count alone under 3 in its column: the smallest other non-zero
         # count is hidden too (received: 5, 3, 1; admissible: 5, 0, 1)
         self.assertIn(("Burgerzaken", "5", "*", "< 3"), rows)

@@ -8,13 +8,13 @@ import datetime as dt
 from klachten_base.tests.municipality import MunicipalityTestCase
 from klachten_base.tests.tools import (
     create_complainant, create_complaint, run_wizard, set_user)
-from proteus import Model
+from proteus import Model, Wizard
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction
 
 from ..yearly import compute
-from .tools import docx_text
+from .tools import docx_rows, docx_text
 
 TODAY = dt.date.today()
 
@@ -57,3 +57,14 @@ class InformalReportTestCase(MunicipalityTestCase):
         self.assertEqual(tables['channels'], {
                 ('phone', 'formal'): 1, ('phone', 'informal'): 1})
         self.assertEqual(tables['tracks']['informal']['decided'], 1)
+        # the Word report (in the company's language, English here) shows
+        # the converted ones, hidden under 3
+        set_user('coordinator')
+        wizard = Wizard('klachten.yearly.report.make')
+        wizard.form.period_start = dt.date(TODAY.year, 1, 1)
+        wizard.form.period_end = dt.date(TODAY.year, 12, 31)
+        wizard.execute('make')
+        Report = Model.get('klachten.yearly.report')
+        report, = Report.find([], order=[('id', 'DESC')], limit=1)
+        self.assertIn(("Informal complaints handled formally at the "
+                "complainant's request", "< 3"), docx_rows(report.docx_file))

@@ -28,6 +28,13 @@ def docx_text(data):
     return '\n'.join(parts)
 
 
+def docx_rows(data):
+    "The rows of every table of a .docx, as tuples of their cells' texts"
+    document = Document(io.BytesIO(bytes(data)))
+    return {tuple(c.text for c in row.cells)
+        for table in document.tables for row in table.rows}
+
+
 def pdf_text(data):
     "The text of a PDF, read by pdftotext (poppler)"
     with tempfile.NamedTemporaryFile(suffix='.pdf') as file:
