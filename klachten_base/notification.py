@@ -3,12 +3,20 @@
 """Notifications: a template per kind, rendered in the reader's language
 and put in the outbox in the transaction of the step that causes it."""
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
-from trytond.model import Model
+from genshi.template import TextTemplate
+
+from trytond.model import Model, ModelAccessProxy, ModelStorage
+from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
 
 logger = logging.getLogger(__name__)
+
+# the templates read and compiled in a batch: (id, language) -> them
+_compiled = ContextVar('klachten_notification_templates', default=None)
 
 
 class Notification(Model):
@@ -40,8 +48,41 @@ class Notification(Model):
             return False
 
     @classmethod
+    @contextmanager
+    def batch(cls):
+        """Within it each template is read and compiled once per language
+        (a cron's run, a step that writes to many)"""
+        if _compiled.get() is not None:
+            yield
+            return
+        token = _compiled.set({})
+        try:
+            yield
+        finally:
+            _compiled.reset(token)
+
+    @classmethod
+    def _compile(cls, template):
+        """(template, subject, body) of template read in the context's
+        language, its subject and body compiled (None when empty)"""
+        key = (template.id, Transaction().context.get('language'))
+        cache = _compiled.get()
+        if cache is not None and key in cache:
+            return cache[key]
+        template = template.__class__(template.id)
+        result = (template,
+            TextTemplate(template.subject) if template.subject else None,
+            TextTemplate(template.body) if template.body else None)
+        if cache is not None:
+            cache[key] = result
+        return result
+
+    @classmethod
     def render(cls, kind, record, language=None):
-        "Return (subject, body) of kind for record in language"
+        """Return (subject, body) of kind for record in language.
+
+        Within a batch, a record read in that language is rendered as it
+        is (with what its list has read); otherwise it is read again"""
         template = cls.template(kind)
         if template is None:
             logger.warning("no e-mail template for %s", kind)
@@ -50,9 +91,25 @@ class Notification(Model):
         if language:
             context['language'] = language
         with Transaction().set_context(**context), without_check_access():
-            template = template.__class__(template.id)
-            values = template.get(record)
-        return values.get('subject'), values.get('body')
+            template, subject, body = cls._compile(template)
+            Record = Pool().get(template.model.name)
+            if not (_compiled.get() is not None
+                    and isinstance(record, ModelStorage)
+                    and record.__name__ == Record.__name__
+                    and record._context.get('language')
+                    == Transaction().context.get('language')):
+                record = Record(int(record))
+            # as ir.email.template's get
+            record = ModelAccessProxy(record)
+            values = []
+            for text in [subject, body]:
+                try:
+                    values.append(text.generate(
+                            **template.get_context(record)).render()
+                        if text else None)
+                except AccessError:
+                    values.append(None)
+        return tuple(values)
 
     @classmethod
     def values(cls, kind, record, to, language=None, complaint=None,

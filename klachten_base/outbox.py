@@ -401,7 +401,13 @@ class Email(
         them) keep their addresses; the flag is ignored on any other
         kind."""
         Complaint = Pool().get('klachten.complaint')
-        result = []
+        result, excluded_of = [], {}
+        ids = list({v['complaint']: None for v in values_list
+                if v.get('complaint') is not None and v['complaint'] >= 0})
+        with without_check_access():
+            # the complaints read at once, each one's addresses once
+            for complaint in Complaint.browse(ids):
+                excluded_of[complaint.id] = complaint.concerned_addresses()
         for values in values_list:
             values = values.copy()
             if (values.pop('allow_concerned', False)
@@ -410,8 +416,7 @@ class Email(
                 continue
             complaint_id = values.get('complaint')
             if complaint_id is not None and complaint_id >= 0:
-                with without_check_access():
-                    excluded = Complaint(complaint_id).concerned_addresses()
+                excluded = excluded_of[complaint_id]
                 if excluded:
                     values = values.copy()
                     for name in ['to', 'cc']:

@@ -405,8 +405,8 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
             return []
         with without_check_access():
             tasks = cls._claim_reminders(today, [domain])
-            cls._queue([v for t in tasks
-                    for v in t._notify_users('reminder', t.assignees)])
+            cls._queue(cls._notify_tasks('reminder', tasks,
+                    {t.id: t.assignees for t in tasks}))
         logger.info("sent %d task reminders", len(tasks))
         return tasks
 
@@ -426,34 +426,59 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
                     ('kind', 'not in', ['take_notice', 'feedback']),
                     ('complaint', '!=', None),
                     ])
-            cls._queue([v for t in tasks for v in t._notify_users(
-                        'escalation', t._escalation_users())])
+            cls._queue(cls._notify_tasks('escalation', tasks,
+                    cls._escalation_users(tasks)))
         logger.info("escalated %d late tasks", len(tasks))
         return tasks
 
-    def _escalation_users(self):
+    @classmethod
+    def _escalation_users(cls, tasks):
+        "The users to tell of each late task, by task id"
         pool = Pool()
         Configuration = pool.get('klachten.configuration')
-        users = list(self.complaint._coordinators().users)
-        if Configuration(1).escalate_to_head:
-            users.extend(self.complaint.department_heads)
-        return users
+        Complaint = pool.get('klachten.complaint')
+        if not tasks:
+            return {}
+        coordinators = list(Complaint._coordinators().users)
+        to_head = Configuration(1).escalate_to_head
+        return {t.id: coordinators + (
+                list(t.complaint.department_heads) if to_head else [])
+            for t in tasks}
 
-    def _notify_users(self, kind, users):
-        "The outbox values of kind for each user with an e-mail address"
+    @classmethod
+    def _notify_tasks(cls, kind, tasks, users):
+        """The outbox values of kind for each task and each of its users
+        (users: task id -> users) with an e-mail address, in the order of
+        tasks; each template read once per language, the tasks read in
+        one batch per language"""
         pool = Pool()
         Notification = pool.get('klachten.notification')
-        seen, result = set(), []
-        for user in users:
-            if not user.email or user.email in seen or not user.active:
-                continue
-            seen.add(user.email)
-            values = Notification.values(kind, self, [user.email],
-                language=user.language.code if user.language else None,
-                complaint=self.complaint)
-            if values:
-                result.append(values)
-        return result
+        wanted = {}  # language -> [(position, task, address)]
+        position = 0
+        for task in tasks:
+            seen = set()
+            for user in users.get(task.id, []):
+                if not user.email or user.email in seen or not user.active:
+                    continue
+                seen.add(user.email)
+                language = user.language.code if user.language else None
+                wanted.setdefault(language, []).append(
+                    (position, task, user.email))
+                position += 1
+        result = []
+        with Notification.batch():
+            for language, items in wanted.items():
+                context = {'language': language} if language else {}
+                with Transaction().set_context(**context):
+                    records = {r.id: r for r in cls.browse(
+                            list({t.id: None for _, t, _ in items}))}
+                    for position, task, address in items:
+                        values = Notification.values(
+                            kind, records[task.id], [address],
+                            language=language, complaint=task.complaint)
+                        if values:
+                            result.append((position, values))
+        return [v for _, v in sorted(result, key=lambda r: r[0])]
 
     @classmethod
     def run_deadlines(cls):

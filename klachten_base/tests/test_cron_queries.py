@@ -1,0 +1,118 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The deadline cron's number of SQL queries does not grow with the number
+of due items: templates are rendered once per kind and language, the
+assignees, coordinators and complaints read in batches
+(bench/deadline_cron.py measures it at scale)."""
+import datetime as dt
+from collections import Counter
+from contextlib import contextmanager
+
+from trytond import backend
+from trytond.pool import Pool
+from trytond.tests.test_tryton import DB_NAME
+from trytond.transaction import Transaction
+
+from .municipality import MunicipalityTestCase
+from .tools import (
+    admit, create_complainant, create_complaint, give_staff_emails, set_user)
+
+
+@contextmanager
+def counting_queries():
+    """Count the statements executed through Tryton's cursors (on SQLite
+    without the INSERTs)"""
+    if backend.name == 'postgresql':
+        from trytond.backend.postgresql.database import LoggingCursor as Cursor
+    else:
+        from trytond.backend.sqlite.database import SQLiteCursor as Cursor
+    counter = Counter()
+    execute = Cursor.execute
+
+    def counted(cursor, query, *args, **kwargs):
+        # SQLite inserts one row per statement (PostgreSQL all at once)
+        if not (backend.name == 'sqlite'
+                and str(query).lstrip().upper().startswith('INSERT')):
+            counter['queries'] += 1
+        return execute(cursor, query, *args, **kwargs)
+    Cursor.execute = counted
+    try:
+        yield counter
+    finally:
+        Cursor.execute = execute
+
+
+class CronQueriesTestCase(MunicipalityTestCase):
+    "The deadline cron's queries with few and many due items"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        ns = cls.ns
+        give_staff_emails(ns)
+        set_user('coordinator')
+        complainant = create_complainant()
+        cls.complaints = [
+            create_complaint(complainant, short_description="Waiting"),
+            admit(create_complaint(
+                    complainant, short_description="Investigated"),
+                ns, user='handler1'),
+            admit(create_complaint(
+                    complainant, short_description="In the department"),
+                ns, user=None),
+            ]
+
+    def run_cron(self, due):
+        """Run the cron with due tasks of each sort on each complaint
+        (rolled back); return its queries and the e-mails it queued"""
+        with Transaction().start(DB_NAME, 0, context={
+                    'company': self.ns.company.id}) as transaction:
+            pool = Pool()
+            Task = pool.get('klachten.task')
+            Email = pool.get('klachten.email')
+            User = pool.get('res.user')
+            Department = pool.get('klachten.department')
+            Role = pool.get('klachten.role')
+            ModelData = pool.get('ir.model.data')
+            coordinators = ModelData.get_id(
+                'klachten_base', 'group_coordinator')
+            handler1, = User.search([('login', '=', 'handler1')])
+            department, = Department.search([('code', '=', 'BZ')])
+            role, = Role.search([('code', '=', 'handler')])
+            today = Pool().get('ir.date').today()
+            soon, late = today + dt.timedelta(days=1), today - dt.timedelta(
+                days=3)
+            values = []
+            for complaint in self.complaints:
+                for _ in range(due):
+                    values.extend([
+                            {'kind': 'investigate', 'due_date': soon,
+                                'user': handler1.id},
+                            {'kind': 'conclude', 'due_date': soon,
+                                'department': department.id,
+                                'role': role.id},
+                            {'kind': 'evaluate', 'due_date': late,
+                                'group': coordinators},
+                            {'kind': 'investigate', 'due_date': late,
+                                'department': department.id,
+                                'role': role.id},
+                            ])
+                    for v in values[-4:]:
+                        v['complaint'] = complaint.id
+            Task.create(values)
+            before = Email.search([], count=True)
+            with counting_queries() as counter:
+                Task.run_deadlines()
+            emails = Email.search([], count=True) - before
+            transaction.rollback()
+        return counter['queries'], emails
+
+    def test_queries_flat(self):
+        "The cron runs as many queries for 24 due tasks as for 96"
+        self.run_cron(1)  # caches
+        few, few_emails = self.run_cron(2)
+        many, many_emails = self.run_cron(8)
+        self.assertGreater(few_emails, 0)
+        self.assertEqual(many_emails, 4 * few_emails)
+        self.assertLessEqual(many, few, (few, many))
+        self.assertLessEqual(many, 60)
