@@ -422,8 +422,22 @@ class WebClient:
     def open_menu(self, menu_id):
         """Open the menu entry menu_id as a click in the menu does (its
         action: a list, a form or a wizard)"""
+        shown = ('() => Sao.Tab.tabs.length + '
+            'jQuery(".modal:visible").length')
+        before = self.page.evaluate(shown)
         self.page.evaluate("""(id) => Sao.Action.exec_keyword('tree_open', {
             model: 'ir.ui.menu', id: id}, null, false)""", menu_id)
+        self.wait()
+        # sao may pause between the action's requests and the tab it opens
+        # (a loaded machine parsing a large view): wait for the tab or
+        # dialog, then for what it loads
+        try:
+            self.page.wait_for_function(f'() => ({shown})() > {before}',
+                polling=100, timeout=TIMEOUT * 1000)
+        except Exception as error:  # playwright's TimeoutError
+            if 'Timeout' not in type(error).__name__:
+                raise
+            return  # the caller tells that nothing opened
         self.wait()
 
     def tab(self):
