@@ -11,6 +11,10 @@ import logging
 import re
 import secrets
 
+from sql import Literal, Null
+from sql.functions import Lower
+from sql.operators import Exists
+
 import trytond.config as config
 from trytond.pool import Pool, PoolMeta
 from trytond.res.user import PASSWORD_HASH
@@ -69,6 +73,33 @@ def verify_address(party, email, create=False):
 
 class WebUser(metaclass=PoolMeta):
     __name__ = 'web.user'
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        if module == 'klachten_portal':
+            cls._klachten_backfill_verified()
+
+    @classmethod
+    def _klachten_backfill_verified(cls):
+        """Mark verified the addresses that validated accounts proved before
+        addresses were marked (a database older than the mark): the
+        validated account's address of its party, in one statement; each
+        update runs it again and finds nothing left"""
+        Mechanism = Pool().get('party.contact_mechanism')
+        mechanism = Mechanism.__table__()
+        user = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        proven = user.select(user.id, where=(
+                (user.party == mechanism.party)
+                & (user.email_valid == Literal(True))
+                & (Lower(user.email) == Lower(mechanism.value))))
+        cursor.execute(*mechanism.update(
+                [mechanism.klachten_verified], [Literal(True)],
+                where=(mechanism.type == 'email')
+                & ((mechanism.klachten_verified == Literal(False))
+                    | (mechanism.klachten_verified == Null))
+                & Exists(proven)))
 
     @classmethod
     def create(cls, vlist):

@@ -496,6 +496,35 @@ class AccountTestCase(PortalTestMixin, unittest.TestCase):
                     email='mia.peeters@example.org', name="Mia")),
             (mia[0], "Mia Peeters", [('mia.peeters@example.org', True)]))
 
+    def test_backfill_of_verified_addresses(self):
+        """A database older than the verified mark: the update marks the
+        address a validated account proved, not the one of an account
+        that never confirmed it"""
+        self.account('an.pauwels@example.org', "An Pauwels")
+        self.register('bram.pauwels@example.org', name="Bram Pauwels")
+
+        def verified():
+            with Transaction().start(self.db, 0, readonly=True):
+                return {m.value: m.klachten_verified for m in Pool(
+                        self.db).get('party.contact_mechanism').search([
+                            ('value', 'like', '%.pauwels@example.org')])}
+
+        with Transaction().start(self.db, 0) as transaction:
+            Mechanism = Pool(self.db).get('party.contact_mechanism')
+            mechanism = Mechanism.__table__()
+            transaction.connection.cursor().execute(*mechanism.update(
+                    [mechanism.klachten_verified], [False],
+                    where=mechanism.value.like('%.pauwels@example.org')))
+            transaction.commit()
+        self.assertEqual(verified(), {'an.pauwels@example.org': False,
+                'bram.pauwels@example.org': False})
+
+        with Transaction().start(self.db, 0) as transaction:
+            Pool(self.db).get('web.user').__register__('klachten_portal')
+            transaction.commit()
+        self.assertEqual(verified(), {'an.pauwels@example.org': True,
+                'bram.pauwels@example.org': False})
+
     def test_admissible_note(self):
         """The note the coordinator wrote with the admissible decision is
         what the complainant reads on her page, and no earlier motivation"""
