@@ -355,10 +355,10 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
         help="How and when the complainant agreed to a further extension.")
     days_left = fields.Function(fields.Integer(
             "Days Left", help="Days left to answer; negative when late."),
-        'get_days_left')
+        'get_deadline')
     overdue = fields.Function(
         fields.Boolean("Overdue", help="Open and past the answer term."),
-        'get_overdue', searcher='search_overdue')
+        'get_deadline', searcher='search_overdue')
     within_term = fields.Function(
         fields.Boolean("Within Term",
             help="Decided on or before the answer term."),
@@ -433,6 +433,17 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
                 Index(t, (t.state, Index.Equality(cardinality='low')),
                     where=t.state.in_(OPEN_STATES)),
                 Index(t, (t.complainant, Index.Range())),
+                # the record rules (handlers, receivers, department heads)
+                # and the lists' default order
+                Index(t, (t.handler_user, Index.Range())),
+                Index(t,
+                    (t.handler_department, Index.Range()),
+                    (t.handler_role, Index.Range())),
+                Index(t, (t.concerned_department, Index.Range())),
+                Index(t, (t.received_by, Index.Range())),
+                Index(t,
+                    (t.received_date, Index.Range()),
+                    (t.id, Index.Range())),
                 })
         cls._order = [
             ('received_date', 'DESC NULLS FIRST'),
@@ -1557,14 +1568,20 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
                 cls.close(complaints)
         return complaints
 
-    # Deadlines shown in lists
-    def get_days_left(self, name):
-        if self.answer_due and self.state in OPEN_STATES:
-            return (self.answer_due - self._today()).days
-
-    def get_overdue(self, name):
-        return bool(self.state in OPEN_STATES and self.answer_due
-            and self.answer_due < self._today())
+    # Deadlines shown in lists: a page of rows at once
+    @classmethod
+    def get_deadline(cls, complaints, names):
+        today = cls._today()
+        result = {n: {} for n in names}
+        for complaint in complaints:
+            due = (complaint.answer_due
+                if complaint.state in OPEN_STATES else None)
+            if 'days_left' in result:
+                result['days_left'][complaint.id] = (
+                    (due - today).days if due else None)
+            if 'overdue' in result:
+                result['overdue'][complaint.id] = bool(due and due < today)
+        return result
 
     @classmethod
     def search_overdue(cls, name, clause):

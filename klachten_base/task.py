@@ -77,9 +77,9 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
         'get_my_department', searcher='search_my_department')
     due_date = fields.Date("Due Date", readonly=True)
     days_left = fields.Function(
-        fields.Integer("Days Left"), 'get_days_left')
+        fields.Integer("Days Left"), 'get_deadline')
     overdue = fields.Function(
-        fields.Boolean("Overdue"), 'get_overdue', searcher='search_overdue')
+        fields.Boolean("Overdue"), 'get_deadline', searcher='search_overdue')
     note = fields.Text("Note", readonly=True,
         help="What the person who opened the task said.")
     comment = fields.Text(
@@ -103,6 +103,15 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
                 Index(t, (t.complaint, Index.Range())),
                 Index(t, (t.origin, Index.Equality()),
                     where=t.origin != Null),
+                # the assignees (rules and inboxes) and the default order
+                Index(t, (t.user, Index.Range())),
+                Index(t,
+                    (t.department, Index.Range()),
+                    (t.role, Index.Range())),
+                Index(t, (t.group, Index.Range())),
+                Index(t, (t.due_date, Index.Range()), (t.id, Index.Range())),
+                Index(t, (t.state, Index.Equality(cardinality='low')),
+                    where=t.state == 'open'),
                 })
         cls._transitions |= {('open', 'done'), ('open', 'cancelled')}
         cls._buttons.update({
@@ -229,13 +238,19 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
             domain = [('id', 'not in', cls.search(domain, query=True))]
         return domain
 
-    def get_days_left(self, name):
-        if self.due_date and self.state == 'open':
-            return (self.due_date - self._today()).days
-
-    def get_overdue(self, name):
-        return bool(self.state == 'open' and self.due_date
-            and self.due_date < self._today())
+    @classmethod
+    def get_deadline(cls, tasks, names):
+        "The days left and whether late, of a page of tasks at once"
+        today = cls._today()
+        result = {n: {} for n in names}
+        for task in tasks:
+            due = task.due_date if task.state == 'open' else None
+            if 'days_left' in result:
+                result['days_left'][task.id] = (
+                    (due - today).days if due else None)
+            if 'overdue' in result:
+                result['overdue'][task.id] = bool(due and due < today)
+        return result
 
     @classmethod
     def search_overdue(cls, name, clause):

@@ -1,0 +1,645 @@
+#!/usr/bin/env python3
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Benchmark of the back office at scale: what sao asks for.
+
+For each number N of complaints (years of a register: most closed, a few
+thousand open; 10 departments, handlers by name or by role; 2 %
+confidential, 3 % about a staff member) and their tasks, it times
+in-process, as a real user (record rules apply), what sao asks for:
+
+- the complaint list (action *Complaints*): search of the first tab
+  (limit 1000 as sao), read of the list view's fields of the first 20
+  rows, and search_count (limit 1000) of every tab; and the tab *All*;
+- the task inbox (action *My tasks*): the same;
+- a complaint's form: read of the form view's fields of one complaint;
+
+for the coordinator and for a handler (handler1), each RPC in its own
+transaction, best of --repeat, with the SQL queries executed; next to a
+hand-written SQL floor that returns the same rows and counts (checked).
+
+Without --uri it starts a throwaway PostgreSQL cluster (fsync off).
+
+    .venv/bin/python bench/backoffice.py --sizes 100000 --label after
+
+The results go into bench/README.md between the markers of --label
+unless --no-readme.
+"""
+import argparse
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _harness import log, postgresql, scratch_database
+
+HERE = Path(__file__).resolve().parent
+TOP = HERE.parent
+README = HERE / 'README.md'
+OPEN = ('draft', 'evaluation', 'investigation', 'conclusion', 'feedback')
+LIMIT, PAGE, COUNT_LIMIT = 1000, 20, 1000
+
+
+def setup_child(database):
+    "The municipality through the test helpers (in its own process)"
+    from proteus import config as pconfig
+    cfg = pconfig.set_trytond(database=database)
+    from klachten_base.tests.tools import (
+        create_complainant, setup_municipality, xml_id)
+    ns = setup_municipality(cfg)
+    parties = [create_complainant(f"Complainant {i}",
+            f'complainant{i}@example.org', config=cfg) for i in range(20)]
+    print(json.dumps({
+                'company': ns.company.id,
+                'users': {k: u.id for k, u in ns.users.items()},
+                'departments': {k: d.id for k, d in ns.departments.items()},
+                'roles': {k: r.id for k, r in ns.roles.items()},
+                'coordinator_group': xml_id('group_coordinator', config=cfg),
+                'parties': [p.id for p in parties],
+                }))
+
+
+# --- Query counting ---
+class Counter_:
+    "Counts the statements; keeps the slowest (seconds, query, params)"
+    active = False
+    count = 0
+    slowest = (0, None, None)
+
+    def install(self):
+        from trytond.backend.postgresql.database import LoggingCursor
+        execute = LoggingCursor.execute
+        counter = self
+
+        def counted(cursor, query, params=None, **kwargs):
+            if not counter.active:
+                return execute(cursor, query, params, **kwargs)
+            counter.count += 1
+            start = time.perf_counter()
+            try:
+                return execute(cursor, query, params, **kwargs)
+            finally:
+                elapsed = time.perf_counter() - start
+                if elapsed > counter.slowest[0]:
+                    counter.slowest = (elapsed, query, params)
+        LoggingCursor.execute = counted
+
+
+COUNTER = Counter_()
+
+
+# --- The data ---
+def generate(conn, ids, today, n):
+    """N complaints received over 10 years (the newest 90 days open) and
+    their tasks, with plain SQL"""
+    users = ids['users']
+    with conn.cursor() as cur:
+        cur.execute("""
+            INSERT INTO klachten_department (name, code, active,
+                create_uid, create_date)
+            SELECT 'Afdeling ' || i, 'D' || i, true, 0, now()
+            FROM generate_series(1, 8) AS i RETURNING id""")
+        departments = ([ids['departments']['BZ'], ids['departments']['OM']]
+            + [r for r, in cur.fetchall()])
+        params = {
+            'n': n, 'today': today, 'company': ids['company'],
+            'departments': departments,
+            'bz': ids['departments']['BZ'], 'om': ids['departments']['OM'],
+            'role': ids['roles']['handler'],
+            'h1': users['handler1'], 'h2': users['handler2'],
+            'h3': users['handler3'], 'coordinator': users['coordinator'],
+            'staff': sorted(users.values()),
+            'parties': ids['parties'],
+            'coordinators': ids['coordinator_group'],
+            }
+        # i = 1 is the oldest; the newest 90 days are open
+        cur.execute("""
+            INSERT INTO klachten_complaint (
+                company, number, state, received_date, registration_date,
+                channel, short_description, track, anonymous,
+                confidential, feedback_requested, complainant,
+                received_by, acknowledgement_due, acknowledged_on,
+                report_due, answer_due, admissibility, admissibility_date,
+                concerned_department, concerned_user,
+                handler_department, handler_role, handler_user,
+                decision_date, closing_date, create_uid, create_date)
+            SELECT %(company)s, 'K-' || lpad(i::text, 8, '0'), s.state,
+                r.day, r.day,
+                (ARRAY['email', 'web_form', 'letter', 'phone'])[1 + i %% 4],
+                'Complaint ' || i,
+                CASE WHEN i %% 7 = 0 THEN 'informal' ELSE 'formal' END,
+                false, i %% 50 = 0, false,
+                (%(parties)s::int[])[1 + i %% cardinality(%(parties)s::int[])],
+                CASE WHEN i %% 97 = 0 THEN %(h1)s ELSE %(coordinator)s END,
+                r.day + 7, r.day + 2, r.day + 28, r.day + 42,
+                CASE WHEN s.state NOT IN ('draft', 'evaluation')
+                    THEN 'admissible' END,
+                CASE WHEN s.state NOT IN ('draft', 'evaluation')
+                    THEN r.day + 5 END,
+                (%(departments)s::int[])[1 + (i * 17) %% 10],
+                CASE WHEN i %% 33 = 1 THEN (%(staff)s::int[])[
+                    1 + i %% cardinality(%(staff)s::int[])] END,
+                CASE WHEN s.state NOT IN ('draft', 'evaluation')
+                    THEN d.department END,
+                CASE WHEN s.state NOT IN ('draft', 'evaluation')
+                    THEN %(role)s END,
+                CASE WHEN s.state IN ('draft', 'evaluation') THEN NULL
+                    WHEN d.department = %(bz)s THEN (ARRAY[%(h1)s, %(h2)s,
+                        NULL])[1 + i %% 3]
+                    WHEN d.department = %(om)s AND i %% 2 = 0 THEN %(h3)s
+                    END,
+                CASE WHEN s.state IN ('feedback', 'closed')
+                    THEN r.day + 40 END,
+                CASE WHEN s.state = 'closed' THEN r.day + 45 END,
+                0, now()
+            FROM generate_series(1, %(n)s) AS i
+            CROSS JOIN LATERAL (SELECT (%(today)s::date
+                    - (3650 - (i::bigint * 3650 / %(n)s))::int) AS day) r
+            CROSS JOIN LATERAL (SELECT
+                    (%(departments)s::int[])[1 + (i * 31) %% 10]
+                    AS department) d
+            CROSS JOIN LATERAL (SELECT CASE
+                    WHEN r.day < %(today)s::date - 90 THEN
+                        CASE WHEN i %% 40 = 0 THEN 'withdrawn'
+                        ELSE 'closed' END
+                    WHEN i %% 20 = 0 THEN 'draft'
+                    WHEN i %% 20 < 6 THEN 'evaluation'
+                    WHEN i %% 20 < 13 THEN 'investigation'
+                    WHEN i %% 20 < 17 THEN 'conclusion'
+                    ELSE 'feedback' END AS state) s
+            """, params)
+        # evaluate (coordinators), investigate (the handler), conclude
+        # (coordinators), feedback (coordinators): done up to the state
+        cur.execute("""
+            WITH c AS (
+                SELECT id, state, received_date, handler_department,
+                    handler_user, CASE state WHEN 'draft' THEN 0
+                    WHEN 'evaluation' THEN 1 WHEN 'investigation' THEN 2
+                    WHEN 'conclusion' THEN 3 WHEN 'feedback' THEN 4
+                    ELSE 3 END AS last
+                FROM klachten_complaint WHERE number LIKE 'K-%%')
+            INSERT INTO klachten_task (
+                complaint, kind, state, due_date, "group", "user",
+                department, role, done_by, done_at, create_uid, create_date)
+            SELECT c.id, k.kind,
+                CASE WHEN c.state = ANY(%(open)s) AND k.step = c.last
+                    THEN 'open' ELSE 'done' END,
+                c.received_date + 10 * k.step,
+                CASE WHEN k.kind <> 'investigate' THEN %(coordinators)s END,
+                CASE WHEN k.kind = 'investigate' THEN c.handler_user END,
+                CASE WHEN k.kind = 'investigate'
+                    THEN c.handler_department END,
+                CASE WHEN k.kind = 'investigate' AND c.handler_user IS NULL
+                    THEN %(role)s END,
+                CASE WHEN NOT (c.state = ANY(%(open)s) AND k.step = c.last)
+                    THEN %(coordinator)s END,
+                CASE WHEN NOT (c.state = ANY(%(open)s) AND k.step = c.last)
+                    THEN (c.received_date + 10 * k.step)::timestamp END,
+                0, now()
+            FROM c JOIN (VALUES ('evaluate', 1), ('investigate', 2),
+                    ('conclude', 3), ('feedback', 4)) AS k(kind, step)
+                ON k.step <= c.last
+            WHERE NOT (k.kind = 'investigate' AND c.handler_department IS NULL)
+            """, {**params, 'open': list(OPEN)})
+    conn.commit()
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        for table in ['klachten_complaint', 'klachten_task',
+                'klachten_department']:
+            cur.execute(f'VACUUM ANALYZE "{table}"')
+    conn.autocommit = False
+    with conn.cursor() as cur:
+        cur.execute("SELECT count(*), count(*) FILTER (WHERE state = ANY(%s)) "
+            "FROM klachten_complaint", (list(OPEN),))
+        complaints, open_ = cur.fetchone()
+        cur.execute("SELECT count(*), count(*) FILTER (WHERE state = 'open') "
+            "FROM klachten_task")
+        tasks, open_tasks = cur.fetchone()
+    conn.commit()
+    return {'complaints': complaints, 'open': open_, 'tasks': tasks,
+        'open_tasks': open_tasks}
+
+
+# --- The floor: hand-written SQL ---
+def complaint_visible(who):
+    "SQL predicate on c: the complaints the user may read"
+    base = ("c.company = %(company)s AND (c.concerned_user IS NULL "
+        "OR c.concerned_user <> %(uid)s)")
+    if who == 'coordinator':
+        return base
+    handler = ("(c.handler_user = %(uid)s OR (c.handler_user IS NULL "
+        "AND (c.handler_department, c.handler_role) IN (SELECT "
+        "m.department, m.role FROM klachten_department_member m "
+        "WHERE m.user = %(uid)s)))")
+    return (f"{base} AND ({handler} OR c.received_by = %(uid)s) "
+        f"AND (NOT c.confidential OR {handler})")
+
+
+def task_mine():
+    "SQL predicate on t: the tasks assigned to the user"
+    return ("(t.\"user\" = %(uid)s OR (t.\"user\" IS NULL AND ("
+        "EXISTS (SELECT 1 FROM klachten_department_member m "
+        "WHERE m.user = %(uid)s AND m.department = t.department "
+        "AND m.role = t.role) "
+        "OR EXISTS (SELECT 1 FROM \"res_user-res_group\" g "
+        "WHERE g.user = %(uid)s AND g.\"group\" = t.\"group\") "
+        "OR (t.complaint IS NULL AND t.role IS NULL AND EXISTS (SELECT 1 "
+        "FROM klachten_department_member m WHERE m.user = %(uid)s "
+        "AND m.department = t.department)))))")
+
+
+def tab_sql(model, domain):
+    "SQL predicate of a tab's domain"
+    alias = 'c' if model == 'klachten.complaint' else 't'
+    if not domain:
+        return 'true'
+    (name, operator, value), = domain
+    if name == 'state' and operator == '=':
+        return f"{alias}.state = '{value}'"
+    if name == 'state' and operator == 'in':
+        values = ', '.join(f"'{v}'" for v in value)
+        return f"{alias}.state IN ({values})"
+    if name == 'overdue' and value is True:
+        if alias == 'c':
+            return (f"c.state IN {OPEN!r} AND c.answer_due < %(today)s")
+        return "t.state = 'open' AND t.due_date < %(today)s"
+    raise ValueError(domain)
+
+
+def floor_queries(model, who, tab, tabs):
+    "(rows query, [count queries]) of a screen"
+    if model == 'klachten.complaint':
+        where = complaint_visible(who)
+        rows = (f"SELECT c.id, c.number, c.received_date, c.complainant, "
+            f"p.name, c.short_description, c.channel, c.subject, "
+            f"c.handler_department, d.name, c.handler_user, u.name, "
+            f"c.outcome, c.confidential, c.answer_due, c.answer_due - "
+            f"%(today)s, c.state FROM (SELECT c.* FROM klachten_complaint c "
+            f"WHERE {where} AND {{tab}} ORDER BY c.received_date DESC NULLS "
+            f"FIRST, c.id DESC LIMIT {LIMIT}) c "
+            f"LEFT JOIN party_party p ON p.id = c.complainant "
+            f"LEFT JOIN klachten_department d ON d.id = c.handler_department "
+            f"LEFT JOIN res_user u ON u.id = c.handler_user "
+            f"ORDER BY c.received_date DESC NULLS FIRST, c.id DESC")
+        count = (f"SELECT count(*) FROM (SELECT 1 FROM klachten_complaint c "
+            f"WHERE {where} AND {{tab}} LIMIT {COUNT_LIMIT}) x")
+    else:
+        where = (f"{task_mine()} AND (t.complaint IS NULL OR EXISTS (SELECT "
+            f"1 FROM klachten_complaint c WHERE c.id = t.complaint AND "
+            f"{complaint_visible(who)}))")
+        rows = (f"SELECT t.id, t.due_date, t.due_date - %(today)s, t.kind, "
+            f"t.complaint, c.number, t.origin, t.\"user\", t.department, "
+            f"t.\"group\", t.note, t.state FROM (SELECT t.* FROM "
+            f"klachten_task t WHERE {where} AND {{tab}} ORDER BY t.due_date "
+            f"ASC NULLS LAST, t.id ASC LIMIT {LIMIT}) t LEFT JOIN "
+            f"klachten_complaint c ON c.id = t.complaint "
+            f"ORDER BY t.due_date ASC NULLS LAST, t.id ASC")
+        count = (f"SELECT count(*) FROM (SELECT 1 FROM klachten_task t "
+            f"WHERE {where} AND {{tab}} LIMIT {COUNT_LIMIT}) x")
+    return (rows.replace('{tab}', tab_sql(model, tab)),
+        [count.replace('{tab}', tab_sql(model, d)) for d in tabs])
+
+
+def run_floor(conn, model, who, tab, tabs, params):
+    rows_sql, counts_sql = floor_queries(model, who, tab, tabs)
+    start = time.perf_counter()
+    with conn.cursor() as cur:
+        cur.execute(rows_sql, params)
+        rows = cur.fetchall()
+        counts = []
+        for sql in counts_sql:
+            cur.execute(sql, params)
+            counts.append(cur.fetchone()[0])
+    elapsed = time.perf_counter() - start
+    conn.commit()
+    return elapsed, [r[0] for r in rows], counts
+
+
+def explain(conn, model, who, tab, params):
+    rows_sql, _ = floor_queries(model, who, tab, [])
+    with conn.cursor() as cur:
+        cur.execute('EXPLAIN (ANALYZE, COSTS OFF) ' + rows_sql, params)
+        plan = [r for r, in cur]
+    conn.commit()
+    return plan
+
+
+# --- What sao asks ---
+class Client:
+    "The RPC calls of sao, each in its own transaction, as a user"
+
+    def __init__(self, database, uid):
+        from trytond.pool import Pool
+        from trytond.transaction import Transaction
+        self.database, self.uid = database, uid
+        with Transaction().start(database, 0):
+            User = Pool().get('res.user')
+            with Transaction().set_user(uid):
+                self.context = User.get_preferences(context_only=True)
+            # as the RPC dispatcher: the access rights and rules apply
+            self.context['_check_access'] = True
+
+    def call(self, model, method, *args):
+        from trytond.pool import Pool
+        from trytond.transaction import Transaction
+        with Transaction().start(self.database, self.uid, readonly=True,
+                context=self.context):
+            Model = Pool().get(model)
+            result = getattr(Model, method)(*args)
+            if method == 'search':
+                # as the RPC dispatcher answers
+                result = [r.id for r in result]
+            return result
+
+    def action(self, xml_id):
+        "The action's tabs (domains by sequence) and its views' fields"
+        from trytond.pool import Pool
+        from trytond.pyson import PYSONDecoder
+        from trytond.transaction import Transaction
+        with Transaction().start(self.database, self.uid, readonly=True,
+                context=self.context):
+            pool = Pool()
+            ModelData = pool.get('ir.model.data')
+            Action = pool.get('ir.action.act_window')
+            action = Action(ModelData.get_id('klachten_base', xml_id))
+            tabs = [PYSONDecoder({}).decode(d.domain or '[]')
+                for d in sorted(action.act_window_domains,
+                    key=lambda d: (d.sequence or 0, d.id))]
+            domain = PYSONDecoder({}).decode(action.pyson_domain or '[]')
+            return action.res_model, domain, tabs
+
+    def fields(self, model, view_type):
+        from trytond.pool import Pool
+        from trytond.transaction import Transaction
+        with Transaction().start(self.database, self.uid, readonly=True,
+                context=self.context):
+            Model = Pool().get(model)
+            view = Model.fields_view_get(view_type=view_type)
+            names = []
+            for name, field in view['fields'].items():
+                names.append(name)
+                if field['type'] in {'many2one', 'reference'}:
+                    names.append(f'{name}.rec_name')
+            return names
+
+    def list_screen(self, model, domain, tabs, tab, fields):
+        "search of tab, read of the first page, count of every tab"
+        full = ['AND', tab, domain] if domain else tab
+        ids = self.call(model, 'search', full, 0, LIMIT, None)
+        self.call(model, 'read', ids[:PAGE], fields)
+        counts = [self.call(model, 'search_count',
+                ['AND', t, domain] if domain else t, 0, COUNT_LIMIT)
+            for t in tabs]
+        return ids, counts
+
+
+def timed(function, repeat):
+    "best of repeat: (seconds, queries, result)"
+    best = None
+    for _ in range(repeat):
+        COUNTER.count = 0
+        COUNTER.active = True
+        start = time.perf_counter()
+        try:
+            result = function()
+        finally:
+            COUNTER.active = False
+        elapsed = time.perf_counter() - start
+        if best is None or elapsed < best[0]:
+            best = (elapsed, COUNTER.count, result)
+    return best
+
+
+def measure(args, database, ids, conn, today):
+    users = ids['users']
+    results, plans = [], {}
+    for who in ['coordinator', 'handler1']:
+        client = Client(database, users[who])
+        params = {'uid': users[who], 'company': ids['company'],
+            'today': today}
+        kind = 'coordinator' if who == 'coordinator' else 'handler'
+        for screen, xml_id, view, which in [
+                ("complaint list, first tab + counters",
+                    'act_complaint_form', 'tree', 0),
+                ("complaint list, tab All", 'act_complaint_form', 'tree',
+                    -1),
+                ("task inbox, first tab + counters", 'act_task_mine',
+                    'tree', 0),
+                ]:
+            model, domain, tabs = client.action(xml_id)
+            fields = client.fields(model, view)
+            tab = tabs[which]
+            client.list_screen(model, domain, tabs, tab, fields)  # warm
+            app, queries, (app_ids, app_counts) = timed(
+                lambda: client.list_screen(
+                    model, domain, tabs, tab, fields), args.repeat)
+            floor, floor_ids, floor_counts = min(
+                (run_floor(conn, model, kind, tab, tabs, params)
+                    for _ in range(args.repeat)), key=lambda r: r[0])
+            ok = (app_ids == floor_ids and app_counts == floor_counts)
+            if not ok:
+                log(f"  MISMATCH {who} {screen}: app {len(app_ids)} ids "
+                    f"{app_counts}, floor {len(floor_ids)} ids "
+                    f"{floor_counts}")
+            results.append({'who': kind, 'screen': screen, 'floor': floor,
+                    'app': app, 'queries': queries, 'same': ok,
+                    'rows': len(app_ids), 'counts': app_counts})
+            plans[(kind, screen)] = (model, tab)
+            log(f"  {kind}: {screen}: floor {floor * 1000:,.1f} ms, "
+                f"app {app * 1000:,.1f} ms ({queries} queries), "
+                f"{'same rows' if ok else 'DIFFERENT rows'}")
+        # the form of the first complaint of the list
+        model, domain, tabs = client.action('act_complaint_form')
+        first = client.call(model, 'search', tabs[-1], 0, 1, None)
+        fields = client.fields(model, 'form')
+        client.call(model, 'read', first, fields)
+        app, queries, _ = timed(
+            lambda: client.call(model, 'read', first, fields), args.repeat)
+        floor_sql = (f"SELECT c.* FROM klachten_complaint c WHERE c.id = "
+            f"%(id)s AND {complaint_visible(kind)}")
+        best = None
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            with conn.cursor() as cur:
+                cur.execute(floor_sql, {**params, 'id': first[0]})
+                assert cur.fetchall()
+            conn.commit()
+            elapsed = time.perf_counter() - start
+            best = elapsed if best is None else min(best, elapsed)
+        results.append({'who': kind, 'screen': "open one complaint's form",
+                'floor': best, 'app': app, 'queries': queries, 'same': True,
+                'rows': 1, 'counts': []})
+        log(f"  {kind}: form: floor {best * 1000:,.1f} ms, app "
+            f"{app * 1000:,.1f} ms ({queries} queries)")
+    return results, plans
+
+
+# --- Report ---
+def render(label, info, sizes):
+    lines = [f"<!-- backoffice:{label}:start -->",
+        f"*{label}*: {info['date']}, revision {info['revision']}, "
+        f"PostgreSQL {info['postgresql']} (throwaway cluster, default "
+        f"settings: JIT {info['jit']}), {os.cpu_count()} CPUs, best of "
+        f"{info['repeat']}; `{info['command']}`", '']
+    for size in sizes:
+        data = size['data']
+        lines += [f"N = {data['complaints']:,} complaints "
+            f"({data['open']:,} open), {data['tasks']:,} tasks "
+            f"({data['open_tasks']:,} open); generated in "
+            f"{size['generated']:.0f} s", '',
+            '| who | screen | rows / tab counts | floor | app (queries) '
+            '| ratio |', '| --- | --- | --- | --- | --- | --- |']
+        for r in size['results']:
+            counts = '/'.join(str(c) for c in r['counts'])
+            same = '' if r['same'] else ' **≠ floor**'
+            lines.append(f"| {r['who']} | {r['screen']} | {r['rows']} "
+                f"{counts}{same} | {r['floor'] * 1000:,.1f} ms "
+                f"| {r['app'] * 1000:,.1f} ms ({r['queries']}) "
+                f"| {r['app'] / r['floor']:,.1f}× |")
+        lines += ['', f"EXPLAIN ANALYZE of the floor of the slowest app "
+            f"screen ({size['slowest']}):", '', '```']
+        lines += size['plan'] + ['```', '', f"EXPLAIN ANALYZE of the app's "
+            f"slowest statement of all screens "
+            f"({size['app_query'] * 1000:,.1f} ms when timed):", '', '```']
+        lines += size['app_plan'] + ['```', '']
+    lines.append(f"<!-- backoffice:{label}:end -->")
+    return '\n'.join(lines)
+
+
+def write_readme(label, text):
+    readme = README.read_text()
+    start = f"<!-- backoffice:{label}:start -->"
+    end = f"<!-- backoffice:{label}:end -->"
+    if start in readme:
+        before, rest = readme.split(start, 1)
+        after = rest.split(end, 1)[1]
+        readme = before + text + after
+    else:
+        readme = readme.rstrip('\n') + '\n\n' + text + '\n'
+    README.write_text(readme)
+
+
+def revision():
+    def git(*args):
+        return subprocess.run(['git', *args], cwd=TOP, capture_output=True,
+            text=True).stdout.strip()
+    commit = git('rev-parse', '--short', 'HEAD')
+    dirty = git('status', '--porcelain', '--', 'klachten_base/complaint.py',
+        'klachten_base/task.py')
+    return commit + (' (with uncommitted changes to complaint.py/task.py)'
+        if dirty else '')
+
+
+def run_checked(args, env, what):
+    result = subprocess.run(args, env=env, capture_output=True, text=True,
+        cwd=TOP)
+    if result.returncode:
+        log(result.stdout[-3000:], result.stderr[-5000:])
+        raise RuntimeError(f"{what} failed")
+    return result.stdout
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(
+        description=__doc__.split('\n\n')[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--sizes', default='100000',
+        help="numbers of complaints, comma-separated (default: %(default)s)")
+    parser.add_argument('--repeat', type=int, default=3)
+    parser.add_argument('--label', default='results',
+        help="the README section to write (e.g. before, after)")
+    parser.add_argument('--uri', help="an existing PostgreSQL server")
+    parser.add_argument('--keep', action='store_true')
+    parser.add_argument('--no-readme', action='store_true')
+    parser.add_argument('--setup-child', help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.sizes = sorted(int(s.replace('_', '')) for s in args.sizes.split(','))
+    return args
+
+
+def main():
+    args = parse_args()
+    if args.setup_child:
+        setup_child(args.setup_child)
+        return
+    for name in ['TRYTOND_CONFIG', 'DB_NAME', 'DB_CACHE']:
+        os.environ.pop(name, None)
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
+    sizes = []
+    info = {'repeat': args.repeat, 'revision': revision(),
+        'command': ' '.join(['.venv/bin/python', 'bench/backoffice.py']
+            + sys.argv[1:]),
+        'date': dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}
+    with postgresql(args.uri, args.keep) as (uri, _):
+        os.environ['TRYTOND_DATABASE__URI'] = uri
+        for n in args.sizes:
+            database = f'klachten_backoffice_{os.getpid()}_{n}'
+            with scratch_database(uri, database, args.keep) as version:
+                info['postgresql'] = version
+                sizes.append(bench_size(args, uri, database, n, info))
+                from trytond.pool import Pool
+                Pool.stop(database)
+                from trytond import backend
+                backend.Database(database).close()
+    text = render(args.label, info, sizes)
+    print(text)
+    if not args.no_readme:
+        write_readme(args.label, text)
+
+
+def bench_size(args, uri, database, n, info):
+    import psycopg
+    env = dict(os.environ, TRYTOND_DATABASE__URI=uri)
+    with tempfile.NamedTemporaryFile('w', suffix='.pw') as passfile:
+        passfile.write('admin\n')
+        passfile.flush()
+        env['TRYTONPASSFILE'] = passfile.name
+        log(f"Activating klachten_base on {database}...")
+        run_checked([str(Path(sys.executable).parent / 'trytond-admin'),
+                '-d', database, '-u', 'klachten_base',
+                '--activate-dependencies', '--email', 'admin@example.org'],
+            env, 'trytond-admin')
+    ids = json.loads(run_checked([sys.executable, __file__, '--setup-child',
+                database], env, 'setup').strip().splitlines()[-1])
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    Pool(database).init()
+    COUNTER.install()
+    with Transaction().start(database, 0):
+        today = Pool().get('ir.date').today()
+    conn = psycopg.connect(uri, dbname=database)
+    with conn.cursor() as cur:
+        cur.execute('SHOW jit')
+        info['jit'] = cur.fetchone()[0]
+    conn.commit()
+    start = time.monotonic()
+    data = generate(conn, ids, today, n)
+    generated = time.monotonic() - start
+    log(f"N = {n:,}: {data} in {generated:.0f} s")
+    results, plans = measure(args, database, ids, conn, today)
+    slowest = max((r for r in results if (r['who'], r['screen']) in plans),
+        key=lambda r: r['app'])
+    model, tab = plans[(slowest['who'], slowest['screen'])]
+    _, query, query_params = COUNTER.slowest
+    with conn.cursor() as cur:
+        cur.execute('EXPLAIN (ANALYZE, COSTS OFF) ' + query, query_params)
+        app_plan = [r for r, in cur]
+    conn.commit()
+    plan = explain(conn, model, slowest['who'], tab, {
+            'uid': ids['users'][
+                'coordinator' if slowest['who'] == 'coordinator'
+                else 'handler1'],
+            'company': ids['company'], 'today': today})
+    conn.close()
+    return {'data': data, 'generated': generated, 'results': results,
+        'slowest': f"{slowest['who']}: {slowest['screen']}", 'plan': plan,
+        'app_plan': app_plan, 'app_query': COUNTER.slowest[0]}
+
+
+if __name__ == '__main__':
+    main()
