@@ -49,6 +49,7 @@ COLUMNS = [
     ('short_description', 'short_description', 40),
     ('admissibility', 'admissibility', 14),
     ('inadmissibility_grounds', None, 30),
+    ('redirected_as', 'redirected_as', 14),
     ('outcome', 'outcome', 18),
     ('remedies', None, 24),
     ('days_taken', None, 10),
@@ -62,9 +63,9 @@ SQL_COLUMNS = ['id', 'answer_due', 'handler_role', 'number', 'received_date',
     'acknowledged_on', 'decision_date', 'closing_date', 'state', 'track',
     'channel', 'concerned_department', 'handler_department', 'basis',
     'subject', 'short_description', 'admissibility', 'outcome',
-    'handler_user', 'extension_count', 'suspended_days']
+    'handler_user', 'extension_count', 'suspended_days', 'redirected_as']
 SELECTIONS = ['state', 'track', 'channel', 'basis', 'admissibility',
-    'outcome']
+    'outcome', 'redirected_as']
 TOTALS = ['state', 'channel', 'basis', 'admissibility', 'outcome',
     'within_term']
 COLUMN = {key: i for i, (key, _, _) in enumerate(COLUMNS)}
@@ -279,7 +280,8 @@ class ComplaintRegister(Report):
                 for (id_, answer_due, role, number, received, acknowledged,
                         decided, closed, state, track, channel, concerned,
                         handling, basis, subject, description, admissibility,
-                        outcome, handler, extensions, suspended) in batch:
+                        outcome, handler, extensions, suspended,
+                        redirected) in batch:
                     if isinstance(received, str):
                         # SQLite gives dates as text
                         (answer_due, received, acknowledged, decided,
@@ -299,7 +301,9 @@ class ComplaintRegister(Report):
                         departments.get(handling), bases.get(basis),
                         subjects.get(subject), _text(description),
                         admissibilities.get(admissibility),
-                        grounds.get(id_), outcomes.get(outcome),
+                        grounds.get(id_),
+                        labels['redirected_as'].get(redirected),
+                        outcomes.get(outcome),
                         remedies.get(id_),
                         (decided - received).days
                         if decided and received else None,

@@ -20,7 +20,10 @@ Populations (doc/yearly.rst):
   inadmissible and then admissible counts as admissible.
 
 Data the product does not record yet (NOT_RECORDED) is ``None``, shown
-"not recorded", never a guessed number."""
+"not recorded", never a guessed number.  *Not a complaint* counts the
+complaints received that were redirected (klachten_base/redirect.py) or
+declared inadmissible for not being a complaint; *forwarded* the
+redirected ones."""
 import datetime as dt
 from collections import Counter, defaultdict
 
@@ -38,7 +41,7 @@ FOUNDED = ('founded', 'partly_founded', 'founded_corrected')
 DECIDED_STATES = ('feedback', 'closed')
 TREND_YEARS = 5
 # what the product does not record yet (issues 16 and 17)
-NOT_RECORDED = ['not_a_complaint', 'forwarded', 'referrals']
+NOT_RECORDED = ['referrals']
 
 
 class JulianDay(Function):
@@ -151,13 +154,15 @@ class Computation:
             _when((t.received_date < start)
                 & ((t.closing_date == Null) | (t.closing_date >= start))),
             _when((t.closing_date == Null) | (t.closing_date > end)),
+            _when(received & self._not_a_complaint()),
+            _when(received & (t.redirected_as != Null)),
             ]
         row, = self._fetch(t.select(*columns,
                 where=self._registered() & (t.received_date <= end)))
         row = [_int(v) for v in row]
         counts = row[TREND_YEARS:]
         (total, cancelled, admissible, inadmissible, undecided,
-            carried_over, open_at_end) = counts
+            carried_over, open_at_end, not_a_complaint, forwarded) = counts
         inhabitants = self._configuration('inhabitants')
         return {
             'volume': {
@@ -165,8 +170,8 @@ class Computation:
                 'cancelled': cancelled,
                 'carried_over': carried_over,
                 'open_at_end': open_at_end,
-                'not_a_complaint': None,
-                'forwarded': None,
+                'not_a_complaint': not_a_complaint,
+                'forwarded': forwarded,
                 'inhabitants': inhabitants,
                 'per_1000': (total * 1000 / inhabitants
                     if inhabitants else None),
@@ -182,6 +187,19 @@ class Computation:
                 'undecided': undecided,
                 },
             }
+
+    def _not_a_complaint(self):
+        "SQL: redirected, or inadmissible because it is not a complaint"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Relation = pool.get(
+            'klachten.complaint-klachten.inadmissibility_ground')
+        t, relation = self.table, Relation.__table__()
+        ground = ModelData.get_id('klachten_base', 'ground_not_complaint')
+        return ((t.redirected_as != Null)
+            | ((t.admissibility == 'inadmissible')
+                & t.id.in_(relation.select(relation.complaint,
+                        where=relation.ground == ground))))
 
     def channels(self):
         "{(channel, track): count} of the complaints received"

@@ -309,8 +309,8 @@ class YearlyReport(Workflow, ModelSQL, ModelView):
                 'cancelled': shown(volume['cancelled']),
                 'carried_over': shown(volume['carried_over']),
                 'open_at_end': shown(volume['open_at_end']),
-                'not_a_complaint': not_recorded,
-                'forwarded': not_recorded,
+                'not_a_complaint': shown(volume['not_a_complaint']),
+                'forwarded': shown(volume['forwarded']),
                 'per_1000': self._number(volume['per_1000'], 2)
                 if volume['inhabitants'] else not_recorded,
                 'per_1000_admissible': self._number(

@@ -281,8 +281,8 @@ class YearlyReportTestCase(YearFixture, unittest.TestCase):
         tables = compute_tables(self.config)
         self.assertEqual(tables['volume'], {
                 'received': 9, 'cancelled': 1, 'carried_over': 1,
-                'open_at_end': 2, 'not_a_complaint': None,
-                'forwarded': None, 'inhabitants': 10_000,
+                'open_at_end': 2, 'not_a_complaint': 1,
+                'forwarded': 0, 'inhabitants': 10_000,
                 'per_1000': 0.9, 'per_1000_admissible': 0.6,
                 })
         self.assertEqual([r['received'] for r in tables['trend']],
@@ -388,13 +388,13 @@ class YearlyReportTestCase(YearFixture, unittest.TestCase):
 
         rows = {tuple(c.text for c in row.cells)
             for table in document.tables for row in table.rows}
-        not_recorded = message('msg_yearly_not_recorded', 'nl')
         unclassified = message('msg_yearly_unclassified', 'nl')
         self.assertIn(("Ontvangen klachten", "9"), rows)
         self.assertIn(("Overgedragen uit de vorige periode", "1"), rows)
         self.assertIn(("Klachten per 1.000 inwoners", "0,90"), rows)
-        self.assertIn(("Geen klacht (melding, vraag of bezwaar)",
-                not_recorded), rows)
+        self.assertIn(("Geen klacht (melding, vraag of bezwaar)", "1"),
+            rows)
+        self.assertIn(("Doorgestuurd naar een andere instantie", "0"), rows)
         self.assertIn((str(YEAR), "9"), rows)
         self.assertIn(("E-mail", "5", "0", "5"), rows)
         self.assertIn(("Brief", "< 3", "0", "< 3"), rows)
