@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 
 from werkzeug.test import Client
 
-from proteus import Model
+from proteus import Model, Wizard
 from trytond.model import ModelStorage
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
@@ -99,6 +99,9 @@ GRANTS = {
     'klachten.standing_observer': _grants('rwcd', 'r', '', '', '', ''),
     'klachten.standard_text': _grants('rwcd', 'rwcd', '', '', '', ''),
     'klachten.subject': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
+    # the complaint's access (__access__); changed only by its wizard and
+    # buttons (Request Sub-Investigation, Report, Cancel)
+    'klachten.sub_investigation': _grants('r', 'r', 'r', 'r', 'r', 'r'),
     # an owner (any staff member) starts and finishes their own actions
     # (record rules), the coordinators manage them
     'klachten.improvement.action':
@@ -149,6 +152,7 @@ BUTTONS = {
         'request_information_wizard': [A, CO],
         'resolve_wizard': [A, CO, R],
         'send_back_wizard': [A, H],
+        'sub_investigation_wizard': [A, CO, H],
         },
     'klachten.configuration': {
         'apply_awb_preset': [A],
@@ -195,6 +199,10 @@ BUTTONS = {
         'cancel': [A, CO],
         'check': [A, CO],
         'start': [A, CO],
+        },
+    'klachten.sub_investigation': {
+        'cancel': [A, CO],
+        'report_wizard': [A, CO, DH, H, O, R],
         },
     'klachten.task': {
         'do': [],
@@ -327,6 +335,14 @@ class AccessMatrixTestCase(MunicipalityTestCase):
         admit(secret, ns, department='OM', user='handler3')
         admit(Complaint(about.id), ns, user=None, concerns='staff',
             concerned_user=User(cls.users[H].id))
+        # the receiver investigates part of it for another department
+        wizard = Wizard('klachten.complaint.sub_investigation',
+            [Complaint(about.id)])
+        wizard.form.department = Model.get('klachten.department')(
+            ns.departments['OM'].id)
+        wizard.form.user = User(cls.users[R].id)
+        wizard.form.question = "Matrix question"
+        wizard.execute('confirm')
         Model.get('ir.attachment')(resource=Complaint(observed.id),
             name="a.txt", data=b"attached").save()
         Model.get('ir.note')(resource=Complaint(observed.id),
