@@ -31,6 +31,7 @@ NOTIFY_LETTERS = {
     'conclusion': 'reasoned_reply',
     'cancel': 'cancellation',
     'information': 'information_request',
+    'hearing_invitation': 'hearing_invitation',
     }
 ELECTRONIC_CHANNELS = {'email', 'web_form'}
 LETTER_MODES = [
@@ -102,6 +103,8 @@ class Complaint(metaclass=PoolMeta):
                     'depends': ['state'],
                     },
                 })
+
+        cls.concerned_copy_by.selection += [('letter', "Letter")]
 
     @classmethod
     def copy(cls, complaints, default=None):
@@ -186,6 +189,29 @@ class Complaint(metaclass=PoolMeta):
         with without_check_access():
             for delivery, records in deliveries.items():
                 Request.write(records, {'delivery': delivery})
+
+    @classmethod
+    def send_concerned_copy(cls, complaints):
+        # a staff member without e-mail address gets the copy by letter,
+        # to print and hand over or post
+        pool = Pool()
+        Document = pool.get('klachten.document')
+        by_letter = []
+        if cls._configuration().letter_mode != 'never':
+            by_letter = [c for c in cls.browse([c.id for c in complaints])
+                if c.concerns == 'staff' and c.concerned_user
+                and not c.concerned_user.email]
+        others = [c for c in complaints if c.id not in {
+                c.id for c in by_letter}]
+        if others:
+            super().send_concerned_copy(others)
+        for complaint in by_letter:
+            Document.make([complaint], 'concerned_copy',
+                records=[complaint.concerned_user], **cls._letter_options())
+            cls._write_workflow([complaint], {
+                    'concerned_copy_date': cls._today(),
+                    'concerned_copy_by': 'letter',
+                    })
 
     def wants_letter(self):
         "Whether the complainant is written to by post"
@@ -327,10 +353,22 @@ class Complaint(metaclass=PoolMeta):
                 'text': t(text),
                 'third_party': False,
                 'information_due': t(''),
+                'hearing_date': date(complaint.hearing_date),
+                'hearing_time': t(complaint.hearing_time.strftime('%H:%M')
+                    if complaint.hearing_time else ''),
+                'hearing_place': t(complaint.hearing_place),
                 }
             if getattr(record, '__name__', None) == (
                     'klachten.information.request'):
                 values['information_due'] = date(record.due_date)
+            if getattr(record, '__name__', None) == 'res.user':
+                # the copy to the staff member the complaint is about, by
+                # internal mail to their department
+                values.update({
+                        'addressee': t(record.rec_name),
+                        'addressee_address': name(
+                            complaint.concerned_department),
+                        })
             if self.is_third_party(record):
                 # to the third party, who knows nothing of the complainant
                 values.update({
@@ -385,6 +423,31 @@ class Admissible(metaclass=PoolMeta):
         config = Pool().get('klachten.configuration')(1)
         if config.letter_mode != 'never' and self.record.wants_letter():
             # the complainant is written to by post
+            values['inform'] = True
+        return values
+
+
+class HearingStart(metaclass=PoolMeta):
+    __name__ = 'klachten.complaint.hearing.start'
+
+    @fields.depends('action', 'inform', 'complainant_email')
+    def on_change_with_warning(self, name=None):
+        warning = super().on_change_with_warning(name)
+        config = Pool().get('klachten.configuration')(1)
+        if warning and config.letter_mode != 'never':
+            # not e-mailed, but invited by post
+            return gettext('klachten_report.msg_hearing_letter')
+        return warning
+
+
+class Hearing(metaclass=PoolMeta):
+    __name__ = 'klachten.complaint.hearing'
+
+    def default_start(self, fields):
+        values = super().default_start(fields)
+        config = Pool().get('klachten.configuration')(1)
+        if config.letter_mode != 'never' and self.record.wants_letter():
+            # the complainant is invited by post
             values['inform'] = True
         return values
 

@@ -33,6 +33,8 @@ KINDS = [
     ('reasoned_reply', "Reasoned Reply"),
     ('cancellation', "Cancellation"),
     ('information_request', "Information Request"),
+    ('hearing_invitation', "Hearing Invitation"),
+    ('concerned_copy', "Copy to the Staff Member"),
     ('investigation_report', "Investigation Report"),
     ]
 LETTER_KINDS = {k for k, _ in KINDS} - {'investigation_report'}
@@ -42,16 +44,20 @@ LETTER_PHASES = {
     'acknowledgement': 'evaluation',
     'information_request': 'evaluation',
     'admissible': 'investigation',
+    'hearing_invitation': 'investigation',
+    'concerned_copy': 'investigation',
     'inadmissible': 'decided',
     'reasoned_reply': 'decided',
     'cancellation': 'cancelled',
     }
 # letters that a later phase does not make untrue
-LASTING = {'acknowledgement'}
+LASTING = {'acknowledgement', 'concerned_copy'}
 # a new letter of these kinds replaces an unsent one of the same kind
 REPLACING = LETTER_KINDS - {'information_request'}
 # the letters that tell the complainant the complaint was received
-ACKNOWLEDGING = LETTER_KINDS - {'information_request'}
+ACKNOWLEDGING = LETTER_KINDS - {'information_request', 'concerned_copy'}
+# the letters to the staff member a complaint is about, in their language
+TO_STAFF = {'concerned_copy'}
 DOCX = ('application/vnd.openxmlformats-officedocument'
     '.wordprocessingml.document')
 
@@ -263,7 +269,10 @@ class Document(Workflow, ModelSQL, ModelView):
     def language_for(cls, complaint, kind, record=None):
         """Letters in the complainant's language, the report and letters to
         a third party in the user's"""
-        if kind in LETTER_KINDS and not complaint.is_third_party(record):
+        if kind in TO_STAFF and getattr(record, 'language', None):
+            return language_of(record.language.code)
+        if (kind in LETTER_KINDS - TO_STAFF
+                and not complaint.is_third_party(record)):
             return language_of(complaint.complainant_language)
         return language_of(Transaction().language)
 

@@ -22,6 +22,16 @@ SUBJECTS = {
         'fr': "Demande d'informations sur la plainte {{ number }}",
         'en': "Request for information about complaint {{ number }}",
         },
+    'hearing_invitation': {
+        'nl': "Uitnodiging om gehoord te worden over uw klacht {{ number }}",
+        'fr': "Invitation à être entendu sur votre plainte {{ number }}",
+        'en': "Invitation to be heard on your complaint {{ number }}",
+        },
+    'concerned_copy': {
+        'nl': "Een klacht over u: {{ number }}",
+        'fr': "Une plainte vous concernant : {{ number }}",
+        'en': "A complaint about you: {{ number }}",
+        },
     }
 
 # Words used by every letter, per language
@@ -200,6 +210,97 @@ LETTERS = {
             "{%p endif %}",
             "You can write to us, call us or visit us; please mention "
             "number {{ number }}.",
+            ],
+        },
+    'hearing_invitation': {
+        'nl': [
+            "Voordat wij beslissen over uw klacht {{ number }} van "
+            "{{ received_date }}, willen wij u graag horen. U bent "
+            "uitgenodigd voor een hoorzitting:",
+            "Datum: {{ hearing_date }}",
+            "{%p if hearing_time %}", "Uur: {{ hearing_time }}",
+            "{%p endif %}",
+            "Plaats: {{ hearing_place }}",
+            "U mag zich laten bijstaan. Wilt u niet gehoord worden, of past "
+            "de datum u niet? Laat het ons dan weten en vermeld daarbij het "
+            "nummer {{ number }}.",
+            ],
+        'fr': [
+            "Avant de statuer sur votre plainte {{ number }} du "
+            "{{ received_date }}, nous souhaitons vous entendre. Vous êtes "
+            "invité à une audition :",
+            "Date : {{ hearing_date }}",
+            "{%p if hearing_time %}", "Heure : {{ hearing_time }}",
+            "{%p endif %}",
+            "Lieu : {{ hearing_place }}",
+            "Vous pouvez vous faire assister. Si vous ne souhaitez pas être "
+            "entendu ou si la date ne vous convient pas, faites-le-nous "
+            "savoir en mentionnant le numéro {{ number }}.",
+            ],
+        'en': [
+            "Before we decide on your complaint {{ number }} of "
+            "{{ received_date }}, we would like to hear you. You are "
+            "invited to a hearing:",
+            "Date: {{ hearing_date }}",
+            "{%p if hearing_time %}", "Time: {{ hearing_time }}",
+            "{%p endif %}",
+            "Place: {{ hearing_place }}",
+            "You may bring someone to assist you. If you do not wish to be "
+            "heard, or if the date does not suit you, please let us know, "
+            "mentioning number {{ number }}.",
+            ],
+        },
+    'concerned_copy': {
+        'nl': [
+            "Er is een klacht ingediend over uw optreden. U ontvangt er een "
+            "afschrift van, zodat u weet wat erin staat en uw kant kunt "
+            "geven wanneer ze onderzocht wordt.",
+            "Nummer: {{ number }}",
+            "Ontvangen op: {{ received_date }}",
+            "{%p if complainant %}", "Ingediend door: {{ complainant }}",
+            "{%p endif %}",
+            "{%p if incident_date %}", "Feiten van: {{ incident_date }}",
+            "{%p endif %}",
+            "Klacht: {{ short_description }}",
+            "{{ description }}",
+            "{%p if remedy_sought %}", "Gevraagde oplossing:",
+            "{{ remedy_sought }}", "{%p endif %}",
+            "De stukken bij de klacht kunt u inzien bij de "
+            "klachtencoördinator.",
+            ],
+        'fr': [
+            "Une plainte a été introduite au sujet de votre comportement. "
+            "Vous en recevez une copie, pour savoir ce qu'elle dit et "
+            "pouvoir donner votre point de vue lors de l'enquête.",
+            "Numéro : {{ number }}",
+            "Reçue le : {{ received_date }}",
+            "{%p if complainant %}", "Introduite par : {{ complainant }}",
+            "{%p endif %}",
+            "{%p if incident_date %}", "Faits du : {{ incident_date }}",
+            "{%p endif %}",
+            "Plainte : {{ short_description }}",
+            "{{ description }}",
+            "{%p if remedy_sought %}", "Solution demandée :",
+            "{{ remedy_sought }}", "{%p endif %}",
+            "Les pièces jointes à la plainte peuvent être consultées auprès "
+            "du coordinateur des plaintes.",
+            ],
+        'en': [
+            "A complaint has been filed about your conduct. You receive a "
+            "copy of it, so that you know what it says and can give your "
+            "view when it is investigated.",
+            "Number: {{ number }}",
+            "Received on: {{ received_date }}",
+            "{%p if complainant %}", "Filed by: {{ complainant }}",
+            "{%p endif %}",
+            "{%p if incident_date %}", "Facts of: {{ incident_date }}",
+            "{%p endif %}",
+            "Complaint: {{ short_description }}",
+            "{{ description }}",
+            "{%p if remedy_sought %}", "Remedy sought:",
+            "{{ remedy_sought }}", "{%p endif %}",
+            "The documents sent with the complaint can be consulted with "
+            "the complaints coordinator.",
             ],
         },
     'cancellation': {

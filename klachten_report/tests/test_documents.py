@@ -31,6 +31,7 @@ HOSTILE = "<script>alert('x')</script> {{ number }} ${ record.id } {% if %}"
 ACCENTS = "Één café in Liège, coördinator, naïef, garçon"
 LEFTOVER = re.compile(r'\{\{|\}\}|\{%|%\}')
 A4 = (595, 842)
+NEXT_WEEK = dt.date.today() + dt.timedelta(days=7)
 DUTCH_MONTHS = [None, "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december"]
 
@@ -480,6 +481,80 @@ class DocumentsTestCase(unittest.TestCase):
                 self.documents(complaint, 'information_request'), [])
         finally:
             self.configure(letter_mode='beside')
+
+    def test_hearing_invitation_letter(self):
+        "A complainant without e-mail is invited to the hearing by letter"
+        self.configure(letter_pdf=True)
+        self.addCleanup(self.configure, letter_pdf=False)
+        party = self.complainant("Hanne Hoorzitting", 'nl')
+        set_user('coordinator', self.config)
+        complaint = admit(create_complaint(party, channel='letter'), self.ns)
+        set_user('handler1', self.config)
+        complaint = Model.get('klachten.complaint')(complaint.id)
+        wizard = Wizard('klachten.complaint.hearing', [complaint])
+        # offered to send, by letter
+        self.assertTrue(wizard.form.inform)
+        wizard.form.date = NEXT_WEEK
+        wizard.form.time = dt.time(10, 30)
+        wizard.form.place = "Gemeentehuis, zaal 2"
+        self.assertIn("Letters to Print", wizard.form.warning)
+        wizard.execute('confirm')
+        set_user('coordinator', self.config)
+        letter, = self.documents(complaint, 'hearing_invitation')
+        self.assertEqual(letter.state, 'to_print')
+        self.assertEqual(letter.language, 'nl')
+        date = (f"{NEXT_WEEK.day} {DUTCH_MONTHS[NEXT_WEEK.month]} "
+            f"{NEXT_WEEK.year}")
+        for text in [docx_text(letter.docx_file), pdf_text(letter.pdf_file)]:
+            self.assertIn("Uitnodiging om gehoord te worden", text)
+            self.assertIn("Hanne Hoorzitting", text)
+            self.assertIn("Kerkstraat 1", text)
+            self.assertIn(f"Datum: {date}", text)
+            self.assertIn("Uur: 10:30", text)
+            self.assertIn("Plaats: Gemeentehuis, zaal 2", text)
+            self.assertIn(complaint.number, text)
+            self.assertEqual(leftover(text), [])
+        # the letter of the admissibility stays to print beside it
+        admissible, = self.documents(complaint, 'admissible')
+        self.assertEqual(admissible.state, 'to_print')
+
+    def test_concerned_copy_letter(self):
+        "A staff member without e-mail gets the copy of the complaint by post"
+        set_user('admin', self.config)
+        User = Model.get('res.user')
+        Lang = Model.get('ir.lang')
+        staff = User(self.ns.users['handler2'].id)
+        staff.email = None
+        staff.language, = Lang.find([('code', '=', 'en')])
+        staff.save()
+        party = self.complainant("Karel Kopie", 'nl')
+        set_user('coordinator', self.config)
+        staff = User(staff.id)
+        department = Model.get('klachten.department')(
+            self.ns.departments['OM'].id)
+        complaint = create_complaint(party, channel='letter',
+            concerns='staff', concerned_user=staff,
+            description="Hij was onbeleefd aan het loket.")
+        complaint = admit(complaint, self.ns, department='OM',
+            user='handler3', concerns='staff', concerned_user=staff,
+            concerned_department=department, send_concerned_copy=True)
+        self.assertEqual(complaint.concerned_copy_by, 'letter')
+        self.assertEqual(complaint.concerned_copy_date, dt.date.today())
+        letter, = self.documents(complaint, 'concerned_copy')
+        self.assertEqual(letter.state, 'to_print')
+        # in the staff member's language, to them at their department
+        self.assertEqual(letter.language, 'en')
+        text = docx_text(letter.docx_file)
+        self.assertIn("A complaint about you", text)
+        self.assertIn(staff.rec_name, text)
+        self.assertIn("Omgeving", text)
+        self.assertIn("Filed by: Karel Kopie", text)
+        self.assertIn("Hij was onbeleefd aan het loket.", text)
+        self.assertNotIn("Kerkstraat", text)
+        self.assertEqual(leftover(text), [])
+        # the complainant's letter is not withdrawn by it
+        admissible, = self.documents(complaint, 'admissible')
+        self.assertEqual(admissible.state, 'to_print')
 
     def test_reassigned(self):
         "A letter of a decision undone is no longer to print"
