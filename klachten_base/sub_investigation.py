@@ -245,6 +245,8 @@ class SubInvestigation(PermittedButtonsMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def copy(cls, records, default=None):
+        if not records:
+            return []
         raise WorkflowError(gettext(
                 'klachten_base.msg_sub_investigation_no_copy'))
 
