@@ -186,6 +186,26 @@ ADVISORY_BODIES = [
     ]
 
 
+# Where what is not a complaint goes (seed 002: meldingen, vragen,
+# suggesties, bezwaren): kind, name, method, e-mail, link, text
+REDIRECT_TARGETS = [
+    ('report', "het meldpunt van de technische dienst", 'email',
+        'meldingen@klaverveld.example',
+        'https://www.klaverveld.example/melden',
+        "Een kapotte straatlamp, een put in de weg of sluikstort meldt u "
+        "bij het meldpunt: zij lossen het meteen op."),
+    ('question', "het infopunt", 'email', 'info@klaverveld.example', None,
+        "Met een vraag kan u terecht bij het infopunt."),
+    ('suggestion', "het college van burgemeester en schepenen", 'email',
+        'college@klaverveld.example', None,
+        "Een idee of voorstel bezorgen we aan het college."),
+    ('objection', "de bezwaarprocedure", 'link', None,
+        'https://www.klaverveld.example/bezwaar',
+        "Tegen een beslissing (een belasting, een vergunning) tekent u "
+        "bezwaar aan met het formulier op deze pagina: dat is geen "
+        "klacht."),
+    ]
+
 # Standard texts (Signalen's standaardteksten): [[...]] must be filled in
 STANDARD_TEXTS = [
     ("Excuses", "Wij bieden u onze excuses aan voor [[wat er misliep]]. "
@@ -551,6 +571,11 @@ COMPLAINTS = [
             # Awb 9:10: the handler invites the complainant to be heard
             (21, 'hearing', dict(login='handler5',
                     place="Stadhuis, zaal 2")),
+            # One complaint, two departments (Signalen's deelonderzoek)
+            (22, 'sub_investigation', dict(login='handler5',
+                    department='omgeving',
+                    question="Schreef de omgevingsvergunning van de "
+                    "heraanleg geurafsluiters in de straatkolken voor?")),
             ]),
     _c('rioolgeur-mail', 55, 'email', 'coordinator',
         "Rioolgeur Molenstraat (dezelfde klacht per e-mail)",
@@ -1682,6 +1707,17 @@ class Demo:
         wizard.form.place = place
         wizard.execute('confirm')
 
+    def do_sub_investigation(self, spec, date, login, department,
+            question):
+        "Ask another department part of the investigation"
+        from proteus import Model
+        self.as_user(login)
+        wizard = self._wizard('klachten.complaint.sub_investigation', spec)
+        wizard.form.department = Model.get('klachten.department')(
+            self.departments[department])
+        wizard.form.question = question
+        wizard.execute('confirm')
+
     def do_chat(self, spec, date, login, content):
         "An internal message in the complaint's conversation"
         from proteus import Model
@@ -1708,6 +1744,11 @@ class Demo:
         StandingObserver(
             user=Model.get('res.user')(self.users['observer']),
             subject=Subject(self.subjects["Parkeren"])).save()
+        # What is not a complaint goes elsewhere (seed 002)
+        Target = Model.get('klachten.redirect.target')
+        for kind, name, method, email, url, text in REDIRECT_TARGETS:
+            Target(kind=kind, name=name, method=method, email=email,
+                url=url, portal_text=text).save()
         # Signalen's standard texts, for the e-mails under review
         StandardText = Model.get('klachten.standard_text')
         for name, text in STANDARD_TEXTS:
@@ -1748,6 +1789,9 @@ class Demo:
             'not neutral': lambda c: c.not_neutral_reason,
             'remedy': lambda c: c.remedies,
             'representative': lambda c: c.representative,
+            'sub-investigation': lambda c: c.sub_investigations,
+            'hearing': lambda c: c.hearing_state,
+            'informal': lambda c: c.track == 'informal',
             }
         missing.extend(name for name, test in features.items()
             if not any(test(c) for c in complaints))

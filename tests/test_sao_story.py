@@ -18,7 +18,9 @@ and to check what each step did.
 5. the coordinator declares it admissible again, for Omgeving and
    handler3;
 6. handler3 asks internal advice (handler2 of Burgerzaken) and external
-   advice (an e-mail address), writes the report and finalises it: the
+   advice (an e-mail address) and a sub-investigation of Burgerzaken,
+   which handler1 reports on from Klachten > Deelonderzoeken; handler3
+   reads it on the complaint, writes the report and finalises it: the
    report's PDF shows under Documents;
 7. the coordinator finds the investigation neutral and concludes, with a
    reply and feedback asked;
@@ -124,6 +126,8 @@ class SaoStoryTestCase(unittest.TestCase):
                 'complaints': menu('menu_klachten', 'menu_complaint_form'),
                 'my_tasks': menu(
                     'menu_klachten', 'menu_tasks', 'menu_task_mine'),
+                'sub_investigations': menu(
+                    'menu_klachten', 'menu_sub_investigation_form'),
                 }
             transaction.commit()
 
@@ -409,6 +413,50 @@ class SaoStoryTestCase(unittest.TestCase):
                 'res.user', [('login', '=', 'handler2')])
             self.assertEqual(advice[0]['advisors'], [handler2])
             self.assertEqual(advice[1]['advisor_email'], EXPERT_EMAIL)
+        question = "Liep er bij Burgerzaken een vergunning voor de werf?"
+        with self.step('handler3-asks-sub-investigation', handler):
+            press(handler, 'sub_investigation_wizard')
+            wizard = dialog(handler)
+            pick(handler, wizard, 'department', 'Burgerzaken')
+            type_in(handler, wizard, 'question', question)
+        with self.step('handler3-asked-sub-investigation', handler):
+            confirm(handler)
+            sub, = self.coordinator.search_read('klachten.sub_investigation',
+                [('complaint', '=', self.complaint_id)],
+                ['state', 'question', 'department.name'])
+            self.assertEqual((sub['state'], sub['question'],
+                    sub['department.']['name']),
+                ('open', question, 'Burgerzaken'))
+        sub_investigator = self.client('handler1')
+        with self.step('handler1-reports-sub-investigation',
+                sub_investigator):
+            # Klachten > Deelonderzoeken, the tab Mine: the question, the
+            # Report wizard
+            sub_investigator.close_tabs()
+            click_menu(sub_investigator, self.menus['sub_investigations'])
+            wait_for_view(sub_investigator, 'tree')
+            open_row(sub_investigator, question)
+            wait_for_view(sub_investigator, 'form')
+            press(sub_investigator, 'report_wizard')
+            wizard = dialog(sub_investigator)
+            type_in(sub_investigator, wizard, 'report',
+                "Ja, de nutsmaatschappij had een vergunning tot 10 maart.")
+            confirm(sub_investigator)
+            sub, = self.coordinator.search_read('klachten.sub_investigation',
+                [('complaint', '=', self.complaint_id)],
+                ['state', 'report'])
+            self.assertEqual(sub['state'], 'reported')
+            self.assertIn("vergunning tot 10 maart", sub['report'])
+        with self.step('handler3-reads-sub-investigation', handler):
+            handler.reload()
+            # sao draws a form's One2Many rows on its More button
+            sub_investigations = widget(handler, 'sub_investigations')
+            more = sub_investigations.locator('tr.more-row button')
+            if more.count():
+                more.first.dispatch_event('click')
+                handler.wait()
+            expect(sub_investigations).to_contain_text(
+                "vergunning tot 10 maart")
         with self.step('handler3-writes-report', handler):
             form = pane(handler)
             type_in(handler, form, 'report',
