@@ -99,9 +99,11 @@ GRANTS = {
     'klachten.standing_observer': _grants('rwcd', 'r', '', '', '', ''),
     'klachten.standard_text': _grants('rwcd', 'rwcd', '', '', '', ''),
     'klachten.subject': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
-    # the complaint's access (__access__); changed only by its wizard and
-    # buttons (Request Sub-Investigation, Report, Cancel)
-    'klachten.sub_investigation': _grants('r', 'r', 'r', 'r', 'r', 'r'),
+    # the complaint's access (__access__) and its write rules: the
+    # coordinators may correct one; the investigators report through the
+    # Report wizard (Request Sub-Investigation, Report, Cancel)
+    'klachten.sub_investigation':
+        _grants('rwcd', 'rwcd', 'rw', 'r', 'r', 'rwcd'),
     # an owner (any staff member) starts and finishes their own actions
     # (record rules), the coordinators manage them
     'klachten.improvement.action':
