@@ -10,12 +10,18 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction
 
+from ..term import term_end
 from .municipality import MunicipalityTestCase
 from .tools import (
     admit, create_complainant, create_complaint, give_staff_emails, run_wizard,
     set_user, travel)
 
 TODAY = dt.date.today()
+
+
+def days_term(start, days):
+    "The end of a term of days calendar days (Belgian working day)"
+    return term_end(start, days, 'day', 'BE', True)
 
 
 class TermsTestCase(MunicipalityTestCase):
@@ -156,7 +162,7 @@ class TermsTestCase(MunicipalityTestCase):
         received = TODAY - dt.timedelta(days=9)
         complaint = create_complaint(self.complainant,
             received_date=received, short_description="Late letter")
-        notice = received + dt.timedelta(days=10)
+        notice = days_term(received, 10)
         self.assertEqual(complaint.admissibility_notice_due, notice)
         task, = self.tasks(complaint, 'evaluate')
         self.assertEqual((task.state, task.due_date), ('open', notice))
@@ -167,7 +173,7 @@ class TermsTestCase(MunicipalityTestCase):
         recent = create_complaint(self.complainant, received_date=TODAY,
             short_description="Fresh letter")
         task, = self.tasks(recent, 'evaluate')
-        self.assertEqual(task.due_date, TODAY + dt.timedelta(days=10))
+        self.assertEqual(task.due_date, days_term(TODAY, 10))
 
     def test_notice_term_restarts_after_disagreement(self):
         "The complainant disagrees: a new notice term from that day"
@@ -182,8 +188,9 @@ class TermsTestCase(MunicipalityTestCase):
             set_user('coordinator')
             complaint = run_wizard('disagree', complaint,
                 comment="I do not agree.")
-        due = TODAY + dt.timedelta(days=12)
+        due = days_term(TODAY + dt.timedelta(days=2), 10)
         self.assertEqual(complaint.admissibility_notice_due, due)
         tasks = self.tasks(complaint, 'evaluate')
         self.assertEqual(sorted((t.state, t.due_date) for t in tasks), [
-                ('done', TODAY + dt.timedelta(days=1)), ('open', due)])
+                ('done', days_term(TODAY - dt.timedelta(days=9), 10)),
+                ('open', due)])
