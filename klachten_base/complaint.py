@@ -108,25 +108,6 @@ class Configuration(metaclass=PoolMeta):
     def default_draft_reply_required(cls):
         return False
 
-    @classmethod
-    @ModelView.button
-    def apply_flemish_preset(cls, configurations):
-        super().apply_flemish_preset(configurations)
-        cls._apply_procedure_preset(configurations)
-
-    @classmethod
-    @ModelView.button
-    def apply_awb_preset(cls, configurations):
-        super().apply_awb_preset(configurations)
-        cls._apply_procedure_preset(configurations)
-
-    @classmethod
-    def _apply_procedure_preset(cls, configurations):
-        cls.write(list(configurations), {
-                'require_basis': True,
-                'draft_reply_required': True,
-                })
-
 
 class Subject(DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'klachten.subject'

@@ -237,13 +237,19 @@ PRESETS = {
         ] + _COMMON,
     }
 # the settings the presets set beside the terms (see _preset_settings):
-# the Awb's hearing (9:10) and copy to the person complained about (9:9)
+# the ground (basis) and the handler's draft reply that seeds 001 and 004
+# ask; the Awb's hearing (9:10) and copy to the person complained about
+# (9:9)
 PRESET_SETTINGS = {
     'flemish': {
+        'require_basis': True,
+        'draft_reply_required': True,
         'hearing_required': False,
         'concerned_copy': False,
         },
     'awb': {
+        'require_basis': True,
+        'draft_reply_required': True,
         'hearing_required': True,
         'concerned_copy': True,
         },

@@ -194,7 +194,7 @@ class AwbRecordsTestCase(MunicipalityTestCase):
         Configuration = Model.get('klachten.configuration')
         configuration = Configuration(1)
         self.addCleanup(self.configure, concerned_copy=False,
-            hearing_required=False)
+            hearing_required=False, draft_reply_required=False)
         for preset, on in [
                 ('apply_awb_preset', True),
                 ('apply_flemish_preset', False),
@@ -206,6 +206,10 @@ class AwbRecordsTestCase(MunicipalityTestCase):
                 configuration.reload()
                 self.assertEqual(configuration.hearing_required, on)
                 self.assertEqual(configuration.concerned_copy, on)
+                # the seeds' draft reply: Flemish and Awb, not one month
+                self.assertEqual(configuration.draft_reply_required,
+                    preset != 'apply_one_month_preset')
+                self.assertTrue(configuration.require_basis)
         # the terms follow the preset as before
         configuration.click('apply_flemish_preset')
         configuration.reload()
