@@ -196,9 +196,11 @@ class HearingStart(ModelView):
             'required': Eval('action') == 'invite',
             'invisible': Eval('action') != 'invite',
             })
-    inform = fields.Boolean("Send the Invitation by E-mail", states={
+    inform = fields.Boolean("Send the Invitation", states={
             'invisible': Eval('action') != 'invite',
-            })
+            },
+        help="By e-mail; to a complainant without an e-mail address as a "
+        "letter to print (with the letters module).")
     report = fields.Text("Hearing Report", states={
             'required': Eval('action') == 'report',
             'invisible': Eval('action') != 'report',

@@ -14,11 +14,18 @@ they give on the seeds and the demo are in doc/plain_language.rst."""
 import re
 from collections import namedtuple
 
+from sql import Null
+
 from trytond.i18n import gettext
-from trytond.model import fields
-from trytond.pool import PoolMeta
+from trytond.model import ModelView, fields
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .department import assignment_pairs
+from .exceptions import WorkflowError
+from .model import check_write_access
 
 LANGUAGES = {'nl', 'fr'}
 LONG_SENTENCE = 20  # words
@@ -26,6 +33,8 @@ RARE = 3.0  # Zipf frequency
 PLAIN = 60  # Flesch: B1 level starts about here
 DIFFICULT = 45
 MAX_SHOWN = 10
+# the task of a "B1 team" asked to review the reply (seed 004 step 14)
+REVIEW = 'plain_language_review'
 
 Readability = namedtuple('Readability',
     ['score', 'level', 'long_sentences', 'difficult_words'])
@@ -108,9 +117,88 @@ class Complaint(metaclass=PoolMeta):
             "and the rare words."),
         'on_change_with_draft_reply_readability')
 
+    plain_language_reviewers = fields.Function(
+        fields.Many2Many('res.user', None, None, "Plain Language Reviewers",
+            help="The members of the team asked for a B1 review: they "
+            "read the complaint until it is concluded."),
+        'get_plain_language_reviewers',
+        searcher='search_plain_language_reviewers')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'plain_language_review_wizard': {
+                    'invisible': Eval('state') != 'conclusion',
+                    'depends': ['state'],
+                    },
+                })
+
     @fields.depends('draft_reply', 'complainant', 'representative')
     def on_change_with_draft_reply_readability(self, name=None):
         return describe(self.draft_reply, _language_of(self))
+
+    @classmethod
+    def _plain_language_reviewer_pairs(cls):
+        """SQL query of (complaint, user) of the B1 reviews asked (open or
+        done, not cancelled) of a complaint still in conclusion"""
+        Task = Pool().get('klachten.task')
+        task = Task.__table__()
+        complaint = cls.__table__()
+        pairs = assignment_pairs(Task, 'task', 'user', 'department', 'role')
+        return pairs.join(task, condition=task.id == pairs.task
+            ).join(complaint, condition=complaint.id == task.complaint
+            ).select(task.complaint.as_('complaint'), pairs.user.as_('user'),
+                where=(task.kind == REVIEW) & (task.state != 'cancelled')
+                & (complaint.state == 'conclusion')
+                & (pairs.user != Null))
+
+    @classmethod
+    def get_plain_language_reviewers(cls, complaints, name):
+        return cls._get_pairs(
+            complaints, cls._plain_language_reviewer_pairs())
+
+    @classmethod
+    def search_plain_language_reviewers(cls, name, clause):
+        return cls._search_pairs(
+            clause, cls._plain_language_reviewer_pairs())
+
+    @classmethod
+    @ModelView.button_action('klachten_base.wizard_plain_language_review')
+    def plain_language_review_wizard(cls, complaints):
+        cls._check_state(
+            complaints, {'conclusion'}, 'request_plain_language_review')
+
+    @classmethod
+    def request_plain_language_review(cls, complaints, department, role,
+            note):
+        """Ask the members with role in department (a "B1 team") to review
+        the reply of each complaint: a task for them, due on the take
+        notice term; they read the complaint until it is concluded"""
+        cls._check_state(
+            complaints, {'conclusion'}, 'request_plain_language_review')
+        cls._require(complaints, note, 'plain_language_review_note')
+        for complaint in complaints:
+            if complaint.confidential:
+                raise WorkflowError(gettext(
+                        'klachten_base.msg_plain_language_review_confidential',
+                        complaint=complaint.rec_name))
+            # never the staff member the complaint is about
+            complaint.check_assignment(department=department, role=role)
+        with without_check_access():
+            cls._open_task(complaints, REVIEW, note=note,
+                department=department, role=role)
+
+    # the reply is decided or the investigation redone: no review left
+    @classmethod
+    def conclude(cls, complaints, *args, **kwargs):
+        super().conclude(complaints, *args, **kwargs)
+        cls._close_tasks(complaints, [REVIEW], state='cancelled')
+
+    @classmethod
+    def not_neutral(cls, complaints, reason):
+        super().not_neutral(complaints, reason)
+        cls._close_tasks(complaints, [REVIEW], state='cancelled')
 
 
 def _language_of(complaint):
@@ -149,3 +237,63 @@ class Conclude(metaclass=PoolMeta):
         values['readability'] = describe(
             values.get('reply'), values['language'])
         return values
+
+
+class Task(metaclass=PoolMeta):
+    __name__ = 'klachten.task'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        kind = (REVIEW, "Plain Language Review")
+        if kind not in cls.kind.selection:
+            cls.kind.selection.append(kind)
+
+    @classmethod
+    def _kind_terms(cls):
+        return {**super()._kind_terms(), REVIEW: 'take_notice'}
+
+    @classmethod
+    def _manual_kinds(cls):
+        "The team closes the review by hand, its remarks as the comment"
+        return super()._manual_kinds() | {REVIEW}
+
+
+class PlainLanguageReviewStart(ModelView):
+    __name__ = 'klachten.complaint.plain_language_review.start'
+    __string__ = "Ask a Plain Language Review"
+    department = fields.Many2One(
+        'klachten.department', "Department", required=True)
+    role = fields.Many2One('klachten.role', "Role", required=True,
+        help="Every member with this role in the department (the \"B1 "
+        "team\") gets the task.")
+    note = fields.Text("What to Review", required=True,
+        help="Shown in their task: the reply, a letter, a passage.")
+
+
+class PlainLanguageReview(Wizard):
+    "Ask a team to review the reply in plain language (B1)"
+    __name__ = 'klachten.complaint.plain_language_review'
+    start = StateView(
+        'klachten.complaint.plain_language_review.start',
+        'klachten_base.plain_language_review_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Ask", 'confirm', 'tryton-ok', default=True),
+            ])
+    confirm = StateTransition()
+
+    def transition_confirm(self):
+        Complaint = Pool().get('klachten.complaint')
+        complaints = list(self.records)
+        # the wizard runs as the user: those who may change the complaint
+        Complaint.read([c.id for c in complaints], ['id'])
+        check_write_access(Complaint, [c.id for c in complaints],
+            model_access=False)
+        with without_check_access():
+            Complaint.request_plain_language_review(
+                Complaint.browse(complaints), self.start.department,
+                self.start.role, self.start.note)
+        return 'end'
+
+    def end(self):
+        return 'reload'

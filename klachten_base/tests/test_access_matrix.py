@@ -155,6 +155,7 @@ BUTTONS = {
         'resolve_wizard': [A, CO, R],
         'send_back_wizard': [A, H],
         'sub_investigation_wizard': [A, CO, H],
+        'plain_language_review_wizard': [A, CO],
         },
     'klachten.configuration': {
         'apply_awb_preset': [A],
