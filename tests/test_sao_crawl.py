@@ -177,18 +177,41 @@ class Crawl:
             for menu in menus:
                 if not menu['action']:
                     continue
-                try:
-                    self.menu(menu)
-                except Exception as error:
-                    self.problem(f"{type(error).__name__}: {error}",
-                        menu['complete_name'])
-                    self.restart()
-                else:
-                    self.client.close_tabs()
+                self.walk(menu)
         finally:
             self.client.close()
         self.seconds = time.monotonic() - start
         return self
+
+    def walk(self, menu):
+        """Walk the screens of menu; what goes wrong the first time is
+        walked again once (a loaded machine may draw late what the crawler
+        already looks at) and is a problem only when it goes wrong again"""
+        path = menu['complete_name']
+        problems, states = len(self.problems), set(self.states)
+        wizards = set(self.wizards)
+        for attempt in (1, 2):
+            try:
+                self.menu(menu)
+            except Exception as error:
+                try:
+                    tab = self.client.tab() or {}
+                    shown = (f" (record {tab.get('record')}, state "
+                        f"{tab.get('state')}, {tab.get('rec_name')}, "
+                        f"changed {tab.get('modified')})")
+                except Exception:
+                    shown = ''
+                self.problem(f"{type(error).__name__}: {error}{shown}", path)
+                self.restart()
+            else:
+                self.client.close_tabs()
+            if attempt == 2 or len(self.problems) == problems:
+                return
+            first = self.problems[problems:]
+            del self.problems[problems:]
+            self.done.extend(f"{path}: walked again after: {p.error}"
+                for p in first)
+            self.states, self.wizards = set(states), set(wizards)
 
     # Menus, tabs, forms, buttons
     def menu(self, menu):
@@ -260,6 +283,23 @@ class Crawl:
             return
         client.open_first_record()
         self.check(path, name)
+        tab = client.tab()
+        if tab['view_type'] == 'form' and not (tab['record'] or 0) > 0:
+            # the double click landed while the list was drawn again: sao
+            # switched to the form without its record and made a new one;
+            # undo it, back to the list, and open the row once more
+            self.done.append(f"{path}: the form opened on a new record "
+                f"({tab['record']}, {tab['rec_name']}), opened again")
+            client.reload()
+            client.switch_view()
+            client.open_first_record()
+            self.check(path, name)
+            tab = client.tab()
+            if tab['view_type'] == 'form' and not (tab['record'] or 0) > 0:
+                self.problem("opening the first row shows a new record",
+                    path, name)
+                client.reload()
+                return
         self.form(path, name)
         tab = client.tab()
         if tab['view_type'] == 'form' and tab['modified']:
