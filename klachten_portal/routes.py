@@ -14,11 +14,30 @@ from werkzeug.exceptions import NotFound
 from trytond.protocols.wrappers import Response, with_pool, with_transaction
 from trytond.wsgi import app
 
-from .pages import account, complaint, links, status, survey, web
+from .pages import account, choose, complaint, links, status, survey, web
 
 app.wsgi_app = web.refusal_middleware(app.wsgi_app)
 PORTAL = '/<database_name>/portal'
 ACCOUNT = f'{PORTAL}/account'
+
+
+# The first step: what does the citizen want to do (nothing is filed)
+@app.route(f'{PORTAL}/choose', methods=['GET', 'POST'])
+@web.page()
+@with_pool
+@web.requires()
+@with_transaction()
+def choose_form(request, pool):
+    return choose.choose(request, pool)
+
+
+@app.route(f'{PORTAL}/choose/<kind>', methods=['GET'])
+@web.page()
+@with_pool
+@web.requires()
+@with_transaction()
+def elsewhere(request, pool, kind):
+    return choose.elsewhere(request, pool, kind)
 
 
 # The complaint form

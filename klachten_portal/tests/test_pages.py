@@ -110,6 +110,17 @@ class PagesTestCase(PortalTestMixin, unittest.TestCase):
         receipt = self.portal.client.get(response.headers['Location'])
         self.check(receipt, 'en')
 
+    def test_choose_pages(self):
+        "What do you want to do, with no choice made, and where to go"
+        for lang in ['nl', 'fr', 'en']:
+            self.check(self.portal.get(f'choose?lang={lang}'), lang)
+            self.check(self.portal.get(f'choose/suggestion?lang={lang}'),
+                lang)
+        data = Form(text(self.portal.get('choose?lang=en'))).data()
+        response = self.portal.post('choose', data)
+        self.assertEqual(response.status_code, 400)
+        self.check(response, 'en')
+
     def test_link_pages(self):
         "The information, feedback and status pages, thanks and errors"
         response = self.portal.file()
