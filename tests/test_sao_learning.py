@@ -34,7 +34,7 @@ from playwright.sync_api import expect
 
 from klachten_base.tests.sao import (
     MARK_MENU, Chromium, SaoSite, WebClient, click_menu, confirm, dialog,
-    new_record, pane, pick, save, type_in, wait_for_view, widget)
+    new_record, pane, pick, results_dir, save, type_in, wait_for_view, widget)
 from klachten_portal.tests.browser import BackOffice, body
 from klachten_portal.tests.tools import share_database
 from trytond.pool import Pool
@@ -45,7 +45,7 @@ from trytond.transaction import Transaction, TransactionError
 MODULES = ['klachten_base', 'klachten_portal', 'klachten_advies',
     'klachten_report', 'klachten_notula']
 TOP = Path(__file__).resolve().parent.parent
-RESULTS = TOP / 'var' / 'test-results' / 'sao-learning'
+RESULTS = results_dir('sao-learning')
 PASSWORDS = {u[0]: u[1] for u in demo_data.USERS}
 MAKE_TIMEOUT = 180  # seconds: the report's PDF is made by LibreOffice
 GRAPH_TIMEOUT = 10  # seconds a graph may take to draw

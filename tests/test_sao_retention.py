@@ -39,7 +39,7 @@ from test_sao_learning import MODULES, demo_digest, load_demo
 
 from klachten_base.tests.sao import (
     MARK_MENU, Chromium, SaoSite, WebClient, click_menu, confirm, dialog,
-    open_row, pane, pick, save, shown, wait_for_view, widget)
+    open_row, pane, pick, results_dir, save, shown, wait_for_view, widget)
 from klachten_base.tests.tools import (
     database_dump, file_store_text, found_in, travel)
 from klachten_portal.tests.browser import BackOffice
@@ -49,7 +49,7 @@ from trytond.tests.tools import activate_modules
 from trytond.transaction import Transaction, TransactionError
 
 TOP = Path(__file__).resolve().parent.parent
-RESULTS = TOP / 'var' / 'test-results' / 'sao-retention'
+RESULTS = results_dir('sao-retention')
 PASSWORDS = {u[0]: u[1] for u in demo_data.USERS}
 CITIZEN = demo_data.PARTIES[demo_data.CITIZEN[2]]
 REDACTED = "[removed]"

@@ -44,8 +44,8 @@ from playwright.sync_api import expect
 
 from klachten_base.tests.sao import (
     Chromium, SaoSite, WebClient, choose, click_menu, confirm, create_from,
-    dialog, field, new_record, open_row, pane, pick, press, press_in_row, save,
-    show, shown, tick, type_in, wait_for_view, widget)
+    dialog, field, new_record, open_row, pane, pick, press, press_in_row,
+    results_dir, save, show, shown, tick, type_in, wait_for_view, widget)
 from klachten_base.tests.tools import password
 from klachten_portal import messages
 from klachten_portal.tests.browser import set_up_database
@@ -55,7 +55,7 @@ from trytond.transaction import Transaction
 MODULES = ['klachten_base', 'klachten_portal', 'klachten_advies',
     'klachten_report', 'klachten_notula']
 TOP = Path(__file__).resolve().parent.parent
-RESULTS = TOP / 'var' / 'test-results' / 'sao-story'
+RESULTS = results_dir('sao-story')
 
 CALLER = "Jozef Verbeke"
 CALLER_EMAIL = 'jozef.verbeke@example.org'

@@ -45,15 +45,25 @@ from playwright.sync_api import expect
 
 from klachten_portal.tests.browser import Chromium, Site
 
-__all__ = ['SaoSite', 'WebClient', 'Chromium', 'Stuck', 'RESULTS',
-    'sao_root', 'button_wiring',
+__all__ = ['results_dir', 'SaoSite', 'WebClient', 'Chromium', 'Stuck',
+    'RESULTS', 'sao_root', 'button_wiring',
     'click_menu', 'wait_for_view', 'pane', 'dialog', 'show', 'widget',
     'field', 'visible', 'settled', 'type_in', 'choose', 'tick', 'pick',
     'create_from', 'press', 'press_in_row', 'confirm', 'save', 'new_record',
     'open_row', 'shown']
 
 TOP = Path(__file__).resolve().parents[2]
-RESULTS = TOP / 'var' / 'test-results' / 'sao'
+
+
+def results_dir(name):
+    """The folder of a browser test's screenshots: under
+    var/test-results/, or under $KLACHTEN_TEST_RESULTS (scripts/test.sh
+    gives each backend its own when they run at the same time)"""
+    return Path(os.environ.get('KLACHTEN_TEST_RESULTS')
+        or TOP / 'var' / 'test-results') / name
+
+
+RESULTS = results_dir('sao')
 TIMEOUT = 30  # seconds sao may take to stop loading
 QUIET = 100  # milliseconds without a request before sao counts as idle
 
