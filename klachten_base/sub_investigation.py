@@ -26,10 +26,33 @@ from .department import assignment_pairs, users_by_key
 from .exceptions import MissingInputError, WorkflowError
 from .model import PermittedButtonsMixin, check_write_access
 from .retention import REDACTED, cut
+from .term import term_end
 
 KIND = 'sub_investigate'
 # the sub-investigations whose assignees read the complaint
 READING_STATES = ['open', 'reported']
+
+
+class Configuration(metaclass=PoolMeta):
+    __name__ = 'klachten.configuration'
+
+    sub_investigation_days = fields.Integer(
+        "Sub-Investigation Days",
+        domain=['OR',
+            ('sub_investigation_days', '=', None),
+            ('sub_investigation_days', '>', 0),
+            ],
+        help="The days another department gets to report on a "
+        "sub-investigation, from the day it is asked (a term ending on a "
+        "weekend or public holiday moves as the other terms do). Leave "
+        "empty to give it until the complaint's report is due.")
+
+    def sub_investigation_due(self, complaint, start):
+        "When a sub-investigation on complaint asked on start is due"
+        if self.sub_investigation_days:
+            return term_end(start, self.sub_investigation_days, 'day',
+                self.holiday_country, self.to_working_day)
+        return complaint.report_due or self.term_end('report', start)
 
 
 def _is_coordinator():
@@ -167,8 +190,8 @@ class SubInvestigation(PermittedButtonsMixin, Workflow, ModelSQL, ModelView):
                         f'klachten_base.msg_sub_investigation_{name}',
                         complaint=complaint.rec_name))
         today = Date.today()
-        due_date = due_date or complaint.report_due or complaint._term_end(
-            'report', today)
+        due_date = due_date or complaint._configuration(
+            ).sub_investigation_due(complaint, today)
         record = cls(complaint=complaint, question=question,
             department=department, role=None if user else role, user=user,
             due_date=due_date, requested_by=Transaction().user or None,
@@ -427,8 +450,8 @@ class Request(Wizard):
         complaint = self.record
         roles = Role.search([('code', '=', 'handler')], limit=1)
         return {
-            'due_date': complaint.report_due or complaint._term_end(
-                'report', Date.today()),
+            'due_date': complaint._configuration().sub_investigation_due(
+                complaint, Date.today()),
             'role': roles[0].id if roles else None,
             }
 
