@@ -100,6 +100,7 @@ class CanaryTestCase(unittest.TestCase):
         complaint = admit(complaint, self.ns, user='handler1', inform=True,
             note=text("Ontvankelijk"))
         self.advice(complaint)
+        self.sub_investigation(complaint)
         set_user('handler1')
         complaint = Model.get('klachten.complaint')(complaint.id)
         complaint.report = text("Verslag")
@@ -114,6 +115,7 @@ class CanaryTestCase(unittest.TestCase):
         complaint = run_wizard('hearing', complaint, action='report',
             report=text("Hoorverslag"))
         complaint.click('finalise_report')
+        self.plain_language_review(complaint)
         set_user('coordinator')
         complaint = Model.get('klachten.complaint')(complaint.id)
         complaint.click('make_report_pdf')
@@ -157,6 +159,40 @@ class CanaryTestCase(unittest.TestCase):
         wizard.form.answer = text("Het bord stond er")
         wizard.form.files.new(name='advies-kwikfluit.txt', data=FILE)
         wizard.execute('confirm')
+
+    def sub_investigation(self, complaint):
+        "Omgeving asked part of the investigation, and its report"
+        set_user('handler1')
+        run_wizard('sub_investigation',
+            Model.get('klachten.complaint')(complaint.id),
+            department=Model.get('klachten.department')(
+                self.ns.departments['OM'].id),
+            user=Model.get('res.user')(self.ns.users['handler3'].id),
+            question=text("Kreeg de buurman dezelfde brief?"))
+        set_user('handler3')
+        sub, = Model.get('klachten.sub_investigation').find([
+                ('complaint', '=', complaint.id), ('mine', '=', True)])
+        wizard = Wizard('klachten.sub_investigation.report', [sub])
+        wizard.form.report = text("Deelverslag")
+        wizard.execute('confirm')
+
+    def plain_language_review(self, complaint):
+        "Omgeving's handlers review the reply in plain language (B1)"
+        set_user('coordinator')
+        run_wizard('plain_language_review',
+            Model.get('klachten.complaint')(complaint.id),
+            department=Model.get('klachten.department')(
+                self.ns.departments['OM'].id),
+            role=Model.get('klachten.role')(self.ns.roles['handler'].id),
+            note=text("Is het antwoord B1?"))
+        set_user('handler3')
+        Task = Model.get('klachten.task')
+        task, = Task.find([('complaint', '=', complaint.id),
+                ('kind', '=', 'plain_language_review'),
+                ('state', '=', 'open')])
+        task.comment = text("Zin 2 is te lang")
+        task.save()
+        task.click('do')
 
     def plant_root(self, pool, complaint):
         "What only the portal, the chat and the outbox write"
