@@ -26,6 +26,7 @@ The results go into bench/README.md between the markers of --label
 unless --no-readme.
 """
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -36,7 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from _harness import log, postgresql, scratch_database
+from _harness import (
+    activate_module, log, postgresql, run_checked, scratch_database)
 
 HERE = Path(__file__).resolve().parent
 TOP = HERE.parent
@@ -70,6 +72,7 @@ class Counter_:
     active = False
     count = 0
     slowest = (0, None, None)
+    trace = None  # a list: (seconds, query, caller) of each statement
 
     def install(self):
         from trytond.backend.postgresql.database import LoggingCursor
@@ -87,10 +90,60 @@ class Counter_:
                 elapsed = time.perf_counter() - start
                 if elapsed > counter.slowest[0]:
                     counter.slowest = (elapsed, query, params)
+                if counter.trace is not None:
+                    counter.trace.append((elapsed, str(query), caller()))
         LoggingCursor.execute = counted
 
 
 COUNTER = Counter_()
+
+
+def caller():
+    "The innermost frames of Klachten (or else trytond's model) of a query"
+    import traceback
+    frames = traceback.extract_stack()[:-3]
+    ours = [f for f in frames if '/klachten_' in f.filename
+        and '/tests/' not in f.filename]
+    model = [f for f in frames if '/trytond/model/' in f.filename]
+    chosen = (ours or model or frames)[-2:]
+    return ' < '.join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+        for f in reversed(chosen))
+
+
+def profile_form(database, ids, who, first=None):
+    "cProfile and the statements of one read of a complaint's form"
+    import cProfile
+    import io
+    import pstats
+    client = Client(database, ids['users'][who])
+    model, domain, tabs = client.action('act_complaint_form')
+    if first is None:
+        first = client.call(model, 'search', tabs[-1], 0, 1, None)
+    fields = client.fields(model, 'form')
+    client.call(model, 'read', first, fields)  # warm
+    COUNTER.trace = []
+    COUNTER.active = True
+    profile = cProfile.Profile()
+    start = time.perf_counter()
+    profile.enable()
+    try:
+        client.call(model, 'read', first, fields)
+    finally:
+        profile.disable()
+        COUNTER.active = False
+    elapsed = time.perf_counter() - start
+    trace, COUNTER.trace = COUNTER.trace, None
+    log(f"== {who}: form read of {first} ({len(fields)} fields): "
+        f"{elapsed * 1000:,.1f} ms, {len(trace)} statements, "
+        f"{sum(t for t, _, _ in trace) * 1000:,.1f} ms in SQL")
+    for seconds, query, where in sorted(trace, reverse=True):
+        log(f"  {seconds * 1000:8.1f} ms  {where}  "
+            f"{' '.join(query.split())[:160]}")
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats('cumulative').print_stats(
+        r'klachten_|trytond/model', 40)
+    log(out.getvalue())
+    return first
 
 
 # --- The data ---
@@ -320,15 +373,6 @@ def run_floor(conn, model, who, tab, tabs, params):
     return elapsed, [r[0] for r in rows], counts
 
 
-def explain(conn, model, who, tab, params):
-    rows_sql, _ = floor_queries(model, who, tab, [])
-    with conn.cursor() as cur:
-        cur.execute('EXPLAIN (ANALYZE, COSTS OFF) ' + rows_sql, params)
-        plan = [r for r, in cur]
-    conn.commit()
-    return plan
-
-
 # --- What sao asks ---
 class Client:
     "The RPC calls of sao, each in its own transaction, as a user"
@@ -417,7 +461,7 @@ def timed(function, repeat):
 
 def measure(args, database, ids, conn, today):
     users = ids['users']
-    results, plans = [], {}
+    results = []
     for who in ['coordinator', 'handler1']:
         client = Client(database, users[who])
         params = {'uid': users[who], 'company': ids['company'],
@@ -449,7 +493,6 @@ def measure(args, database, ids, conn, today):
             results.append({'who': kind, 'screen': screen, 'floor': floor,
                     'app': app, 'queries': queries, 'same': ok,
                     'rows': len(app_ids), 'counts': app_counts})
-            plans[(kind, screen)] = (model, tab)
             log(f"  {kind}: {screen}: floor {floor * 1000:,.1f} ms, "
                 f"app {app * 1000:,.1f} ms ({queries} queries), "
                 f"{'same rows' if ok else 'DIFFERENT rows'}")
@@ -476,7 +519,7 @@ def measure(args, database, ids, conn, today):
                 'rows': 1, 'counts': []})
         log(f"  {kind}: form: floor {best * 1000:,.1f} ms, app "
             f"{app * 1000:,.1f} ms ({queries} queries)")
-    return results, plans
+    return results
 
 
 # --- Report ---
@@ -501,14 +544,37 @@ def render(label, info, sizes):
                 f"{counts}{same} | {r['floor'] * 1000:,.1f} ms "
                 f"| {r['app'] * 1000:,.1f} ms ({r['queries']}) "
                 f"| {r['app'] / r['floor']:,.1f}× |")
-        lines += ['', f"EXPLAIN ANALYZE of the floor of the slowest app "
-            f"screen ({size['slowest']}):", '', '```']
-        lines += size['plan'] + ['```', '', f"EXPLAIN ANALYZE of the app's "
-            f"slowest statement of all screens "
-            f"({size['app_query'] * 1000:,.1f} ms when timed):", '', '```']
-        lines += size['app_plan'] + ['```', '']
+        lines += ['', f"EXPLAIN ANALYZE of the app's slowest statement "
+            f"of all screens ({size['app_query'] * 1000:,.1f} ms when "
+            f"timed; the nodes executed, at most {PLAN_LINES} lines):", '',
+            '```']
+        lines += trim_plan(size['app_plan']) + ['```', '']
     lines.append(f"<!-- backoffice:{label}:end -->")
     return '\n'.join(lines)
+
+
+PLAN_LINES = 40
+
+
+def trim_plan(plan):
+    "The lines of plan a reader needs: the nodes executed, the totals"
+    lines, skip = [], None
+    for line in plan:
+        indent = len(line) - len(line.lstrip())
+        if skip is not None and indent > skip:
+            continue
+        skip = None
+        if '(never executed)' in line:
+            skip = indent
+            continue
+        lines.append(line)
+    totals = [line for line in lines if line.startswith(
+            ('Planning', 'Execution', 'JIT', '  Timing'))]
+    body = [line for line in lines if line not in totals]
+    if len(body) > PLAN_LINES:
+        body = body[:PLAN_LINES] + [
+            f"  … ({len(body) - PLAN_LINES} more lines)"]
+    return body + totals
 
 
 def write_readme(label, text):
@@ -535,15 +601,6 @@ def revision():
         if dirty else '')
 
 
-def run_checked(args, env, what):
-    result = subprocess.run(args, env=env, capture_output=True, text=True,
-        cwd=TOP)
-    if result.returncode:
-        log(result.stdout[-3000:], result.stderr[-5000:])
-        raise RuntimeError(f"{what} failed")
-    return result.stdout
-
-
 def parse_args():
     parser = argparse.ArgumentParser(
         description=__doc__.split('\n\n')[0],
@@ -556,6 +613,12 @@ def parse_args():
     parser.add_argument('--uri', help="an existing PostgreSQL server")
     parser.add_argument('--keep', action='store_true')
     parser.add_argument('--no-readme', action='store_true')
+    parser.add_argument('--profile', action='store_true',
+        help="profile a complaint's form read (cProfile and each "
+        "statement with its caller) instead of measuring")
+    parser.add_argument('--reuse', metavar='DATABASE',
+        help="a database kept by --keep (needs --uri): no activation, "
+        "no generation")
     parser.add_argument('--setup-child', help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.sizes = sorted(int(s.replace('_', '')) for s in args.sizes.split(','))
@@ -578,34 +641,50 @@ def main():
     with postgresql(args.uri, args.keep) as (uri, _):
         os.environ['TRYTOND_DATABASE__URI'] = uri
         for n in args.sizes:
-            database = f'klachten_backoffice_{os.getpid()}_{n}'
-            with scratch_database(uri, database, args.keep) as version:
+            database = args.reuse or f'klachten_backoffice_{os.getpid()}_{n}'
+            with (reused(uri, database) if args.reuse else
+                    scratch_database(uri, database, args.keep)) as version:
                 info['postgresql'] = version
                 sizes.append(bench_size(args, uri, database, n, info))
                 from trytond.pool import Pool
                 Pool.stop(database)
                 from trytond import backend
                 backend.Database(database).close()
+    if args.profile:
+        return
     text = render(args.label, info, sizes)
     print(text)
     if not args.no_readme:
         write_readme(args.label, text)
 
 
+def activate(uri, database):
+    "Activate klachten_base and set up the municipality: its ids"
+    env = dict(os.environ, TRYTOND_DATABASE__URI=uri)
+    activate_module(database, 'klachten_base', env)
+    return json.loads(run_checked([sys.executable, __file__,
+                '--setup-child', database], env, 'setup'
+            ).strip().splitlines()[-1])
+
+
+@contextlib.contextmanager
+def reused(uri, database):
+    import psycopg
+    with psycopg.connect(uri, dbname=database) as conn:
+        yield conn.execute('SHOW server_version').fetchone()[0]
+
+
+def state_file(database):
+    return Path(tempfile.gettempdir()) / f'{database}.json'
+
+
 def bench_size(args, uri, database, n, info):
     import psycopg
-    env = dict(os.environ, TRYTOND_DATABASE__URI=uri)
-    with tempfile.NamedTemporaryFile('w', suffix='.pw') as passfile:
-        passfile.write('admin\n')
-        passfile.flush()
-        env['TRYTONPASSFILE'] = passfile.name
-        log(f"Activating klachten_base on {database}...")
-        run_checked([str(Path(sys.executable).parent / 'trytond-admin'),
-                '-d', database, '-u', 'klachten_base',
-                '--activate-dependencies', '--email', 'admin@example.org'],
-            env, 'trytond-admin')
-    ids = json.loads(run_checked([sys.executable, __file__, '--setup-child',
-                database], env, 'setup').strip().splitlines()[-1])
+    if args.reuse:
+        ids, data, generated = json.loads(
+            state_file(database).read_text())
+    else:
+        ids = activate(uri, database)
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     Pool(database).init()
@@ -617,27 +696,29 @@ def bench_size(args, uri, database, n, info):
         cur.execute('SHOW jit')
         info['jit'] = cur.fetchone()[0]
     conn.commit()
-    start = time.monotonic()
-    data = generate(conn, ids, today, n)
-    generated = time.monotonic() - start
-    log(f"N = {n:,}: {data} in {generated:.0f} s")
-    results, plans = measure(args, database, ids, conn, today)
-    slowest = max((r for r in results if (r['who'], r['screen']) in plans),
-        key=lambda r: r['app'])
-    model, tab = plans[(slowest['who'], slowest['screen'])]
+    if not args.reuse:
+        start = time.monotonic()
+        data = generate(conn, ids, today, n)
+        generated = time.monotonic() - start
+        if args.keep:
+            state_file(database).write_text(json.dumps([ids, data,
+                        generated]))
+    log(f"N = {data['complaints']:,}: {data} in {generated:.0f} s")
+    if args.profile:
+        for who in ['coordinator', 'handler1']:
+            profile_form(database, ids, who)
+        conn.close()
+        return
+    results = measure(args, database, ids, conn, today)
+    slowest = max(results, key=lambda r: r['app'])
     _, query, query_params = COUNTER.slowest
     with conn.cursor() as cur:
         cur.execute('EXPLAIN (ANALYZE, COSTS OFF) ' + query, query_params)
         app_plan = [r for r, in cur]
     conn.commit()
-    plan = explain(conn, model, slowest['who'], tab, {
-            'uid': ids['users'][
-                'coordinator' if slowest['who'] == 'coordinator'
-                else 'handler1'],
-            'company': ids['company'], 'today': today})
     conn.close()
     return {'data': data, 'generated': generated, 'results': results,
-        'slowest': f"{slowest['who']}: {slowest['screen']}", 'plan': plan,
+        'slowest': f"{slowest['who']}: {slowest['screen']}",
         'app_plan': app_plan, 'app_query': COUNTER.slowest[0]}
 
 

@@ -39,14 +39,14 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import traceback
 from collections import Counter, defaultdict
 from pathlib import Path
 
 # Cluster and log: also imported from here by the other benchmarks
-from _harness import Cluster, log, postgresql, scratch_database  # noqa: F401
+from _harness import (  # noqa: F401
+    Cluster, activate_module, log, postgresql, run_checked, scratch_database)
 
 HERE = Path(__file__).resolve().parent
 TOP = HERE.parent
@@ -910,15 +910,6 @@ def parse_args():
     return args
 
 
-def run_checked(args, env, what):
-    result = subprocess.run(args, env=env, capture_output=True, text=True,
-        cwd=TOP)
-    if result.returncode:
-        log(result.stdout[-3000:], result.stderr[-5000:])
-        raise RuntimeError(f"{what} failed")
-    return result.stdout
-
-
 def main():
     args = parse_args()
     if args.setup_child:
@@ -953,17 +944,9 @@ def bench(args, uri, database, cluster_info, started):
 def _bench(args, uri, database, cluster_info, started, server_version):
     import psycopg
     env = dict(os.environ, TRYTOND_DATABASE__URI=uri)
-    with tempfile.NamedTemporaryFile('w', suffix='.pw') as passfile:
-        passfile.write('admin\n')
-        passfile.flush()
-        env['TRYTONPASSFILE'] = passfile.name
-        log(f"Activating klachten_base on {database} (trytond-admin)...")
-        t0 = time.monotonic()
-        run_checked([str(Path(sys.executable).parent / 'trytond-admin'),
-                '-d', database, '-u', 'klachten_base',
-                '--activate-dependencies', '--email', 'admin@example.org'],
-            env, 'trytond-admin')
-        log(f"  {time.monotonic() - t0:.0f} s")
+    t0 = time.monotonic()
+    activate_module(database, 'klachten_base', env)
+    log(f"  {time.monotonic() - t0:.0f} s")
     log("Creating the company, departments and staff (proteus)...")
     t0 = time.monotonic()
     output = run_checked([sys.executable, __file__, '--setup-child',
