@@ -7,18 +7,39 @@ The coordinator redirects it at evaluation to a target configured per
 kind (Klachten > Configuration > Redirections): the target receives the
 description and the files by e-mail through the outbox, the citizen is
 told where it went, and the complaint is closed with its decision date.
-It is counted in the yearly report as not a complaint, forwarded."""
-import mimetypes
+It is counted in the yearly report as not a complaint, forwarded.
 
+A target may instead be an HTTP hook (the municipality's reporting system):
+the forward is a delivery (klachten.redirect.delivery) that the cron POSTs
+as JSON after the commit, retried like the outbox's e-mails, with the
+idempotency key complaint number + target so that a retry is not filed
+twice; a delivery that fails for good opens a task for the coordinators.
+doc/redirect.rst describes the body."""
+import base64
+import datetime as dt
+import ipaddress
+import json
+import logging
+import mimetypes
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import trytond.config as config
 from trytond.i18n import gettext
-from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
+from trytond.model import (
+    DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow, fields)
+from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateView
 
 from .exceptions import EmailAddressError
+from .queue import SendQueueMixin
 from .wizard import ComplaintWizard
+
+logger = logging.getLogger(__name__)
 
 KINDS = [
     ('report', "Report"),
@@ -29,8 +50,18 @@ KINDS = [
 METHODS = [
     ('email', "E-mail"),
     ('link', "Link Only"),
+    ('http', "HTTP Hook"),
     ]
 FORWARD = 'redirect_forward'
+TASK_FAILED = 'redirect_failed'
+DELIVERY_STATES = [
+    ('pending', "Pending"),
+    ('sending', "Sending"),
+    ('delivered', "Delivered"),
+    ('failed', "Failed"),
+    ('cancelled', "Cancelled"),
+    ]
+INTERRUPTED = "Interrupted while sending: sent again"
 
 
 class RedirectTarget(DeactivableMixin, ModelSQL, ModelView):
@@ -45,13 +76,25 @@ class RedirectTarget(DeactivableMixin, ModelSQL, ModelView):
         "\"the reporting point of the technical department\".")
     method = fields.Selection(METHODS, "Method", required=True,
         help="E-mail: the message and its files are forwarded to the "
-        "address; Link Only: the citizen is told where to go.")
+        "address; Link Only: the citizen is told where to go; HTTP Hook: "
+        "the message and its files are posted to the hook's address.")
     email = fields.Char("E-mail", states={
             'required': Eval('method') == 'email',
             'invisible': Eval('method') != 'email',
             })
     url = fields.Char("Link",
         help="The page where the citizen can file it themselves.")
+    hook_url = fields.Char("Hook Address", states={
+            'required': Eval('method') == 'http',
+            'invisible': Eval('method') != 'http',
+            },
+        help="Where the message is posted as JSON: an https:// address "
+        "(http:// only on this machine).")
+    share_contact = fields.Boolean("Share the Contact", states={
+            'invisible': Eval('method') != 'http',
+            },
+        help="Post the complainant's name, e-mail, phone and address "
+        "with the message (never for an anonymous one).")
     portal_text = fields.Text("Text for the Citizen", translate=True,
         help="What the portal and the e-mail to the citizen say about "
         "where this kind of message goes.")
@@ -73,6 +116,32 @@ class RedirectTarget(DeactivableMixin, ModelSQL, ModelView):
                 raise EmailAddressError(gettext(
                         'klachten_base.msg_redirect_target_email',
                         target=target.rec_name, email=target.email))
+            if target.hook_url and not valid_hook_url(target.hook_url):
+                raise ValidationError(gettext(
+                        'klachten_base.msg_redirect_target_hook_url',
+                        target=target.rec_name, url=target.hook_url))
+
+
+def valid_hook_url(url):
+    """Whether url may receive the messages: https, or http to this
+    machine only (a hook on the same host or in the tests)"""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return False
+    if not host or parts.username or parts.password:
+        return False
+    if parts.scheme == 'https':
+        return True
+    if parts.scheme != 'http':
+        return False
+    if host == 'localhost':
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class Complaint(metaclass=PoolMeta):
@@ -84,6 +153,10 @@ class Complaint(metaclass=PoolMeta):
     redirect_target = fields.Many2One('klachten.redirect.target',
         "Redirected To", readonly=True, ondelete='RESTRICT')
     redirected_on = fields.Date("Redirected On", readonly=True)
+    redirect_deliveries = fields.One2Many('klachten.redirect.delivery',
+        'complaint', "Deliveries", readonly=True,
+        states={'invisible': ~Eval('redirect_deliveries')},
+        help="The posts to the HTTP hook of the redirection.")
 
     @classmethod
     def __setup__(cls):
@@ -125,6 +198,9 @@ class Complaint(metaclass=PoolMeta):
         complaints = cls.browse([c.id for c in complaints])
         if target.method == 'email':
             cls._forward(complaints, target, note)
+        elif target.method == 'http':
+            Pool().get('klachten.redirect.delivery').queue(
+                complaints, target, note)
         cls._close_tasks(complaints, ['evaluate'])
         if inform:
             cls._notify(complaints, 'redirected')
@@ -221,3 +297,276 @@ class Redirect(ComplaintWizard):
             'company': self.record.company.id,
             'inform': bool(self.record.complainant_address_email),
             }
+
+
+class HookError(Exception):
+    "The hook did not take the message; permanent: retrying cannot help"
+
+    def __init__(self, message, permanent=False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class Delivery(SendQueueMixin, Workflow, ModelSQL, ModelView):
+    "A message not a complaint, posted to the HTTP hook of its redirection"
+    __name__ = 'klachten.redirect.delivery'
+    __string__ = "Redirection Delivery"
+    __access__ = {'complaint'}
+
+    complaint = fields.Many2One('klachten.complaint', "Complaint",
+        required=True, readonly=True, ondelete='CASCADE')
+    target = fields.Many2One('klachten.redirect.target', "Redirected To",
+        required=True, readonly=True, ondelete='RESTRICT')
+    note = fields.Text("Note for the Recipient", readonly=True)
+    state = fields.Selection(DELIVERY_STATES, "State", readonly=True,
+        required=True, sort=False)
+    attempts = fields.Integer("Attempts", readonly=True, required=True)
+    next_attempt = fields.DateTime("Next Attempt", readonly=True,
+        states={'invisible': Eval('state') != 'pending'})
+    sending_since = fields.DateTime("Sending Since", readonly=True,
+        states={'invisible': Eval('state') != 'sending'})
+    delivered_at = fields.DateTime("Delivered At", readonly=True)
+    last_error = fields.Text("Last Error", readonly=True,
+        help="What the hook answered to the last attempt.")
+
+    # The queue (klachten_base/queue.py); [klachten] redirect_max_attempts,
+    # redirect_sending_timeout (minutes) and redirect_timeout (seconds of
+    # one POST) override them
+    _queue_state = 'state'
+    _queue_config = 'redirect'
+    max_attempts = 8
+    backoff = (1, 5, 15, 60, 120, 240, 480)
+    sending_timeout = 10
+    timeout = 30
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints += [
+            ('complaint_target_unique', Unique(t, t.complaint, t.target),
+                'klachten_base.msg_redirect_delivery_unique'),
+            ]
+        cls._sql_indexes.add(Index(t,
+                (t.state, Index.Equality(cardinality='low')),
+                (t.next_attempt, Index.Range()),
+                where=t.state.in_(['pending', 'sending'])))
+        cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('failed', 'pending'),
+            ('pending', 'cancelled'),
+            ('failed', 'cancelled'),
+            }
+        cls._buttons.update({
+                'retry': {
+                    'invisible': Eval('state') != 'failed',
+                    'depends': ['state'],
+                    },
+                'cancel': {
+                    'invisible': ~Eval('state').in_(['pending', 'failed']),
+                    'depends': ['state'],
+                    },
+                })
+
+    @staticmethod
+    def default_state():
+        return 'pending'
+
+    @staticmethod
+    def default_attempts():
+        return 0
+
+    @classmethod
+    def default_next_attempt(cls):
+        return dt.datetime.now()
+
+    def get_rec_name(self, name):
+        return f'{self.complaint.rec_name} > {self.target.rec_name}'
+
+    @property
+    def key(self):
+        "The idempotency key: the hook files one message per key"
+        return f'{self.complaint.number}:{self.target.id}'
+
+    @classmethod
+    def queue(cls, complaints, target, note=None):
+        "Queue the delivery of each complaint to the hook of target"
+        return cls.create([{
+                    'complaint': c.id, 'target': target.id, 'note': note,
+                    } for c in complaints])
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('pending')
+    def retry(cls, deliveries):
+        cls.write(deliveries, {
+                'attempts': 0, 'next_attempt': dt.datetime.now()})
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('cancelled')
+    def cancel(cls, deliveries):
+        Pool().get('klachten.task').close_origins(deliveries, [TASK_FAILED])
+
+    # The cron
+    @classmethod
+    def deliver(cls, limit=None, now=None):
+        """Post every delivery that is due, after recovering those left
+        sending by a stopped process; the cron's method.  Each is claimed
+        and marked in transactions of its own."""
+        now = cls._now(now)
+        if cls._queue_recover(now, INTERRUPTED):
+            logger.warning("redirection deliveries left sending: sent again")
+        for delivery_id in cls._queue_due(now, limit):
+            claimed = cls._queue_claim(delivery_id, now, cls._to_send)
+            if claimed is not None:
+                cls._send(delivery_id, *claimed, now=now)
+
+    @classmethod
+    def _to_send(cls, delivery):
+        "(attempts, url, headers, body) read in the claim's transaction"
+        with without_check_access():
+            return (delivery.attempts, delivery.target.hook_url, {
+                    'Content-Type': 'application/json',
+                    'Idempotency-Key': delivery.key,
+                    }, json.dumps(delivery.payload()).encode())
+
+    def payload(self):
+        "The JSON body posted to the hook (doc/redirect.rst)"
+        complaint, target = self.complaint, self.target
+        body = {
+            'key': self.key,
+            'kind': target.kind,
+            'number': complaint.number,
+            'received_date': complaint.received_date.isoformat()
+            if complaint.received_date else None,
+            'incident_date': complaint.incident_date.isoformat()
+            if complaint.incident_date else None,
+            'short_description': complaint.short_description,
+            'description': complaint.description,
+            'note': self.note,
+            'contact': None,
+            'files': [{
+                    'name': name,
+                    'content_type': mimetypes.guess_type(name)[0]
+                    or 'application/octet-stream',
+                    'data': base64.b64encode(bytes(data)).decode(),
+                    } for name, data in Pool().get(
+                    'klachten.email')._forward_files(complaint)],
+            }
+        if target.share_contact and not complaint.anonymous:
+            body['contact'] = self._contact(complaint)
+        return body
+
+    @classmethod
+    def _contact(cls, complaint):
+        party = complaint.complainant
+        address = party.addresses[0] if party and party.addresses else None
+        return {
+            'name': party.name if party else None,
+            'email': complaint.complainant_address_email,
+            'phone': complaint.complainant_phone,
+            'street': address.street if address else None,
+            'postal_code': address.postal_code if address else None,
+            'city': address.city if address else None,
+            }
+
+    @classmethod
+    def _send(cls, delivery_id, attempts, url, headers, body, now):
+        "Post the claimed delivery (outside of any transaction), mark it"
+        try:
+            cls._post(url, headers, body)
+        except HookError as error:
+            cls._not_delivered(delivery_id, attempts, error, now)
+        else:
+            logger.info("redirection delivery %d delivered", delivery_id)
+            cls._queue_mark(delivery_id, attempts, {
+                    'state': 'delivered',
+                    'sending_since': None,
+                    'delivered_at': dt.datetime.now(),
+                    'last_error': None,
+                    }, then=lambda d: Pool().get(
+                    'klachten.task').close_origins([d], [TASK_FAILED]))
+
+    @classmethod
+    def _post(cls, url, headers, body):
+        "POST body to url; raise HookError unless the hook answers 2xx"
+        timeout = config.getfloat('klachten', 'redirect_timeout',
+            default=cls.timeout)
+        # no proxy of the environment: the hook is the municipality's
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        request = urllib.request.Request(url, data=body, headers=headers,
+            method='POST')
+        try:
+            with opener.open(request, timeout=timeout) as response:
+                response.read(1024 * 1024)
+        except urllib.error.HTTPError as error:
+            # a refusal is final, but for a timeout, a conflict of the key
+            # being filed and too many requests
+            raise HookError(f'HTTP {error.code} {error.reason}',
+                permanent=400 <= error.code < 500
+                and error.code not in {408, 409, 425, 429})
+        except (OSError, ValueError) as error:
+            raise HookError(f'{error.__class__.__name__}: {error}')
+
+    @classmethod
+    def _not_delivered(cls, delivery_id, attempts, error, now):
+        values = cls._queue_retry(attempts, now, error.permanent)
+        values['last_error'] = str(error)
+        then = None
+        if values['state'] == 'failed':
+            logger.error("redirection delivery %d failed after %d "
+                "attempt(s): %s", delivery_id, attempts, error)
+            then = cls._failed
+        else:
+            logger.warning("redirection delivery %d not delivered (attempt "
+                "%d), next attempt at %s: %s", delivery_id, attempts,
+                values['next_attempt'], error)
+        cls._queue_mark(delivery_id, attempts, values, then=then)
+
+    @classmethod
+    def _failed(cls, delivery):
+        "Failed for good: a task for the coordinators"
+        pool = Pool()
+        Task = pool.get('klachten.task')
+        Complaint = pool.get('klachten.complaint')
+        delivery = cls(delivery.id)
+        with without_check_access():
+            Task.open(None, TASK_FAILED, group=Complaint._coordinators(),
+                due_date=Complaint._today(), origin=delivery,
+                note=delivery.last_error)
+
+
+class Task(metaclass=PoolMeta):
+    __name__ = 'klachten.task'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        kind = (TASK_FAILED, "Redirection Not Delivered")
+        if kind not in cls.kind.selection:
+            cls.kind.selection.append(kind)
+
+    @classmethod
+    def _get_origins(cls):
+        return super()._get_origins() + ['klachten.redirect.delivery']
+
+    @classmethod
+    def _kind_terms(cls):
+        return {**super()._kind_terms(), TASK_FAILED: 'take_notice'}
+
+    @classmethod
+    def _manual_kinds(cls):
+        "Closed by a delivery at last, or by hand"
+        return super()._manual_kinds() | {TASK_FAILED}
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.append(
+            ('klachten.redirect.delivery|deliver',
+                "Complaints: Post the Redirections to their HTTP Hooks"))

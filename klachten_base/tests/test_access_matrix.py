@@ -91,6 +91,7 @@ GRANTS = {
     'klachten.register.import.mapping.line':
         _grants('rwcd', 'rwcd', '', '', '', ''),
     'klachten.portal.token': _grants('r', '', '', '', '', ''),
+    'klachten.redirect.delivery': _grants('r', 'r', '', '', '', ''),
     'klachten.redirect.target': _grants('rwcd', 'r', '', '', '', ''),
     'klachten.remedy': _grants('rwcd', 'r', 'r', 'r', 'r', 'r'),
     'klachten.retention.log': _grants('r', 'r', '', '', '', ''),
@@ -171,6 +172,10 @@ BUTTONS = {
         'cancel': [A, CO],
         'retry': [A, CO],
         'review': [A, CO],
+        },
+    'klachten.redirect.delivery': {
+        'cancel': [A, CO],
+        'retry': [A, CO],
         },
     'klachten.analysis': {
         'done': [A, CO],
