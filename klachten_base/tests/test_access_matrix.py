@@ -5,7 +5,7 @@
 Every stored model of the four modules x every group of the product x
 search, count, read, write, delete, create, every button and every wizard
 started on records, with and without an as-of-date context, over JSON-RPC
-(and /data for reads), as one user per group.
+(and /data and REST for reads), as one user per group.
 
 The expectations are the declarative tables GRANTS and BUTTONS below plus
 the record rules: what a user reaches through every door must be what a
@@ -284,6 +284,7 @@ class AccessMatrixTestCase(MunicipalityTestCase):
         cls.make_data(ns)
         cls.client = Client(app, Response)
         cls.sessions = {g: cls.login(f'mx_{g}') for g in GROUPS}
+        cls.rest_keys = cls.make_rest_keys()
         with Transaction().start(DB_NAME, 0):
             cls.actual = actual_tables(
                 {g: u.id for g, u in cls.users.items()})
@@ -367,6 +368,20 @@ class AccessMatrixTestCase(MunicipalityTestCase):
         observed.save()
 
     @classmethod
+    def make_rest_keys(cls):
+        "A REST application key of each group's user, as an integrator has"
+        set_user('admin')
+        Application = Model.get('res.user.application')
+        User = Model.get('res.user')
+        keys = {}
+        for group, user in cls.users.items():
+            application = Application(user=User(user.id),
+                application='rest', key=f'matrix-rest-{group}-' + 'k' * 24)
+            application.save()
+            keys[group] = application.key
+        return keys
+
+    @classmethod
     def login(cls, login):
         response = cls.client.post(f'/{DB_NAME}/rpc/', data=json.dumps({
                     'id': 0, 'method': 'common.db.login',
@@ -412,6 +427,26 @@ class AccessMatrixTestCase(MunicipalityTestCase):
         return {int(r[0]) for r in csv.reader(
                 io.StringIO(response.data.decode())) if r}
 
+    def rest_headers(self, group, context):
+        headers = {'Authorization': f'Bearer {self.rest_keys[group]}'}
+        if context:
+            headers['X-Tryton-Context'] = base64.urlsafe_b64encode(
+                json.dumps(context, cls=JSONEncoder).encode()).decode()
+        return headers
+
+    def rest_ids(self, group, model, context):
+        "The ids REST's search returns to group's user (none if refused)"
+        response = self.client.get(f'/{DB_NAME}/rest/model/{model}?f=id',
+            headers=self.rest_headers(group, context))
+        if response.status_code != 200:
+            return set()
+        return {r['id'] for r in json.loads(response.data)}
+
+    def rest_get(self, group, model, id_, context):
+        "The status of REST's read of one record by group's user"
+        return self.client.get(f'/{DB_NAME}/rest/model/{model}/{id_}?f=id',
+            headers=self.rest_headers(group, context)).status_code
+
     def contexts(self):
         return [('now', {}), ('as of date', {'_datetime': self.seen})]
 
@@ -454,8 +489,8 @@ class AccessMatrixTestCase(MunicipalityTestCase):
             "models in GRANTS the pool no longer has")
 
     def test_reads(self):
-        """Search, count, read and /data, now and as of a past date, reach
-        exactly the records a plain search returns now"""
+        """Search, count, read, /data and REST, now and as of a past date,
+        reach exactly the records a plain search returns now"""
         for model in sorted(GRANTS):
             for group in GROUPS:
                 with self.subTest(model=model, group=group):
@@ -478,6 +513,9 @@ class AccessMatrixTestCase(MunicipalityTestCase):
             for label, context in self.contexts():
                 self.assertLessEqual(
                     self.data_ids(group, model, context), now, label)
+                self.assertLessEqual(
+                    self.rest_ids(group, model, context), now,
+                    f"REST {label}")
             return
         self.assertIsNone(error, error)
         now = set(now)
@@ -492,9 +530,18 @@ class AccessMatrixTestCase(MunicipalityTestCase):
                 self.assertEqual(count, len(now))
             self.assertLessEqual(
                 self.data_ids(group, model, context), now, f"/data {label}")
-            for id_ in set(self.all_ids[model]) - now:
+            rest = self.rest_ids(group, model, context)
+            self.assertLessEqual(rest, now, f"REST {label}")
+            if not context:
+                self.assertEqual(rest, now, "REST now")
+            hidden = sorted(set(self.all_ids[model]) - now)
+            for id_ in hidden:
                 self.refused(group, f'{prefix}.read', [id_], ['id'],
                     context)
+            if hidden:
+                self.assertNotEqual(
+                    self.rest_get(group, model, hidden[0], context), 200,
+                    f"REST read of hidden {model},{hidden[0]} {label}")
         if now:
             self.assertEqual(
                 len(self.rpc(group, f'{prefix}.read', sorted(now), ['id'],
