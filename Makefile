@@ -41,13 +41,15 @@ PYTEST_ARGS ?=
 # make test LINT_FIRST=no: skip make lint before the tests (CI lints)
 LINT_FIRST ?= yes
 
-.PHONY: help install sao node demo demo-reset test lint clean
+.PHONY: help install sao node demo demo-reset demo-mail test lint clean
 help:
 	@echo "make demo        install, create the demo database, serve the web client"
 	@echo "                 and the mail catcher (PORT=8000 MAIL_PORT=1080 SMTP_PORT=1025)"
 	@echo "make test        run all tests on SQLite and PostgreSQL"
 	@echo "                 (BACKENDS=sqlite, PYTEST_ARGS='-k scenario')"
 	@echo "make demo-reset  like make demo, with a new demo database"
+	@echo "make demo-mail   (while make demo runs) an e-mail of a citizen to the"
+	@echo "                 demo mailbox: it becomes a draft complaint"
 	@echo "make install     only install the Python packages into $(VENV)"
 	@echo "make lint        flake8, isort --check and the import contracts"
 	@echo "                 (.importlinter); make test runs it first"
@@ -92,6 +94,10 @@ demo: $(INSTALL_STAMP) $(SAO_STAMP) $(NODE_STAMP)
 
 demo-reset: $(INSTALL_STAMP) $(SAO_STAMP) $(NODE_STAMP)
 	@$(DEMO_ENV) scripts/demo.sh --reset
+
+# While make demo runs: an e-mail of a demo citizen to the demo mailbox
+demo-mail: $(INSTALL_STAMP)
+	@$(BIN)/python scripts/demo_mail.py --port $(PORT)
 
 test: $(INSTALL_STAMP) $(SAO_STAMP)
 	@if [ "$(LINT_FIRST)" != no ]; then $(MAKE) --no-print-directory lint; fi

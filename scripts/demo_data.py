@@ -171,6 +171,12 @@ PARTIES = {
 # The citizen account of the portal (klachten_portal): e-mail, password,
 # party; its complaints are those of the party
 CITIZEN = ('burger@example.com', 'demo-burger', 'burger')
+# The demo mailbox: scripts/demo_mail.py posts to
+# /klachten/inbound_email/inbox/INBOX_IDENTIFIER (a real mailbox has a
+# secret random identifier: Inbox > New Identifier)
+INBOX_IDENTIFIER = 'klaverveld-demo'
+# The old register the coordinator imports, written to var/demo/
+REGISTER_FILE = 'klachtenregister-klaverveld.xlsx'
 FAXES = {
     'notaris': '+32 9 000 00 13',
     'lindehof': '+32 9 000 00 21',
@@ -1132,6 +1138,7 @@ class Demo:
         self.play_complaints()
         self.setup_learning()
         self.setup_citizen()
+        self.setup_intake()
         self.finish()
         self.log(f"Demo data loaded in {time.monotonic() - start:.0f} s.")
 
@@ -1801,6 +1808,62 @@ class Demo:
             print("WARNING: the demo data lacks: " + ', '.join(missing),
                 file=sys.stderr)
 
+    # The mailbox and the old register (scripts/demo_mail.py,
+    # scripts/demo_register.py)
+    def setup_intake(self):
+        """The demo mailbox: Tryton's inbound_email route with a known
+        address (INBOX_IDENTIFIER) that scripts/demo_mail.py posts to as a
+        mail server does; and, with klachten_report, the saved mapping of
+        the columns of the old register main() writes (write_register)"""
+        from proteus import Model
+        if self._activated('inbound_email'):
+            self.log("Creating the demo mailbox (inbound e-mail)")
+            self.as_user('admin')
+            Inbox = Model.get('inbound.email.inbox')
+            inbox = Inbox(name="Klachten (klachten@%s)" % MAIL_DOMAIN)
+            rule = inbox.rules.new()
+            rule.action = 'klachten.inbound.message|receive_inbound_email'
+            inbox.save()
+            Inbox.write([inbox.id], {'identifier': INBOX_IDENTIFIER},
+                self.admin_context)
+        if self._report():
+            register = _register_module()
+            self.as_user('coordinator')
+            Mapping = Model.get('klachten.register.import.mapping')
+            mapping = Mapping(name=register.MAPPING_NAME)
+            for column, field in register.COLUMNS:
+                mapping.lines.new(column=column, field=field)
+            mapping.save()
+
+
+def _register_module():
+    "scripts/demo_register.py"
+    import importlib.util
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+        'demo_register.py')
+    spec = importlib.util.spec_from_file_location('demo_register', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def write_register(verbose=True):
+    """Write the demo's old register to import (scripts/demo_register.py)
+    to demo/ next to the folder of the database (var/demo/ of `make
+    demo`); return its path"""
+    from pathlib import Path
+
+    import trytond.config as config
+    db_path = config.get('database', 'path') or os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), '..', 'var', 'db')
+    path = Path(db_path).resolve().parent / 'demo' / REGISTER_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data, _ = _register_module().register()
+    path.write_bytes(data)
+    if verbose:
+        print(f"The old register to import: {path}", file=sys.stderr)
+    return path
+
 
 def demo_status():
     "complete, incomplete, foreign or None (no company yet)"
@@ -1827,12 +1890,14 @@ def activate(config, verbose=True):
     from proteus import Model, Wizard
     Module = Model.get('ir.module')
     # klachten_portal (the citizens' pages), klachten_report (register,
-    # report and letters), klachten_advies (advice) and klachten_notula
-    # (the agenda) when they are installed
+    # report and letters), klachten_advies (advice), klachten_notula
+    # (the agenda) and inbound_email (the demo mailbox) when they are
+    # installed
     modules = Module.find([
             ('name', 'in', [
                     'klachten_base', 'klachten_portal', 'klachten_report',
-                    'klachten_advies', 'klachten_notula'])])
+                    'klachten_advies', 'klachten_notula',
+                    'inbound_email'])])
     todo = [m for m in modules if m.state != 'activated']
     if todo:
         if verbose:
@@ -1889,7 +1954,10 @@ def main(argv=None):
             "demo data (an earlier run failed?): recreate the database "
             "and run again.", file=sys.stderr)
         return 1
-    Demo(config, verbose=not args.quiet).load()
+    demo = Demo(config, verbose=not args.quiet)
+    demo.load()
+    if demo._report():
+        write_register(verbose=not args.quiet)
     print_logins(url=args.url)
     return 0
 
