@@ -1136,6 +1136,7 @@ class Demo:
         self.setup_parties()
         self.setup_advisory_bodies()
         self.play_complaints()
+        self.play_review_and_open_advice()
         self.setup_learning()
         self.setup_citizen()
         self.setup_intake()
@@ -1740,6 +1741,48 @@ class Demo:
         complaint = self._complaint(spec)
         complaint.related_complaints.append(Complaint(self.complaints[to]))
         complaint.save()
+
+    def play_review_and_open_advice(self):
+        """A complaint whose admissibility e-mail waits for the
+        coordinator's review (Klachten > E-mails, To Review), sent back by
+        its handler while the advice she asked is still open: the
+        coordinator keeps or withdraws it at the next decision (Open
+        Advice in Admissible). Received yesterday, so that it is the
+        first complaint in evaluation the lists show."""
+        from proteus import Model
+        spec = _c('speeltuin-schommel', 1, 'email', 'coordinator',
+            "Kapotte schommel in speeltuin Hoogstraat niet hersteld",
+            "De schommel in de speeltuin aan de Hoogstraat hangt al drie "
+            "weken met één ketting los. Ik meldde het aan de Technische "
+            "dienst maar er gebeurde niets; de kinderen spelen er nog.",
+            complainant='hilde', subject="Groenonderhoud", basis='content',
+            department='technisch', incident=21,
+            remedy_sought="Dat de schommel hersteld of weggenomen wordt.",
+            steps=[])
+        Configuration = Model.get('klachten.configuration')
+        yesterday = self.today - dt.timedelta(days=1)
+        with clock(yesterday):
+            self.do_create(spec, yesterday)
+            self.do_register(spec, yesterday)
+        with clock(self.today):
+            self.as_user('admin')
+            configuration = Configuration(1)
+            configuration.review_emails = True
+            configuration.save()
+            try:
+                self.do_admissible(spec, self.today, handler='handler5')
+            finally:
+                self.as_user('admin')
+                configuration = Configuration(1)
+                configuration.review_emails = False
+                configuration.save()
+            self.do_advice(spec, self.today, login='handler5',
+                department='financien',
+                question="Valt het herstel van speeltuigen onder het "
+                "onderhoudscontract of onder een aparte bestelling?")
+            self.do_send_back(spec, self.today, remarks="Speeltuinen "
+                "beheert de dienst Omgeving (groen), niet de Technische "
+                "dienst. Graag opnieuw toewijzen.")
 
     def finish(self):
         from proteus import Model
