@@ -71,6 +71,42 @@ class CitizenTestCase(BrowserTestCase):
             _('receipt_title'))
         return page.locator('.number').inner_text().strip()
 
+    def test_choose(self):
+        """Wat wilt u doen?: axe finds nothing; with the keyboard alone and
+        without JavaScript a report leads to where to go, nothing filed,
+        and a complaint to the form"""
+        page = self.new_page(accessibility=True)
+        response = page.goto(self.site.url('choose'))
+        self.assertEqual(response.status, 200)
+        expect(page.get_by_role('heading', level=1)).to_have_text(
+            _('choose_title'))
+        self.assertEqual(self.keyboard_problems(page), [])
+        self.assert_accessible(page)
+        page.get_by_role('button', name=_('next')).click()
+        expect(page.locator('.error-summary')).to_be_visible()
+        self.assert_accessible(page)
+        self.assert_no_csp_errors(page)
+
+        page = self.new_page(java_script_enabled=False)
+        page.goto(self.site.url('choose'))
+        group = page.get_by_role('group', name=_('choose_legend'))
+        group.get_by_role('radio', name=_('choose_complaint')).focus()
+        page.keyboard.press('ArrowDown')
+        expect(group.get_by_role('radio', name=_('choose_report'))
+            ).to_be_checked()
+        page.keyboard.press('Tab')
+        expect(page.get_by_role('button', name=_('next'))).to_be_focused()
+        page.keyboard.press('Enter')
+        expect(page.get_by_role('heading', level=1)).to_have_text(
+            _('elsewhere_title_report'))
+        self.assertTrue(page.url.endswith('/portal/choose/report?lang=nl'))
+        expect(page.get_by_text(_('elsewhere_none'))).to_be_visible()
+        page.get_by_role('link', name=_('elsewhere_back')).click()
+        page.get_by_label(_('choose_complaint')).check()
+        page.get_by_role('button', name=_('next')).click()
+        expect(page.get_by_role('heading', level=1)).to_have_text(
+            _('form_title'))
+
     def test_file_complaint(self):
         "Form, Volgende, Vorige, edit, Volgende, Indienen, the back office"
         page = self.new_page()
