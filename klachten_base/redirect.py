@@ -37,6 +37,7 @@ from trytond.wizard import Button, StateView
 
 from .exceptions import EmailAddressError
 from .queue import SendQueueMixin
+from .retention import REDACTED, cut
 from .wizard import ComplaintWizard
 
 logger = logging.getLogger(__name__)
@@ -174,6 +175,18 @@ class Complaint(metaclass=PoolMeta):
         for name in ['redirected_as', 'redirect_target', 'redirected_on']:
             default.setdefault(name, None)
         return super().copy(complaints, default=default)
+
+    @classmethod
+    def _anonymise(cls, complaints):
+        """Retention cuts the coordinator's note and the hook's answers of
+        the deliveries, and stops those not delivered yet"""
+        super()._anonymise(complaints)
+        Delivery = Pool().get('klachten.redirect.delivery')
+        deliveries = [d for c in complaints for d in c.redirect_deliveries]
+        cut(Delivery, [d.id for d in deliveries], {
+                'note': REDACTED, 'last_error': None})
+        cut(Delivery, [d.id for d in deliveries
+                if d.state in {'pending', 'failed'}], {'state': 'cancelled'})
 
     @classmethod
     @ModelView.button_action('klachten_base.wizard_redirect')

@@ -353,3 +353,17 @@ class RedirectTestCase(MunicipalityTestCase):
                 hook_url=url, active=False)
             target.save()
             target.delete()
+
+    def test_hook_anonymised(self):
+        "Retention cuts the note and stops a delivery not made yet"
+        complaint = self.redirect_to_hook()
+        with Transaction().start(DB_NAME, 0) as transaction:
+            Complaint = Pool().get('klachten.complaint')
+            Complaint.anonymise([Complaint(complaint.id)])
+            transaction.commit()
+        self.deliver()
+        self.assertEqual(self.hook.received, [])
+        set_user('coordinator', self.config)
+        delivery = self.delivery(complaint)
+        self.assertEqual(delivery.state, 'cancelled')
+        self.assertNotIn("For the box.", delivery.note)
