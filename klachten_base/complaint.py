@@ -1,6 +1,8 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from sql import Literal, Null
 
@@ -18,6 +20,11 @@ from .exceptions import (
     AssignmentError, InputLimitError, MissingInputError, SequenceMissingError,
     WorkflowError)
 from .model import PermittedButtonsMixin, ReadonlyGuardMixin, take_write_lock
+from .term import term_end
+
+# what registering complaints reads once: the configuration's terms (see
+# Complaint._registering)
+_registering = ContextVar('klachten_complaint_registering', default=None)
 
 STATES = [
     ('draft', "Draft"),
@@ -771,16 +778,16 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
         letter for a complainant without e-mail extends this."""
         pool = Pool()
         Notification = pool.get('klachten.notification')
+        written = []
         for complaint, record in zip(complaints, records or complaints):
             address = complaint.complainant_address_email
             if address:
                 Notification.queue(kind, record, [address],
                     language=complaint.complainant_language,
                     complaint=complaint)
+                written.append(complaint)
         if kind == 'acknowledgement':
-            cls._write_workflow(
-                [c for c in complaints if c.complainant_address_email],
-                {'acknowledged_on': cls._today()})
+            cls._write_workflow(written, {'acknowledged_on': cls._today()})
 
     @property
     def complainant_address_email(self):
@@ -913,7 +920,45 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
 
     @classmethod
     def _term_end(cls, kind, start):
-        return cls._configuration().term_end(kind, start)
+        policy = cls._term_policy()
+        if policy is None:
+            return cls._configuration().term_end(kind, start)
+        country, to_working_day, terms = policy
+        if kind not in terms or start is None:
+            return None
+        number, unit = terms[kind]
+        return term_end(start, number, unit, country, to_working_day)
+
+    @classmethod
+    def _term_policy(cls):
+        """While registering: (holiday country, to working day, {kind:
+        (number, unit)}) of the configuration, read once; else None"""
+        cache = _registering.get()
+        if cache is None:
+            return None
+        if 'terms' not in cache:
+            config = cls._configuration()
+            terms = {}
+            for term in config.terms:  # the first of a kind, as get_term
+                terms.setdefault(term.kind, (term.number, term.unit))
+            cache['terms'] = (
+                config.holiday_country, config.to_working_day, terms)
+        return cache['terms']
+
+    @classmethod
+    @contextmanager
+    def _registering(cls):
+        """Within it the configuration's terms are read once: registering
+        does not change them, and every step of it asks them again (each
+        write of the transaction empties the records' caches)"""
+        if _registering.get() is not None:
+            yield _registering.get()
+            return
+        token = _registering.set({})
+        try:
+            yield _registering.get()
+        finally:
+            _registering.reset(token)
 
     def _answer_term_kind(self):
         "The policy term of the answer (a module may choose a longer one)"
@@ -954,15 +999,7 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
 
     @classmethod
     def _on_register(cls, complaints):
-        for complaint in complaints:
-            received = complaint.received_date
-            cls._write_workflow([complaint], {
-                    'acknowledgement_due': cls._term_end(
-                        'acknowledgement', received),
-                    'report_due': cls._term_end('report', received),
-                    'answer_due': cls._term_end(
-                        complaint._answer_term_kind(), received),
-                    })
+        "What follows registering (its terms are written with its number)"
         cls._open_task(complaints, 'evaluate')
         cls._open_observer_tasks(complaints)
 
@@ -976,20 +1013,42 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
                     cls._open_task([complaint], 'take_notice', user=observer)
 
     @classmethod
-    def _set_number(cls, complaints):
+    def _registration_values(cls, complaint, today):
+        """What registering writes on complaint with its number: the day
+        and its terms (acknowledged on is written by _notify: a module may
+        send a letter instead, acknowledged when it is posted)"""
+        received = complaint.received_date
+        values = {
+            'registration_date': today,
+            'acknowledgement_due': cls._term_end('acknowledgement', received),
+            'report_due': cls._term_end('report', received),
+            'answer_due': cls._term_end(
+                complaint._answer_term_kind(), received),
+            }
+        return values
+
+    @classmethod
+    def _set_number(cls, complaints, values=None):
+        """Number complaints and write on each values (a dict, or a function
+        of the complaint that returns one) in the same write"""
         pool = Pool()
         Configuration = pool.get('klachten.configuration')
         config = Configuration(1)
         to_write = []
         for complaint in complaints:
+            extra = (values(complaint) if callable(values)
+                else values) or {}
             if complaint.number:
+                if extra:
+                    to_write.extend(([complaint], extra))
                 continue
             sequence = config.get_multivalue(
                 'complaint_sequence', company=complaint.company.id)
             if not sequence:
                 raise SequenceMissingError(gettext(
                         'klachten_base.msg_sequence_missing'))
-            to_write.extend(([complaint], {'number': sequence.get()}))
+            to_write.extend(([complaint],
+                    {'number': sequence.get(), **extra}))
         if to_write:
             with without_check_access():
                 cls.write(*to_write)
@@ -1102,13 +1161,14 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
     def register(cls, complaints):
         cls._check_state(complaints, {'draft'}, 'register')
         cls._check_registrable(complaints)
-        cls._set_number(complaints)
-        cls._write_workflow(complaints, {
-                'registration_date': cls._today(),
-                })
-        cls.evaluate(complaints)
-        cls._on_register(complaints)
-        cls._notify(complaints, 'acknowledgement')
+        today = cls._today()
+        with cls._registering():
+            # one write: the number, the day and the terms
+            cls._set_number(complaints,
+                lambda c: cls._registration_values(c, today))
+            cls.evaluate(complaints)
+            cls._on_register(complaints)
+            cls._notify(complaints, 'acknowledgement')
 
     @classmethod
     @ModelView.button_action('klachten_base.wizard_resolve')

@@ -1,0 +1,80 @@
+# This file is part of Klachten.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The SQL queries of one filing as the portal files it (Complaint.file_
+with a new complainant and an e-mail address): its number, terms, task and
+acknowledgement, without reading again what the transaction already knows
+(bench/intake.py measures it over HTTP)."""
+import datetime as dt
+
+from trytond import backend
+from trytond.pool import Pool
+from trytond.tests.test_tryton import DB_NAME
+from trytond.transaction import Transaction
+
+from .municipality import MunicipalityTestCase
+from .test_cron_queries import counting_queries
+
+# the queries of one filing at most, per backend (SQLite's INSERTs are not
+# counted: it inserts one row per statement)
+MAX_QUERIES = {'postgresql': 103, 'sqlite': 120}
+
+
+class FilingQueriesTestCase(MunicipalityTestCase):
+    "The queries of one complaint filed on the portal"
+
+    def file_(self, number):
+        """File a complaint as the portal does (as root, a new party) and
+        return it with the queries its filing ran"""
+        pool = Pool()
+        Complaint = pool.get('klachten.complaint')
+        Party = pool.get('party.party')
+        Company = pool.get('company.company')
+        company, = Company.search([], limit=2)
+        email = f'burger{number}@example.org'
+        with counting_queries() as counter:
+            party, _ = Party.klachten_match(email=email)
+            complaint = Complaint.file_('web_form', {
+                    'company': company,
+                    'received_date': Pool().get('ir.date').today(),
+                    'anonymous': False,
+                    'short_description': "De vuilnisbak",
+                    'description': "Drie weken kwam niemand.",
+                    }, [], {'name': f"Burger {number}", 'lang': 'nl',
+                    'email': email, 'phone': '+32 9 123 45 67',
+                    'street': "Kerkstraat 1", 'postal_code': '9000',
+                    'city': "Gent"})
+        return complaint, counter['queries']
+
+    def test_filing_queries(self):
+        """A filing is registered, its terms set, its task opened and its
+        acknowledgement queued within a fixed number of queries (on
+        SQLite 136 before the configuration's terms were read once and the
+        registration written at once)"""
+        with Transaction().start(DB_NAME, 0) as transaction:
+            pool = Pool()
+            Email = pool.get('klachten.email')
+            Task = pool.get('klachten.task')
+            self.file_(0)  # the caches of a worker that served one
+            complaint, queries = self.file_(1)
+            _, again = self.file_(2)
+            self.assertEqual(complaint.state, 'evaluation')
+            self.assertTrue(complaint.number)
+            today = pool.get('ir.date').today()
+            self.assertEqual(complaint.registration_date, today)
+            self.assertEqual(complaint.acknowledged_on, today)
+            self.assertGreaterEqual(complaint.acknowledgement_due, today)
+            self.assertGreater(complaint.answer_due, today)
+            self.assertLessEqual(complaint.answer_due - today,
+                dt.timedelta(days=120))
+            self.assertEqual(complaint.complainant.email,
+                'burger1@example.org')
+            emails = Email.search([('complaint', '=', complaint.id)])
+            self.assertEqual([(e.kind, e.to) for e in emails],
+                [('acknowledgement', 'burger1@example.org')])
+            self.assertIn(complaint.number, emails[0].subject
+                + emails[0].body)
+            tasks = Task.search([('complaint', '=', complaint.id)])
+            self.assertEqual([t.kind for t in tasks], ['evaluate'])
+            most = MAX_QUERIES[backend.name]
+            self.assertLessEqual(max(queries, again), most, (queries, again))
+            transaction.rollback()
