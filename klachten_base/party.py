@@ -3,9 +3,10 @@
 """Parties: a complainant's personal data is for who may see one of their
 complaints (doc/index.rst, "Personal data access")."""
 from sql import Null, Union
+from sql.functions import Lower
 
 from trytond.i18n import gettext
-from trytond.model import fields
+from trytond.model import Index, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
@@ -197,6 +198,16 @@ class ContactMechanism(metaclass=PoolMeta):
             'readonly': ~Id('klachten_base', 'group_coordinator').in_(
                 Eval('context', {}).get('groups', [])),
             })
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # the portal finds an account's complaints by the parties that have
+        # its e-mail address (klachten_portal account.portal_address_parties)
+        cls._sql_indexes.add(Index(t,
+                (Lower(t.value), Index.Equality()),
+                where=t.type == 'email'))
 
     @classmethod
     def default_klachten_verified(cls):
