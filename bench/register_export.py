@@ -85,6 +85,10 @@ def parse_args():
     parser.add_argument('--repeat', type=int, default=3)
     parser.add_argument('--uri', help="postgresql://user@host:port/")
     parser.add_argument('--no-readme', action='store_true')
+    parser.add_argument('--floor-max', type=int, default=0,
+        help="above this many complaints, time the register once and "
+        "measure its peak memory, without the floor (which reads the "
+        "whole register back into memory first)")
     return parser.parse_args()
 
 
@@ -204,6 +208,20 @@ def bench(args, uri, database):
         with Transaction().start(database, user, context=context,
                 readonly=True):
             Register = pool.get('klachten.complaint.register', type='report')
+            if args.floor_max and n > args.floor_max:
+                # the register alone: its time once, and its peak memory
+                seconds, cpu, content = timed(
+                    lambda: Register.render_register([]))
+                memory = peak(lambda: Register.render_register([]))
+                result = {
+                    'n': n, 'seconds': seconds, 'cpu': cpu,
+                    'peak_mb': memory / 2**20,
+                    'file_mb': len(content) / 2**20,
+                    'load': os.getloadavg()[0],
+                    }
+                log(json.dumps(result))
+                results.append(result)
+                continue
             _, _, content = timed(lambda: Register.render_register([]))
             workbook = load_workbook(io.BytesIO(content), read_only=True)
             rows = [[c.value for c in row]
@@ -229,7 +247,7 @@ def bench(args, uri, database):
             'ratio': seconds / floor_seconds,
             'cpu': cpu, 'floor_cpu': floor_cpu, 'cpu_ratio': cpu / floor_cpu,
             'peak_mb': memory / 2**20, 'floor_peak_mb': floor_memory / 2**20,
-            'file_mb': len(content) / 2**20,
+            'file_mb': len(content) / 2**20, 'load': os.getloadavg()[0],
             }
         rows = None
         log(json.dumps(result))
@@ -238,12 +256,18 @@ def bench(args, uri, database):
     report(args, results)
 
 
+def psycopg_impl():
+    import psycopg
+    return f"{psycopg.__version__} ({psycopg.pq.__impl__} implementation)"
+
+
 def report(args, results):
     m = machine()
     lines = [
         f"Run of {time.strftime('%Y-%m-%d')} at {revision()}: "
         f"{m['cpu']}, {m['nproc']} cores, {m['memory']}, Python "
-        f"{m['python']}, PostgreSQL throwaway cluster (fsync off).",
+        f"{m['python']}, psycopg {psycopg_impl()}, PostgreSQL throwaway "
+        "cluster (fsync off).",
         "",
         "| complaints | register | floor (openpyxl) | ratio | register CPU "
         "| floor CPU | CPU ratio | register peak | floor peak | file |",
@@ -251,11 +275,18 @@ def report(args, results):
         "| ---: |",
         ]
     for r in results:
+        if 'floor_seconds' not in r:
+            lines.append(
+                f"| {r['n']:,} | {r['seconds']:.2f} s | | | {r['cpu']:.2f} s"
+                f" | | | {r['peak_mb']:.1f} MB | | {r['file_mb']:.1f} MB |")
+            continue
         lines.append(
             f"| {r['n']:,} | {r['seconds']:.2f} s | {r['floor_seconds']:.2f} s"
             f" | {r['ratio']:.2f} | {r['cpu']:.2f} s | {r['floor_cpu']:.2f} s"
             f" | {r['cpu_ratio']:.2f} | {r['peak_mb']:.1f} MB"
             f" | {r['floor_peak_mb']:.1f} MB | {r['file_mb']:.1f} MB |")
+    lines += ["", "Load average (1 min) after each size: " + ", ".join(
+            f"{r['n']:,}: {r['load']:.1f}" for r in results) + "."]
     text = '\n'.join(lines)
     print(text)
     if not args.no_readme:
