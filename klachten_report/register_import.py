@@ -21,13 +21,22 @@ from pathlib import Path
 
 import polib
 from openpyxl import load_workbook
-from sql import Null
+from sql import Column, Null
+from sql.functions import CurrentTimestamp
 
+from klachten_base.complaint import CHAR_MAX, TEXT_MAX
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.tools.email_ import EmailNotValidError, validate_email
 from trytond.transaction import Transaction, without_check_access
+
+try:
+    import phonenumbers
+except ImportError:
+    phonenumbers = None
 
 BATCH = 500
 LANGUAGES = ['en', 'nl', 'fr']
@@ -193,6 +202,13 @@ class Lookups:
         Ground = pool.get('klachten.inadmissibility_ground')
         self.selections = {name: {} for name in SELECTIONS}
         self.departments, self.subjects, self.grounds = {}, {}, {}
+        # an imported party: its address in the default country, if any
+        Party = pool.get('party.party')
+        Address = pool.get('party.address')
+        country = Address.default_get(
+            ['country'], with_rec_name=False).get('country')
+        self.party_template = Party(addresses=[Address(country=country)]
+            if country else [])
         for name in SELECTIONS:
             context = f'selection:klachten.complaint,{name}:'
             for key, label in Complaint._fields[name].selection:
@@ -245,51 +261,143 @@ class Complaint(metaclass=PoolMeta):
     @classmethod
     def _import_file(cls, company, rows, register_import):
         """File the parsed rows [(values, complainant)] of a register in
-        their final state in one create per model; return the complaints.
-        No acknowledgement, task or e-mail: they were handled before."""
+        their final state; return the ids of the complaints.  No
+        acknowledgement, task or e-mail: they were handled before.
+
+        The rows were checked by _parse_row as the ORM would check them:
+        the parties with their e-mail, phone and address, their language
+        and the complaints are written in a few multi-row INSERTs a model
+        (insert_records), not record by record."""
         pool = Pool()
         Party = pool.get('party.party')
-        parties = {}
-        new = []
-        for i, (_, complainant) in enumerate(rows):
-            if complainant:
-                new.append((i, complainant))
-        if new:
-            vlist = [cls._import_party(c) for _, c in new]
-            # the party codes in one step, not one sequence update a party
-            sequence = Party._code_sequence()
-            if sequence:
-                for values, code in zip(
-                        vlist, sequence.get_many(n=len(vlist))):
-                    values['code'] = code
-            created = Party.create(vlist)
-            parties = {i: p.id for (i, _), p in zip(new, created)}
-        vlist = []
-        for i, (values, _) in enumerate(rows):
-            values = dict(values, company=company,
-                register_import=register_import)
-            values['complainant'] = parties.get(i)
-            values['anonymous'] = values['complainant'] is None
-            grounds = values.pop('inadmissibility_grounds', None)
-            if grounds:
-                values['inadmissibility_grounds'] = [('add', grounds)]
-            vlist.append(values)
+        PartyLang = pool.get('party.party.lang')
+        Mechanism = pool.get('party.contact_mechanism')
+        Address = pool.get('party.address')
+        Grounds = pool.get(
+            'klachten.complaint-klachten.inadmissibility_ground')
         with Transaction().set_context(company=company):
-            return cls.create(vlist)
+            new = [(i, c) for i, (_, c) in enumerate(rows) if c]
+            parties = {}
+            if new:
+                # the party codes in one step, not one sequence update a
+                # party
+                sequence = Party._code_sequence()
+                codes = (sequence.get_many(n=len(new)) if sequence
+                    else [None] * len(new))
+                party_ids, set_values = insert_records(Party, [
+                        {'name': c['name'], 'code': code,
+                            'addresses': None}
+                        for (_, c), code in zip(new, codes)])
+                parties = {i: p for (i, _), p in zip(new, party_ids)}
+                # lang is company dependent: one party.party.lang a party
+                langs = set_values.get('lang') or [None] * len(party_ids)
+                insert_records(PartyLang, [
+                        {'party': p, 'lang': lang, 'company': company}
+                        for p, lang in zip(party_ids, langs)])
+                # the street setter of the ORM writes the address again
+                insert_records(Address, [{
+                            'party': p,
+                            'street_unstructured': c.get('street') or None,
+                            'postal_code': c.get('postal_code') or None,
+                            'city': c.get('city') or None,
+                            'write_uid': (Transaction().user
+                                if c.get('street') else None),
+                            'write_date': (CurrentTimestamp()
+                                if c.get('street') else None),
+                            }
+                        for (_, c), p in zip(new, party_ids)
+                        if any(c.get(k)
+                            for k in ['street', 'postal_code', 'city'])])
+                insert_records(Mechanism, [
+                        {'party': p, 'type': t, 'value': c[t]}
+                        for (_, c), p in zip(new, party_ids)
+                        for t in ['email', 'phone'] if c.get(t)])
+            vlist, grounds = [], []
+            for i, (values, _) in enumerate(rows):
+                values = dict(values, company=company,
+                    register_import=register_import)
+                values['complainant'] = parties.get(i)
+                values['anonymous'] = values['complainant'] is None
+                grounds.append(values.pop('inadmissibility_grounds', None))
+                vlist.append(values)
+            ids, _ = insert_records(cls, vlist)
+            insert_records(Grounds, [{'complaint': c, 'ground': g}
+                    for c, gs in zip(ids, grounds) for g in gs or []])
+        return ids
 
-    @classmethod
-    def _import_party(cls, values):
-        mechanisms = [{'type': t, 'value': values[t]}
-            for t in ['email', 'phone'] if values.get(t)]
-        addresses = []
-        if any(values.get(k) for k in ['street', 'postal_code', 'city']):
-            addresses.append({k: values.get(k) or None
-                    for k in ['street', 'postal_code', 'city']})
-        return {
-            'name': values['name'],
-            'contact_mechanisms': [('create', mechanisms)],
-            'addresses': [('create', addresses)],
-            }
+
+MAGIC = {'id', 'create_uid', 'create_date', 'write_uid', 'write_date'}
+
+
+def insert_records(Model, vlist):
+    """Insert vlist as ModelSQL.create inserts it (the defaults, the values
+    compute_fields derives, create_uid and create_date, the history rows)
+    but in multi-row INSERTs of the ids taken in one step (PostgreSQL; one
+    INSERT a row on SQLite, as the ORM does), without the per-record
+    validation, setters, triggers or access checks: the caller checked the
+    values.  Return (ids, {field: [value a row]}) where field is a field with
+    a setter (MultiValue, One2Many, ...) that has a default: it is not
+    written, the caller writes it (or refuses a value it does not know)."""
+    if not vlist:
+        return [], {}
+    transaction = Transaction()
+    database = transaction.database
+    cursor = transaction.connection.cursor()
+    table = Model.__table__()
+    given = set().union(*vlist)
+    missing = [n for n, f in Model._fields.items()
+        if n not in given and n not in MAGIC
+        and not (isinstance(f, fields.Function) and not f.setter)]
+    defaults = Model._clean_defaults(
+        Model.default_get(missing, with_rec_name=False)) if missing else {}
+    setters = {n for n, f in Model._fields.items() if hasattr(f, 'set')}
+    set_values = {n: [] for n in setters if defaults.get(n)}
+    rows = []
+    for values in vlist:
+        values = {**defaults, **values}
+        for name in setters & values.keys():
+            value = values.pop(name)
+            if name in set_values:
+                set_values[name].append(value)
+            elif value:
+                raise ValueError(f"{Model.__name__}.{name} is not a column")
+        computed = Model(**{k: v for k, v in values.items()
+                if k not in MAGIC}).compute_fields()
+        if computed:
+            # the ORM writes them after the INSERT
+            values.update(computed, write_uid=transaction.user,
+                write_date=CurrentTimestamp())
+        rows.append(values)
+    names = sorted(set().union(*rows) - {'id', 'create_uid', 'create_date'})
+    for name in names:
+        if getattr(Model._fields[name], 'translate', False):
+            raise ValueError(f"{Model.__name__}.{name} is translated")
+    formats = [(lambda v: v) if n in MAGIC else Model._fields[n].sql_format
+        for n in names]
+    columns = [table.create_uid, table.create_date] + [
+        Column(table, n) for n in names]
+    data = [[transaction.user, CurrentTimestamp()]
+        + [f(r.get(n)) for n, f in zip(names, formats)] for r in rows]
+    ids = database.nextid(
+        transaction.connection, Model._table, count=len(data))
+    if ids is not None:
+        ids = list(ids) if len(data) > 1 else [ids]
+        for row, id_ in zip(data, ids):
+            row.append(id_)
+        columns.append(table.id)
+        size = backend.MAX_QUERY_PARAMS // len(columns)
+        for i in range(0, len(data), size):
+            cursor.execute(*table.insert(columns, data[i:i + size]))
+    else:
+        ids = []
+        for row in data:
+            cursor.execute(*table.insert(columns, [row]))
+            ids.append(database.lastid(cursor))
+    Model._insert_history(ids)
+    transaction.counter += 1
+    Model._count_cache.set(Model.__name__, None)
+    transaction.create_records[Model.__name__].extend(ids)
+    return ids, set_values
 
 
 class RegisterImportMapping(ModelSQL, ModelView):
@@ -513,6 +621,7 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
     def _parse_row(cls, cells, lookups, date_format, today, headers,
             mapping, errors):
         column_of = {f: headers[i] for i, f in mapping.items()}
+        Complaint = Pool().get('klachten.complaint')
 
         def text(field):
             value = cells.get(field)
@@ -645,6 +754,19 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
                 'postal_code': text('complainant_postal_code'),
                 'city': text('complainant_city'),
                 }
+        if complainant:
+            cls._check_complainant(complainant, lookups, column_of, errors)
+        for name, value in values.items():
+            field = Complaint._fields.get(name)
+            if isinstance(value, str) and isinstance(
+                    field, (fields.Char, fields.Text)):
+                limit = (TEXT_MAX if isinstance(field, fields.Text)
+                    else CHAR_MAX)
+                if len(value) > limit:
+                    errors.append(RowError(column_of.get(name), value,
+                            gettext('klachten_base.msg_text_too_long',
+                                field=field.string, max=limit,
+                                length=len(value))))
         if values['number']:
             key = values['number']
         else:
@@ -655,6 +777,35 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
         values['import_key'] = key
         values['registration_date'] = received
         return values, complainant
+
+    @classmethod
+    def _check_complainant(cls, complainant, lookups, column_of, errors):
+        "Refuse what party.contact_mechanism would refuse, as a row error"
+        Mechanism = Pool().get('party.contact_mechanism')
+        name = complainant['name']
+        for key, kind in [('email', 'email'), ('phone', 'phone')]:
+            value = complainant.get(key)
+            if not value:
+                continue
+            column = column_of.get(f'complainant_{key}')
+            if kind == 'email':
+                try:
+                    validate_email(value)
+                except EmailNotValidError:
+                    errors.append(RowError(column, value, gettext(
+                                'party.msg_email_invalid',
+                                email=value, party=name)))
+            elif phonenumbers:
+                mechanism = Mechanism(type=kind, value=value)
+                mechanism.party = lookups.party_template
+                if not mechanism._parse_phonenumber(value):
+                    errors.append(RowError(column, value, gettext(
+                                'party.msg_invalid_phone_number',
+                                phone=value, party=name)))
+        if len(name) > CHAR_MAX:
+            errors.append(RowError(column_of.get('complainant_name'),
+                    name, gettext('klachten_base.msg_text_too_long',
+                        field=name, max=CHAR_MAX, length=len(name))))
 
     def _existing_keys(self, keys):
         Complaint = Pool().get('klachten.complaint')

@@ -15,7 +15,7 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME, drop_db
 from trytond.tests.tools import activate_modules
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.worker import run_task
 
 HEADERS = ["Nummer", "Ontvangen op", "Naam", "E-mail", "Kanaal",
@@ -231,3 +231,129 @@ class RegisterImportTestCase(unittest.TestCase):
                 Import.find([])
             with self.assertRaises(AccessError):
                 Import(file=b'Number\n1\n', file_name='x.csv').save()
+
+    def test_sql_rows_as_orm_rows(self):
+        "An imported complaint and its party are the rows the ORM makes"
+        with Transaction().start(DB_NAME, 0):
+            pool = Pool()
+            User = pool.get('res.user')
+            coordinator, = User.search([('login', '=', 'coordinator')])
+            staff = [(u.id, u.login) for u in User.search(
+                        [('login', 'in', ['handler1', 'head'])])]
+            user, company = coordinator.id, coordinator.company.id
+        lines = ["Number;Received On;Complainant's Name;Complainant's E-mail;"
+            "Complainant's Phone;Complainant's Street;Complainant's City;"
+            "Concerned Department;Handling Department;Admissibility;"
+            "Inadmissibility Grounds;Outcome;Decided On;State;Closed On;"
+            "Short Description;Description;Reply to the Complainant"]
+        for n in ['SQL-ORM', 'SQL-BULK']:
+            lines.append(f"{n};03/02/2020;Els {n};{n.lower()}@example.org;"
+                "+32 3 123 45 67;Kerkstraat 1;Zoersel;BZ;BZ;Admissible;;"
+                "Founded;01/03/2020;Closed;02/03/2020;Riool;Het riool "
+                "stinkt;Wij herstellen het")
+        with Transaction().start(DB_NAME, user, context={
+                    'company': company, 'language': 'en'}) as transaction:
+            pool = Pool()
+            Import = pool.get('klachten.register.import')
+            Complaint = pool.get('klachten.complaint')
+            Party = pool.get('party.party')
+            Register = pool.get('klachten.complaint.register', type='report')
+            imp, = Import.create([{'file': '\n'.join(lines).encode(),
+                        'file_name': 'sql.csv'}])
+            parsed = list(imp._parse())
+            self.assertEqual([e for *_, e in parsed], [[], []])
+            (_, _, (orm_values, orm_party), _), (_, _, bulk_row, _) = parsed
+            with without_check_access():
+                # the reference: the ORM's create, as the import did before
+                orm_party = Party.create([{
+                            'name': orm_party['name'],
+                            'code': Party._code_sequence().get(),
+                            'contact_mechanisms': [('create', [
+                                        {'type': t, 'value': orm_party[t]}
+                                        for t in ['email', 'phone']])],
+                            'addresses': [('create', [{
+                                            'street': orm_party['street'],
+                                            'postal_code': None,
+                                            'city': orm_party['city'],
+                                            }])],
+                            }])[0].id
+                grounds = orm_values.pop('inadmissibility_grounds', None)
+                orm, = Complaint.create([dict(orm_values, company=company,
+                            register_import=imp.id, complainant=orm_party,
+                            anonymous=False, inadmissibility_grounds=[
+                                ('add', grounds or [])])])
+                bulk, = Complaint._import_file(company, [bulk_row], imp.id)
+            bulk = Complaint(bulk)
+            bulk_party = bulk.complainant.id
+            cursor = transaction.connection.cursor()
+
+            def rows(table, column, ids):
+                cursor.execute(f'SELECT * FROM "{table}" WHERE "{column}" '
+                    f'IN ({", ".join(map(str, ids))}) ORDER BY id')
+                names = [d[0] for d in cursor.description]
+                return [dict(zip(names, r)) for r in cursor.fetchall()]
+
+            def same(table, column, orm_id, bulk_id, differ):
+                orm_rows = rows(table, column, [orm_id])
+                bulk_rows = rows(table, column, [bulk_id])
+                self.assertEqual(len(orm_rows), len(bulk_rows), table)
+                self.assertTrue(orm_rows, table)
+                for a, b in zip(orm_rows, bulk_rows):
+                    self.assertEqual(set(a), set(b), table)
+                    names = set(a) - differ - {
+                        'id', 'create_date', 'write_date'}
+                    self.assertEqual({n: b[n] for n in names},
+                        {n: a[n] for n in names}, table)
+                    self.assertIsNotNone(b['create_date'], table)
+                    self.assertEqual(a['write_date'] is None,
+                        b['write_date'] is None, table)
+                return bulk_rows
+
+            same('klachten_complaint', 'id', orm.id, bulk.id,
+                {'number', 'import_key', 'complainant'})
+            history = same('klachten_complaint__history', 'id', orm.id,
+                bulk.id, {'__id', 'number', 'import_key', 'complainant'})
+            self.assertEqual(history[0]['number'], 'SQL-BULK')
+            same('party_party', 'id', orm_party, bulk_party,
+                {'code', 'code_alnum', 'code_digit', 'name'})
+            same('party_party_lang', 'party', orm_party, bulk_party,
+                {'party'})
+            same('party_address', 'party', orm_party, bulk_party, {'party'})
+            mechanisms = same('party_contact_mechanism', 'party', orm_party,
+                bulk_party, {'party', 'value', 'value_compact', 'email'})
+            self.assertEqual([m['value'] for m in mechanisms],
+                ['sql-bulk@example.org', '+32 3 123 45 67'])
+            # what the product reads of them
+            orm = Complaint(orm.id)
+            self.assertEqual(bulk.rec_name, 'SQL-BULK - Riool')
+            self.assertEqual(orm.rec_name, 'SQL-ORM - Riool')
+            self.assertEqual(bulk.complainant.email, 'sql-bulk@example.org')
+            self.assertEqual(bulk.complainant.phone, '+32 3 123 45 67')
+            self.assertEqual(bulk.complainant.code,
+                str(int(orm.complainant.code) + 1))
+            self.assertEqual(bulk.complainant.address_get().full_address,
+                orm.complainant.address_get().full_address)
+            self.assertEqual(bulk.complainant.lang, orm.complainant.lang)
+            for name in ['state', 'outcome', 'closing_date', 'decision_date',
+                    'concerned_department', 'complainant_address_email']:
+                self.assertEqual(
+                    getattr(bulk, name) is None, getattr(orm, name) is None,
+                    name)
+            # the ORM's own validation accepts the rows written in SQL
+            Complaint._validate([bulk])
+            Party._validate([bulk.complainant])
+            labels = Register._labels()
+            orm_row, bulk_row = [list(Register._rows(Complaint.search(
+                                [('id', '=', c.id)], query=True), labels))
+                for c in [orm, bulk]]
+            self.assertEqual(orm_row[0][1:], bulk_row[0][1:])
+            self.assertEqual(bulk_row[0][0], 'SQL-BULK')
+            # the department's handler and head see the one as the other
+            self.assertEqual(len(staff), 2)
+            for user_id, login in staff:
+                with transaction.set_user(user_id), \
+                        transaction.set_context(_check_access=True):
+                    seen = {c.id for c in Complaint.search(
+                            [('id', 'in', [orm.id, bulk.id])])}
+                self.assertEqual(orm.id in seen, bulk.id in seen, login)
+            transaction.rollback()
