@@ -100,9 +100,11 @@ class ProcedureRolesTestCase(MunicipalityTestCase):
         Task = Model.get('klachten.task')
         evaluate, = Task.find([('mine', '=', True),
                 ('complaint', '=', complaint.id), ('kind', '=', 'evaluate')])
-        if complaint.admissibility_notice_due:
-            self.assertLessEqual(evaluate.due_date,
-                complaint.admissibility_notice_due)
+        # the default terms: 10 days for the notice, before the evaluation
+        self.assertEqual(evaluate.due_date,
+            complaint.admissibility_notice_due)
+        self.assertEqual(complaint.admissibility_notice_due,
+            term_end(today(), 10, 'day', 'BE', True))
 
         # item 2: admissible refused in Dutch without the subject
         with self.assertRaisesRegex(UserError, "het onderwerp van de klacht"):
