@@ -49,7 +49,8 @@ def choose(request, pool):
 
 def choose_page(request, lang, intake, status=200):
     return web.render(request, 'choose.html', lang, status=status,
-        intake=intake, choices=CHOICES)
+        intake=intake, choices=[
+            (c, f'choose_{c}', f'choose_{c}_hint') for c in CHOICES])
 
 
 def elsewhere(request, pool, kind):
@@ -58,7 +59,9 @@ def elsewhere(request, pool, kind):
     if kind not in CHOICES or kind == 'complaint':
         raise NotFound()
     lang = web.language(request)
-    return web.render(request, 'elsewhere.html', lang, kind=kind,
+    return web.render(request, 'elsewhere.html', lang,
+        title_key=f'elsewhere_title_{kind}',
+        intro_key=f'elsewhere_not_complaint_{kind}',
         targets=targets(pool, kind, lang))
 
 
