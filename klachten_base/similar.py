@@ -20,7 +20,7 @@ from sql.conditionals import Coalesce
 
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
-from trytond.transaction import Transaction, check_access, without_check_access
+from trytond.transaction import Transaction, without_check_access
 
 SIMILAR_YEARS = 2
 # a complaint is shown from this score on: one shared property, or a
@@ -132,10 +132,7 @@ class Complaint(metaclass=PoolMeta):
                     scores[id_] = score
         ranked = sorted(scores, key=lambda i: (-scores[i], -i))
         # only those the user may read: the client reads their names
-        with check_access():
-            readable = {c.id for c in cls.search([
-                        ('id', 'in', ranked),
-                        ], order=[])}
+        readable = set(cls._readable_ids([('id', 'in', ranked)], []))
         return cls.browse([i for i in ranked if i in readable][:limit])
 
     @classmethod
