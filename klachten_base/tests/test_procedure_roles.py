@@ -273,3 +273,43 @@ class ProcedureRolesTestCase(MunicipalityTestCase):
         self.assertIn("uw e-mail bleef liggen", email.body)
         self.assertIn("Vlaamse Ombudsdienst", email.body)
         self.assertIn("Met vriendelijke groeten", email.body)
+
+    def test_information_while_concluding(self):
+        """Item 3: concluding, the coordinator asks the complainant (the
+        question goes out in Dutch, the complaint stays in conclusion) and
+        is told in Dutch that a third party needs an address"""
+        self.as_dutch('receiver')
+        complaint = create_complaint(self.complainant_(),
+            received_date=today(), short_description="Het loket was dicht")
+        Complaint = Model.get('klachten.complaint')
+        self.as_dutch('coordinator')
+        complaint = admit(Complaint(complaint.id), self.ns)
+        self.as_dutch('handler1')
+        complaint = Complaint(complaint.id)
+        complaint.report = "Het loket sluit om twaalf uur."
+        complaint.outcome = 'unfounded'
+        complaint.outcome_motivation = "Het loket was gesloten."
+        complaint.draft_reply = "Beste meneer, het loket sluit om twaalf."
+        complaint.save()
+        complaint.click('finalise_report')
+
+        self.as_dutch('coordinator')
+        run = Wizard('klachten.complaint.request_information',
+            [Complaint(complaint.id)])
+        run.form.question = "Welk loket bedoelt u?"
+        run.execute('confirm')
+        self.assertEqual(Complaint(complaint.id).state, 'conclusion')
+        email = self.email(complaint, 'information')
+        self.assertIn("we hebben meer informatie nodig", email.subject)
+        self.assertIn("Welk loket bedoelt u?", email.body)
+
+        self.as_dutch('coordinator')
+        run = Wizard('klachten.complaint.request_information',
+            [Complaint(complaint.id)])
+        run.form.recipient = 'third_party'
+        run.form.name = "Garage Peeters"
+        run.form.question = "Stond de wagen er op 3 mei?"
+        with self.assertRaisesRegex(UserError, "e-mailadres of .*postadres"):
+            run.execute('confirm')
+        request, = Complaint(complaint.id).information_requests
+        self.assertEqual(request.delivery, 'email')
