@@ -31,7 +31,7 @@ from playwright.sync_api import expect
 
 from klachten_base.tests.sao import (
     MARK_MENU, Chromium, SaoSite, WebClient, click_menu, open_row, pane, pick,
-    press, save, shown, wait_for_view, widget)
+    press, results_dir, save, shown, wait_for_view, widget)
 from klachten_base.tests.tools import password
 from klachten_portal.tests.browser import set_up_database
 from trytond.pool import Pool
@@ -41,7 +41,7 @@ from trytond.worker import run_task
 MODULES = ['klachten_base', 'klachten_portal', 'klachten_advies',
     'klachten_report', 'klachten_notula', 'inbound_email']
 TOP = Path(__file__).resolve().parent.parent
-RESULTS = TOP / 'var' / 'test-results' / 'sao-intake'
+RESULTS = results_dir('sao-intake')
 IDENTIFIER = 'mailbox-test'
 
 
