@@ -22,7 +22,6 @@ import trytond.config as config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.pool import Pool
-from trytond.pyson import Eval
 from trytond.sendmail import get_smtp_server
 from trytond.tools.email_ import EmailNotValidError, validate_email
 from trytond.transaction import without_check_access
@@ -30,7 +29,7 @@ from trytond.url import host
 
 from .exceptions import EmailAddressError
 from .model import PermittedButtonsMixin
-from .queue import SendQueueMixin
+from .queue import QueueRecordMixin
 
 logger = logging.getLogger(__name__)
 
@@ -184,7 +183,7 @@ class _SMTP:
 
 
 class Email(
-        SendQueueMixin, PermittedButtonsMixin, Workflow, ModelSQL,
+        QueueRecordMixin, PermittedButtonsMixin, Workflow, ModelSQL,
         ModelView):
     __name__ = 'klachten.email'
     __string__ = "E-mail"
@@ -206,13 +205,6 @@ class Email(
     message_id = fields.Char("Message-ID", readonly=True)
     state = fields.Selection(
         STATES, "State", readonly=True, required=True, sort=False)
-    attempts = fields.Integer("Attempts", readonly=True, required=True)
-    next_attempt = fields.DateTime(
-        "Next Attempt", readonly=True,
-        states={'invisible': Eval('state') != 'pending'})
-    sending_since = fields.DateTime(
-        "Sending Since", readonly=True,
-        states={'invisible': Eval('state') != 'sending'})
     sent_at = fields.DateTime("Sent At", readonly=True)
     last_error = fields.Text(
         "Last Error", readonly=True,
@@ -241,41 +233,7 @@ class Email(
             ('message_id_unique', Unique(t, t.message_id),
                 'klachten_base.msg_email_message_id_unique'),
             ]
-        cls._sql_indexes.update({
-                Index(t,
-                    (t.state, Index.Equality(cardinality='low')),
-                    (t.next_attempt, Index.Range()),
-                    where=t.state.in_(['pending', 'sending'])),
-                Index(t, (t.complaint, Index.Range())),
-                })
-        cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
-        cls._transitions |= {
-            ('failed', 'pending'),
-            ('pending', 'cancelled'),
-            ('failed', 'cancelled'),
-            }
-        cls._buttons.update({
-                'retry': {
-                    'invisible': Eval('state') != 'failed',
-                    'depends': ['state'],
-                    },
-                'cancel': {
-                    'invisible': ~Eval('state').in_(['pending', 'failed']),
-                    'depends': ['state'],
-                    },
-                })
-
-    @staticmethod
-    def default_state():
-        return 'pending'
-
-    @staticmethod
-    def default_attempts():
-        return 0
-
-    @classmethod
-    def default_next_attempt(cls):
-        return dt.datetime.now()
+        cls._sql_indexes.add(Index(t, (t.complaint, Index.Range())))
 
     @classmethod
     def get_resources(cls):

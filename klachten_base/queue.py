@@ -17,7 +17,9 @@ outcome written in another short transaction (``_queue_mark``), unless it
 was claimed again meanwhile.  A row left sending by a stopped process is
 pending again after sending_timeout (``_queue_recover``).  The model has
 the columns _queue_state, attempts, next_attempt, sending_since and
-last_error."""
+last_error.  A queue that is a model of its own (the outbox's e-mails, the
+redirections' deliveries) takes QueueRecordMixin: those columns but the
+state and the last error, its index, order, retry and cancel."""
 import datetime as dt
 
 from sql.conditionals import Coalesce
@@ -25,6 +27,8 @@ from sql.functions import CurrentTimestamp
 
 import trytond.config as config
 from trytond import backend
+from trytond.model import Index, fields
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .claim import claim_one
@@ -168,3 +172,53 @@ class SendQueueMixin:
                     transaction.rollback()
                     if count == retry:
                         raise
+
+
+class QueueRecordMixin(SendQueueMixin):
+    """A row of a queue that is a model of its own (with a Selection
+    state pending, sending, failed, cancelled and the rest): its attempts,
+    the index the senders read it by, newest first, and the operator's
+    retry of a failed row and cancel of a pending or failed one"""
+    __slots__ = ()
+    attempts = fields.Integer("Attempts", readonly=True, required=True)
+    next_attempt = fields.DateTime("Next Attempt", readonly=True,
+        states={'invisible': Eval('state') != 'pending'})
+    sending_since = fields.DateTime("Sending Since", readonly=True,
+        states={'invisible': Eval('state') != 'sending'})
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t,
+                (t.state, Index.Equality(cardinality='low')),
+                (t.next_attempt, Index.Range()),
+                where=t.state.in_(['pending', 'sending'])))
+        cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('failed', 'pending'),
+            ('pending', 'cancelled'),
+            ('failed', 'cancelled'),
+            }
+        cls._buttons.update({
+                'retry': {
+                    'invisible': Eval('state') != 'failed',
+                    'depends': ['state'],
+                    },
+                'cancel': {
+                    'invisible': ~Eval('state').in_(['pending', 'failed']),
+                    'depends': ['state'],
+                    },
+                })
+
+    @staticmethod
+    def default_state():
+        return 'pending'
+
+    @staticmethod
+    def default_attempts():
+        return 0
+
+    @classmethod
+    def default_next_attempt(cls):
+        return dt.datetime.now()

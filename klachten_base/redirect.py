@@ -28,7 +28,7 @@ import urllib.request
 import trytond.config as config
 from trytond.i18n import gettext
 from trytond.model import (
-    DeactivableMixin, Index, ModelSQL, ModelView, Unique, Workflow, fields)
+    DeactivableMixin, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -36,7 +36,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateView
 
 from .exceptions import EmailAddressError
-from .queue import SendQueueMixin
+from .queue import QueueRecordMixin
 from .retention import REDACTED, cut
 from .wizard import ComplaintWizard
 
@@ -320,7 +320,7 @@ class HookError(Exception):
         self.permanent = permanent
 
 
-class Delivery(SendQueueMixin, Workflow, ModelSQL, ModelView):
+class Delivery(QueueRecordMixin, Workflow, ModelSQL, ModelView):
     "A message not a complaint, posted to the HTTP hook of its redirection"
     __name__ = 'klachten.redirect.delivery'
     __string__ = "Redirection Delivery"
@@ -333,11 +333,6 @@ class Delivery(SendQueueMixin, Workflow, ModelSQL, ModelView):
     note = fields.Text("Note for the Recipient", readonly=True)
     state = fields.Selection(DELIVERY_STATES, "State", readonly=True,
         required=True, sort=False)
-    attempts = fields.Integer("Attempts", readonly=True, required=True)
-    next_attempt = fields.DateTime("Next Attempt", readonly=True,
-        states={'invisible': Eval('state') != 'pending'})
-    sending_since = fields.DateTime("Sending Since", readonly=True,
-        states={'invisible': Eval('state') != 'sending'})
     delivered_at = fields.DateTime("Delivered At", readonly=True)
     last_error = fields.Text("Last Error", readonly=True,
         help="What the hook answered to the last attempt.")
@@ -360,38 +355,6 @@ class Delivery(SendQueueMixin, Workflow, ModelSQL, ModelView):
             ('complaint_target_unique', Unique(t, t.complaint, t.target),
                 'klachten_base.msg_redirect_delivery_unique'),
             ]
-        cls._sql_indexes.add(Index(t,
-                (t.state, Index.Equality(cardinality='low')),
-                (t.next_attempt, Index.Range()),
-                where=t.state.in_(['pending', 'sending'])))
-        cls._order = [('create_date', 'DESC'), ('id', 'DESC')]
-        cls._transitions |= {
-            ('failed', 'pending'),
-            ('pending', 'cancelled'),
-            ('failed', 'cancelled'),
-            }
-        cls._buttons.update({
-                'retry': {
-                    'invisible': Eval('state') != 'failed',
-                    'depends': ['state'],
-                    },
-                'cancel': {
-                    'invisible': ~Eval('state').in_(['pending', 'failed']),
-                    'depends': ['state'],
-                    },
-                })
-
-    @staticmethod
-    def default_state():
-        return 'pending'
-
-    @staticmethod
-    def default_attempts():
-        return 0
-
-    @classmethod
-    def default_next_attempt(cls):
-        return dt.datetime.now()
 
     def get_rec_name(self, name):
         return f'{self.complaint.rec_name} > {self.target.rec_name}'
