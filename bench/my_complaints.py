@@ -31,11 +31,10 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from _harness import log, postgresql, scratch_database
+from _harness import activate_module, log, postgresql, scratch_database
 
 HERE = Path(__file__).resolve().parent
 TOP = HERE.parent
@@ -105,15 +104,7 @@ def activate(uri, database):
     "Activate klachten_portal and set up the municipality: its ids"
     from backoffice import run_checked
     env = dict(os.environ, TRYTOND_DATABASE__URI=uri)
-    with tempfile.NamedTemporaryFile('w', suffix='.pw') as passfile:
-        passfile.write('admin\n')
-        passfile.flush()
-        env['TRYTONPASSFILE'] = passfile.name
-        log(f"Activating klachten_portal on {database}...")
-        run_checked([str(Path(sys.executable).parent / 'trytond-admin'),
-                '-d', database, '-u', 'klachten_portal',
-                '--activate-dependencies', '--email', 'admin@example.org'],
-            env, 'trytond-admin')
+    activate_module(database, 'klachten_portal', env)
     return json.loads(run_checked([sys.executable,
                 str(HERE / 'backoffice.py'), '--setup-child', database],
             env, 'setup').strip().splitlines()[-1])

@@ -29,7 +29,6 @@ import gc
 import json
 import os
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -289,15 +288,8 @@ def peak(function):
 
 def setup(uri, database):
     env = dict(os.environ, TRYTOND_DATABASE__URI=uri)
-    with tempfile.NamedTemporaryFile('w', suffix='.pw') as passfile:
-        passfile.write('admin\n')
-        passfile.flush()
-        env['TRYTONPASSFILE'] = passfile.name
-        log(f"Activating klachten_report on {database} (trytond-admin)...")
-        run_checked([str(Path(sys.executable).parent / 'trytond-admin'),
-                '-d', database, '-u', 'klachten_report',
-                '--activate-dependencies', '--email', 'admin@example.org'],
-            env, 'trytond-admin')
+    from _harness import activate_module
+    activate_module(database, 'klachten_report', env)
     log("Creating the company, departments and staff (proteus)...")
     output = run_checked([sys.executable, str(HERE / 'deadline_cron.py'),
             '--setup-child', database], env, 'the municipality setup')
