@@ -104,6 +104,10 @@ def activate(folder, number, modules):
         # beside the database of the pytest process
         env['DB_NAME'] = f'test_klachten_subset{number}'
     else:
+        # a folder each: listing the databases opens every file of the
+        # folder, and would lock a database another process is restoring
+        folder = os.path.join(folder, str(number))
+        os.mkdir(folder)
         env['DB_NAME'] = f'subset{number}'
         env['TRYTOND_DATABASE__PATH'] = folder
     process = subprocess.run(

@@ -16,7 +16,10 @@ from .test_cron_queries import counting_queries
 
 # the queries of one filing at most, per backend (SQLite's INSERTs are not
 # counted: it inserts one row per statement)
-MAX_QUERIES = {'postgresql': 103, 'sqlite': 120}
+MAX_QUERIES = {'postgresql': 120, 'sqlite': 130}
+# the filings before the one counted: the caches of a worker that served
+# two (the first fills the process's caches, the second its last few)
+WARM = 2
 
 
 class FilingQueriesTestCase(MunicipalityTestCase):
@@ -47,34 +50,42 @@ class FilingQueriesTestCase(MunicipalityTestCase):
 
     def test_filing_queries(self):
         """A filing is registered, its terms set, its task opened and its
-        acknowledgement queued within a fixed number of queries (on
-        SQLite 136 before the configuration's terms were read once and the
-        registration written at once)"""
-        with Transaction().start(DB_NAME, 0) as transaction:
-            pool = Pool()
-            Email = pool.get('klachten.email')
-            Task = pool.get('klachten.task')
-            self.file_(0)  # the caches of a worker that served one
-            complaint, queries = self.file_(1)
-            _, again = self.file_(2)
-            self.assertEqual(complaint.state, 'evaluation')
-            self.assertTrue(complaint.number)
-            today = pool.get('ir.date').today()
-            self.assertEqual(complaint.registration_date, today)
-            self.assertEqual(complaint.acknowledged_on, today)
-            self.assertGreaterEqual(complaint.acknowledgement_due, today)
-            self.assertGreater(complaint.answer_due, today)
-            self.assertLessEqual(complaint.answer_due - today,
-                dt.timedelta(days=120))
-            self.assertEqual(complaint.complainant.email,
-                'burger1@example.org')
-            emails = Email.search([('complaint', '=', complaint.id)])
-            self.assertEqual([(e.kind, e.to) for e in emails],
-                [('acknowledgement', 'burger1@example.org')])
-            self.assertIn(complaint.number, emails[0].subject
-                + emails[0].body)
-            tasks = Task.search([('complaint', '=', complaint.id)])
-            self.assertEqual([t.kind for t in tasks], ['evaluate'])
-            most = MAX_QUERIES[backend.name]
-            self.assertLessEqual(max(queries, again), most, (queries, again))
-            transaction.rollback()
+        acknowledgement queued within a fixed number of queries (118 on
+        PostgreSQL, 129 on SQLite in December 2026).  Each filing is a
+        transaction of its own, as a worker serves it: what an earlier
+        filing left in the transaction's record cache does not hide a
+        query."""
+        counts = []
+        for number in range(WARM + 1):
+            with Transaction().start(DB_NAME, 0) as transaction:
+                complaint, queries = self.file_(number)
+                counts.append(queries)
+                if number == WARM:
+                    self.check_filed(complaint)
+                transaction.rollback()
+        most = MAX_QUERIES[backend.name]
+        self.assertLessEqual(counts[-1], most, counts)
+
+    def check_filed(self, complaint):
+        "What the complainant and the coordinator see of a filing"
+        pool = Pool()
+        Email = pool.get('klachten.email')
+        Task = pool.get('klachten.task')
+        self.assertEqual(complaint.state, 'evaluation')
+        self.assertTrue(complaint.number)
+        today = pool.get('ir.date').today()
+        self.assertEqual(complaint.registration_date, today)
+        self.assertEqual(complaint.acknowledged_on, today)
+        self.assertGreaterEqual(complaint.acknowledgement_due, today)
+        self.assertGreater(complaint.answer_due, today)
+        self.assertLessEqual(complaint.answer_due - today,
+            dt.timedelta(days=120))
+        self.assertEqual(complaint.complainant.email,
+            f'burger{WARM}@example.org')
+        emails = Email.search([('complaint', '=', complaint.id)])
+        self.assertEqual([(e.kind, e.to) for e in emails],
+            [('acknowledgement', f'burger{WARM}@example.org')])
+        self.assertIn(complaint.number, emails[0].subject
+            + emails[0].body)
+        tasks = Task.search([('complaint', '=', complaint.id)])
+        self.assertEqual([t.kind for t in tasks], ['evaluate'])
