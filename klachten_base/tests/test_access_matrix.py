@@ -83,13 +83,16 @@ GRANTS = {
         _grants('rwcd', 'rwcd', 'rw', 'r', 'r', 'rwcd'),
     'klachten.mailbox': _grants('rwcd', '', '', '', '', ''),
     'klachten.portal.rate_limit': _grants('', '', '', '', '', ''),
-    'klachten.register.import': _grants('rwcd', 'rwcd', '', '', '', ''),
+    # the receivers import a register too (issue 17), their own imports
+    # only (record rules); the mappings are the company's
+    'klachten.register.import':
+        _grants('rwcd', 'rwcd', '', '', '', 'rwcd'),
     'klachten.register.import.error':
-        _grants('rwcd', 'rwcd', '', '', '', ''),
+        _grants('rwcd', 'rwcd', '', '', '', 'rwcd'),
     'klachten.register.import.mapping':
-        _grants('rwcd', 'rwcd', '', '', '', ''),
+        _grants('rwcd', 'rwcd', '', '', '', 'rwcd'),
     'klachten.register.import.mapping.line':
-        _grants('rwcd', 'rwcd', '', '', '', ''),
+        _grants('rwcd', 'rwcd', '', '', '', 'rwcd'),
     'klachten.portal.token': _grants('r', '', '', '', '', ''),
     'klachten.redirect.delivery': _grants('r', 'r', '', '', '', ''),
     'klachten.redirect.target': _grants('rwcd', 'r', '', '', '', ''),
@@ -204,9 +207,9 @@ BUTTONS = {
         'withdraw': [A, CO],
         },
     'klachten.register.import': {
-        'cancel': [A, CO],
-        'check': [A, CO],
-        'start': [A, CO],
+        'cancel': [A, CO, R],
+        'check': [A, CO, R],
+        'start': [A, CO, R],
         },
     'klachten.sub_investigation': {
         'cancel': [A, CO],
