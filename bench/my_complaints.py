@@ -9,9 +9,9 @@ e-mail address) and a citizen with a portal account who sees 20 of them
 link e-mailed to it; not counted: 5 filed with her address but never
 confirmed, 2 drafts, 1 anonymous), it times what the page reads, as the
 route does (root, read-only transaction):
-``Complaint.search(user.portal_complaints_domain(), order=...)`` and the
-fields of each row (pages.account._summary), in a new transaction each
-time; next to
+``pages.account.summaries(pool, user.portal_complaints_domain())`` (the
+search, then one read of the fields the rows show), in a new transaction
+each time; next to
 
 - the floor: one hand-written SQL query returning the same rows and
   columns (checked), on its own connection;
@@ -230,18 +230,15 @@ def bench_size(args, uri, database, n):
     start = time.monotonic()
     generate(conn, ids, n, args.parties, party, other)
     log(f"N = {n:,} generated in {time.monotonic() - start:.0f} s")
-    from klachten_portal.pages.account import _summary
+    from klachten_portal.pages.account import summaries
 
     def page(domain):
         def run():
             with Transaction().start(database, 0, readonly=True,
                     context={'language': 'nl'}):
-                Complaint = pool.get('klachten.complaint')
                 WebUser = pool.get('web.user')
                 user = WebUser(user_id)
-                records = Complaint.search(domain(user),
-                    order=[('received_date', 'DESC'), ('id', 'DESC')])
-                return [_summary(c) for c in records]
+                return summaries(pool, domain(user))
         return run
 
     def floor():
