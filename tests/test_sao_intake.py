@@ -15,8 +15,10 @@ inbound_email route as a mail server does.  Debian's Chromium plays the
 coordinator and a receiver, in Dutch.
 
 Access: the access matrix (klachten_base/tests/test_access_matrix.py) and
-test_register_import pin who may read and write imports; here only what
-they cannot see: the receiver's menu has no Register Imports.
+klachten_report's test_register_import_access pin who may read and write
+imports (coordinators and receivers, a receiver their own imports; a
+handler who is not a receiver is refused); here the receiver finds
+Registerimport in the menu and opens its list and a new import.
 
 Screenshots in var/test-results/sao-intake/NN-<step>.png."""
 import contextlib
@@ -349,20 +351,30 @@ class SaoIntakeTestCase(unittest.TestCase):
             ['state', 'file_name', 'rows_total', 'rows_done', 'failed',
                 'created', 'progress'])
 
-    def test_receiver_has_no_import(self):
-        "A receiver's Klachten menu has no Register Imports"
+    def test_receiver_imports(self):
+        "A receiver's Klachten menu has Registerimport; its list opens"
         receiver = self.client('receiver')
         with self.step('receiver-menu', receiver):
             click_menu(receiver, self.menus['klachten'])
-            # the menu's children are drawn: Klachten > Klachten is there
-            complaints, register_import = (self.menus['complaints'][-1],
-                self.menus['import'][-1])
+            register_import = self.menus['import'][-1]
             deadline = time.monotonic() + 30
-            while not receiver.page.evaluate(MARK_MENU, complaints):
+            while not receiver.page.evaluate(MARK_MENU, register_import):
                 self.assertLess(time.monotonic(), deadline)
                 time.sleep(0.1)
-            self.assertFalse(
-                receiver.page.evaluate(MARK_MENU, register_import))
+            expect(receiver.page.locator(
+                    f'#menu tr[data-story-menu="{register_import}"]')
+                ).to_contain_text("Registerimport")
+        with self.step('receiver-import-list', receiver):
+            click_menu(receiver, self.menus['import'])
+            tab = wait_for_view(receiver, 'tree')
+            self.assertEqual(tab['model'], 'klachten.register.import')
+            self.assertIn("Registerimport", tab['name'])
+            # the receiver starts one: the form with its dry run button
+            pane(receiver).locator('.toolbar button#new_').click()
+            receiver.wait()
+            wait_for_view(receiver, 'form')
+            buttons = {b['name']: b for b in receiver.tab()['buttons']}
+            self.assertIn('check', buttons)
 
     # 2. The mailbox: an e-mail of a known citizen, evaluated
     def test_mailbox(self):
