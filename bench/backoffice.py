@@ -45,6 +45,15 @@ TOP = HERE.parent
 README = HERE / 'README.md'
 OPEN = ('draft', 'evaluation', 'investigation', 'conclusion', 'feedback')
 LIMIT, PAGE, COUNT_LIMIT = 1000, 20, 1000
+# --screens: (key, title, action, view, tab index)
+LISTS = [
+    ('list', "complaint list, first tab + counters", 'act_complaint_form',
+        'tree', 0),
+    ('all', "complaint list, tab All", 'act_complaint_form', 'tree', -1),
+    ('inbox', "task inbox, first tab + counters", 'act_task_mine', 'tree',
+        0),
+    ]
+SCREENS = [k for k, *_ in LISTS] + ['form', 'register']
 
 
 def setup_child(database):
@@ -80,7 +89,8 @@ class Counter_:
         counter = self
 
         def counted(cursor, query, params=None, **kwargs):
-            if not counter.active:
+            if not counter.active or (isinstance(query, str)
+                    and query.startswith('SET statement_timeout')):
                 return execute(cursor, query, params, **kwargs)
             counter.count += 1
             start = time.perf_counter()
@@ -93,6 +103,29 @@ class Counter_:
                 if counter.trace is not None:
                     counter.trace.append((elapsed, str(query), caller()))
         LoggingCursor.execute = counted
+
+        # the register reads its rows through a server-side cursor: its
+        # statement is timed from DECLARE to the last FETCH (close)
+        from psycopg import ServerCursor
+        declare, close = ServerCursor.execute, ServerCursor.close
+
+        opened_at = {}  # id(cursor): (start, query, params)
+
+        def declared(cursor, query, params=None, **kwargs):
+            if counter.active:
+                counter.count += 1
+                opened_at[id(cursor)] = (time.perf_counter(), query, params)
+            return declare(cursor, query, params, **kwargs)
+
+        def closed(cursor):
+            opened = opened_at.pop(id(cursor), None)
+            if opened is not None:
+                elapsed = time.perf_counter() - opened[0]
+                if elapsed > counter.slowest[0]:
+                    counter.slowest = (elapsed, opened[1], opened[2])
+            return close(cursor)
+        ServerCursor.execute = declared
+        ServerCursor.close = closed
 
 
 COUNTER = Counter_()
@@ -373,14 +406,86 @@ def run_floor(conn, model, who, tab, tabs, params):
     return elapsed, [r[0] for r in rows], counts
 
 
+def register_filter(ids, today):
+    """The register export wizard's domain for a filtered list: one
+    department (handled by or about it) and the last full year, as the
+    wizard's *All Complaints Matching the Filters* builds it; and the
+    floor's parameters"""
+    department = ids['departments']['BZ']
+    year = today.year - 1
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return ([('received_date', '>=', start), ('received_date', '<=', end),
+            ['OR', ('handler_department', '=', department),
+                ('concerned_department', '=', department)]],
+        {'department': department, 'start': start, 'end': end})
+
+
+def register_floor(conn, who, params):
+    """Hand-written SQL of the same complaints and cells (names joined,
+    the grounds and remedies aggregated, days taken) written with plain
+    openpyxl write-only: (numbers, .xlsx bytes)"""
+    import io
+
+    from openpyxl import Workbook
+    sql = (f"SELECT c.number, c.received_date, c.acknowledged_on, "
+        f"c.decision_date, c.closing_date, c.state, c.track, c.channel, "
+        f"cd.name, hd.name, c.basis, s.name, c.short_description, "
+        f"c.admissibility, (SELECT string_agg(g.name, '; ') FROM "
+        f"\"klachten_complaint-klachten_inadmissibility_ground\" cg JOIN "
+        f"klachten_inadmissibility_ground g ON g.id = cg.ground WHERE "
+        f"cg.complaint = c.id), c.redirected_as, c.outcome, (SELECT "
+        f"string_agg(r.name, '; ') FROM \"klachten_complaint-klachten_remedy"
+        f"\" cr JOIN klachten_remedy r ON r.id = cr.remedy WHERE "
+        f"cr.complaint = c.id), c.decision_date - c.received_date, "
+        f"c.decision_date <= c.answer_due, COALESCE(u.name, ro.name), "
+        f"COALESCE(c.extension_count, 0), COALESCE(c.suspended_days, 0) "
+        f"FROM klachten_complaint c "
+        f"LEFT JOIN klachten_department cd ON cd.id = c.concerned_department "
+        f"LEFT JOIN klachten_department hd ON hd.id = c.handler_department "
+        f"LEFT JOIN klachten_subject s ON s.id = c.subject "
+        f"LEFT JOIN res_user u ON u.id = c.handler_user "
+        f"LEFT JOIN klachten_role ro ON ro.id = c.handler_role "
+        f"WHERE {complaint_visible(who)} AND c.state <> 'draft' "
+        f"AND c.received_date BETWEEN %(start)s AND %(end)s "
+        f"AND (c.handler_department = %(department)s "
+        f"OR c.concerned_department = %(department)s) ORDER BY c.id")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet('Register')
+    numbers = []
+    with conn.cursor(name='floor') as cur:
+        cur.execute(sql, params)
+        for row in cur:
+            numbers.append(row[0])
+            sheet.append(row)
+    conn.commit()
+    output = io.BytesIO()
+    workbook.save(output)
+    return numbers, output.getvalue()
+
+
+def register_numbers(content):
+    "The complaint numbers of a register's rows"
+    import io
+
+    from openpyxl import load_workbook
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    numbers = [row[0] for row in workbook.worksheets[0].iter_rows(
+            min_row=2, values_only=True)]
+    workbook.close()
+    return numbers
+
+
 # --- What sao asks ---
 class Client:
     "The RPC calls of sao, each in its own transaction, as a user"
 
-    def __init__(self, database, uid):
+    def __init__(self, database, uid, cap=0):
         from trytond.pool import Pool
         from trytond.transaction import Transaction
         self.database, self.uid = database, uid
+        # statement_timeout of each statement (trytond sets it per
+        # transaction); an integer of seconds for trytond
+        self.timeout = max(1, round(cap)) if cap else None
         with Transaction().start(database, 0):
             User = Pool().get('res.user')
             with Transaction().set_user(uid):
@@ -392,13 +497,26 @@ class Client:
         from trytond.pool import Pool
         from trytond.transaction import Transaction
         with Transaction().start(self.database, self.uid, readonly=True,
-                context=self.context):
+                context=self.context, timeout=self.timeout):
             Model = Pool().get(model)
             result = getattr(Model, method)(*args)
             if method == 'search':
                 # as the RPC dispatcher answers
                 result = [r.id for r in result]
             return result
+
+    def register(self, domain):
+        """The register export wizard's report on its filters' domain (the
+        .xlsx bytes), as StateReport runs it: ComplaintRegister.execute"""
+        from trytond.pool import Pool
+        from trytond.transaction import Transaction
+        with Transaction().start(self.database, self.uid, readonly=True,
+                context=self.context, timeout=self.timeout):
+            Register = Pool().get('klachten.complaint.register',
+                type='report')
+            _, content, _, _ = Register.execute([], {
+                    'model': 'klachten.complaint', 'domain': domain})
+            return content
 
     def action(self, xml_id):
         "The action's tabs (domains by sequence) and its views' fields"
@@ -459,76 +577,138 @@ def timed(function, repeat):
     return best
 
 
+class Capped(Exception):
+    "A statement ran over --cap and was cancelled"
+
+
+def capped(function):
+    "function() with a cancelled statement raised as Capped"
+    import psycopg
+    try:
+        return function()
+    except psycopg.errors.QueryCanceled as exception:
+        raise Capped() from exception
+
+
 def measure(args, database, ids, conn, today):
     users = ids['users']
     results = []
-    for who in ['coordinator', 'handler1']:
-        client = Client(database, users[who])
+    for who in args.who:
+        client = Client(database, users[who], args.cap)
         params = {'uid': users[who], 'company': ids['company'],
             'today': today}
         kind = 'coordinator' if who == 'coordinator' else 'handler'
-        for screen, xml_id, view, which in [
-                ("complaint list, first tab + counters",
-                    'act_complaint_form', 'tree', 0),
-                ("complaint list, tab All", 'act_complaint_form', 'tree',
-                    -1),
-                ("task inbox, first tab + counters", 'act_task_mine',
-                    'tree', 0),
-                ]:
+        for key, screen, xml_id, view, which in LISTS:
+            if key not in args.screens:
+                continue
             model, domain, tabs = client.action(xml_id)
             fields = client.fields(model, view)
             tab = tabs[which]
-            client.list_screen(model, domain, tabs, tab, fields)  # warm
-            app, queries, (app_ids, app_counts) = timed(
-                lambda: client.list_screen(
-                    model, domain, tabs, tab, fields), args.repeat)
-            floor, floor_ids, floor_counts = min(
-                (run_floor(conn, model, kind, tab, tabs, params)
-                    for _ in range(args.repeat)), key=lambda r: r[0])
-            ok = (app_ids == floor_ids and app_counts == floor_counts)
-            if not ok:
-                log(f"  MISMATCH {who} {screen}: app {len(app_ids)} ids "
-                    f"{app_counts}, floor {len(floor_ids)} ids "
-                    f"{floor_counts}")
-            results.append({'who': kind, 'screen': screen, 'floor': floor,
-                    'app': app, 'queries': queries, 'same': ok,
-                    'rows': len(app_ids), 'counts': app_counts})
-            log(f"  {kind}: {screen}: floor {floor * 1000:,.1f} ms, "
-                f"app {app * 1000:,.1f} ms ({queries} queries), "
-                f"{'same rows' if ok else 'DIFFERENT rows'}")
-        # the form of the first complaint of the list
-        model, domain, tabs = client.action('act_complaint_form')
-        first = client.call(model, 'search', tabs[-1], 0, 1, None)
-        fields = client.fields(model, 'form')
-        client.call(model, 'read', first, fields)
-        app, queries, _ = timed(
-            lambda: client.call(model, 'read', first, fields), args.repeat)
-        floor_sql = (f"SELECT c.* FROM klachten_complaint c WHERE c.id = "
-            f"%(id)s AND {complaint_visible(kind)}")
-        best = None
+            results.append(screen_result(args, kind, screen,
+                    lambda: client.list_screen(
+                        model, domain, tabs, tab, fields),
+                    lambda: run_floor(
+                        conn, model, kind, tab, tabs, params)[1:],
+                    lambda app, floor: (app[0] == floor[0]
+                        and app[1] == floor[1]),
+                    lambda app: (len(app[0]), app[1])))
+        if 'form' in args.screens:
+            # the form of the first complaint of the list
+            model, domain, tabs = client.action('act_complaint_form')
+            first = client.call(model, 'search', tabs[-1], 0, 1, None)
+            fields = client.fields(model, 'form')
+            floor_sql = (f"SELECT c.* FROM klachten_complaint c WHERE "
+                f"c.id = %(id)s AND {complaint_visible(kind)}")
+
+            def form_floor():
+                with conn.cursor() as cur:
+                    cur.execute(floor_sql, {**params, 'id': first[0]})
+                    rows = cur.fetchall()
+                conn.commit()
+                return [r[0] for r in rows]
+            results.append(screen_result(args, kind,
+                    "open one complaint's form",
+                    lambda: client.call(model, 'read', first, fields),
+                    form_floor,
+                    lambda app, floor: [r['id'] for r in app] == floor,
+                    lambda app: (len(app), [])))
+        if 'register' in args.screens:
+            domain, sql_params = register_filter(ids, today)
+            results.append(screen_result(args, kind,
+                    "register of a filtered list",
+                    lambda: client.register(domain),
+                    lambda: register_floor(conn, kind,
+                        {**params, **sql_params}),
+                    lambda app, floor: register_numbers(app) == floor[0],
+                    lambda app: (len(register_numbers(app)), [])))
+    return results
+
+
+def screen_result(args, who, screen, app_call, floor_call, same, shape):
+    """Time app_call (warm, then best of --repeat) and floor_call (best of
+    --repeat): the result of a screen; '> cap' when a statement of either
+    was cancelled"""
+    result = {'who': who, 'screen': screen, 'floor': None, 'app': None,
+        'queries': None, 'same': True, 'rows': None, 'counts': [],
+        'slowest': None}
+    COUNTER.slowest = (0, None, None)
+    COUNTER.count = 0
+    try:
+        COUNTER.active = True
+        try:
+            capped(app_call)  # warm
+        finally:
+            COUNTER.active = False
+        app, queries, app_result = timed(
+            lambda: capped(app_call), args.repeat)
+        result.update(app=app, queries=queries)
+        result['rows'], result['counts'] = shape(app_result)
+    except Capped:
+        app_result = None
+        result['queries'] = COUNTER.count
+    result['slowest'] = COUNTER.slowest
+    floor = None
+    try:
         for _ in range(args.repeat):
             start = time.perf_counter()
-            with conn.cursor() as cur:
-                cur.execute(floor_sql, {**params, 'id': first[0]})
-                assert cur.fetchall()
-            conn.commit()
+            floor_result = capped(floor_call)
             elapsed = time.perf_counter() - start
-            best = elapsed if best is None else min(best, elapsed)
-        results.append({'who': kind, 'screen': "open one complaint's form",
-                'floor': best, 'app': app, 'queries': queries, 'same': True,
-                'rows': 1, 'counts': []})
-        log(f"  {kind}: form: floor {best * 1000:,.1f} ms, app "
-            f"{app * 1000:,.1f} ms ({queries} queries)")
-    return results
+            floor = elapsed if floor is None else min(floor, elapsed)
+        result['floor'] = floor
+    except Capped:
+        FLOOR_CONN[0].rollback()
+        floor_result = None
+    if app_result is not None and floor_result is not None:
+        result['same'] = same(app_result, floor_result)
+        if not result['same']:
+            log(f"  MISMATCH {who} {screen}: app {shape(app_result)}")
+    log(f"  {who}: {screen}: floor {ms(result['floor'], args.cap)}, app "
+        f"{ms(result['app'], args.cap)} ({result['queries']} queries), "
+        f"{'same rows' if result['same'] else 'DIFFERENT rows'}, load "
+        f"{os.getloadavg()[0]:.1f}")
+    result['load'] = os.getloadavg()[0]
+    return result
+
+
+# the floor's connection: rolled back after a cancelled statement
+FLOOR_CONN = [None]
+
+
+def ms(seconds, cap):
+    if seconds is None:
+        return f"> {cap:,.0f} s"
+    return f"{seconds * 1000:,.1f} ms"
 
 
 # --- Report ---
 def render(label, info, sizes):
+    cap = (f", each statement capped at {info['cap']:,.0f} s "
+        f"(statement_timeout)" if info['cap'] else '')
     lines = [f"<!-- backoffice:{label}:start -->",
         f"*{label}*: {info['date']}, revision {info['revision']}, "
         f"PostgreSQL {info['postgresql']} (throwaway cluster, default "
         f"settings: JIT {info['jit']}), {os.cpu_count()} CPUs, best of "
-        f"{info['repeat']}; `{info['command']}`", '']
+        f"{info['repeat']}{cap}; `{info['command']}`", '']
     for size in sizes:
         data = size['data']
         lines += [f"N = {data['complaints']:,} complaints "
@@ -536,19 +716,28 @@ def render(label, info, sizes):
             f"({data['open_tasks']:,} open); generated in "
             f"{size['generated']:.0f} s", '',
             '| who | screen | rows / tab counts | floor | app (queries) '
-            '| ratio |', '| --- | --- | --- | --- | --- | --- |']
+            '| ratio | load |', '| --- | --- | --- | --- | --- | --- | --- |']
         for r in size['results']:
             counts = '/'.join(str(c) for c in r['counts'])
             same = '' if r['same'] else ' **≠ floor**'
-            lines.append(f"| {r['who']} | {r['screen']} | {r['rows']} "
-                f"{counts}{same} | {r['floor'] * 1000:,.1f} ms "
-                f"| {r['app'] * 1000:,.1f} ms ({r['queries']}) "
-                f"| {r['app'] / r['floor']:,.1f}× |")
-        lines += ['', f"EXPLAIN ANALYZE of the app's slowest statement "
-            f"of all screens ({size['app_query'] * 1000:,.1f} ms when "
-            f"timed; the nodes executed, at most {PLAN_LINES} lines):", '',
-            '```']
-        lines += trim_plan(size['app_plan']) + ['```', '']
+            rows = '' if r['rows'] is None else r['rows']
+            ratio = (f"{r['app'] / r['floor']:,.1f}×"
+                if r['app'] is not None and r['floor'] else '')
+            lines.append(f"| {r['who']} | {r['screen']} | {rows} "
+                f"{counts}{same} | {ms(r['floor'], info['cap'])} "
+                f"| {ms(r['app'], info['cap'])} ({r['queries']}) "
+                f"| {ratio} | {r.get('load', 0):.1f} |")
+        lines.append('')
+        for r in size['results']:
+            plan = r.get('plan')
+            if not plan:
+                continue
+            how = ('EXPLAIN ANALYZE (the nodes executed' if plan['analyze']
+                else 'EXPLAIN without ANALYZE (it ran over the cap')
+            lines += [f"{r['who']}, {r['screen']}: the app's slowest "
+                f"statement ({plan['seconds'] * 1000:,.1f} ms when timed); "
+                f"{how}, at most {PLAN_LINES} lines):", '', '```']
+            lines += trim_plan(plan['lines']) + ['```', '']
     lines.append(f"<!-- backoffice:{label}:end -->")
     return '\n'.join(lines)
 
@@ -619,9 +808,25 @@ def parse_args():
     parser.add_argument('--reuse', metavar='DATABASE',
         help="a database kept by --keep (needs --uri): no activation, "
         "no generation")
+    parser.add_argument('--screens', default=','.join(SCREENS),
+        help="the screens to time, comma-separated, among "
+        f"{', '.join(SCREENS)}; 'none' only generates (with --keep: for "
+        "--reuse) (default: all)")
+    parser.add_argument('--who', default='coordinator,handler1',
+        help="the users, comma-separated (default: %(default)s)")
+    parser.add_argument('--cap', type=float, default=0,
+        help="seconds: each statement of the app and of the floor is "
+        "cancelled after this (PostgreSQL statement_timeout); a screen "
+        "with a cancelled statement is reported as '> cap' (default: none)")
     parser.add_argument('--setup-child', help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.sizes = sorted(int(s.replace('_', '')) for s in args.sizes.split(','))
+    args.screens = [] if args.screens == 'none' else [
+        s.strip() for s in args.screens.split(',') if s.strip()]
+    unknown = set(args.screens) - set(SCREENS)
+    if unknown:
+        parser.error(f"unknown screens: {', '.join(sorted(unknown))}")
+    args.who = [w.strip() for w in args.who.split(',') if w.strip()]
     return args
 
 
@@ -634,7 +839,7 @@ def main():
         os.environ.pop(name, None)
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(143))
     sizes = []
-    info = {'repeat': args.repeat, 'revision': revision(),
+    info = {'repeat': args.repeat, 'revision': revision(), 'cap': args.cap,
         'command': ' '.join(['.venv/bin/python', 'bench/backoffice.py']
             + sys.argv[1:]),
         'date': dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}
@@ -650,7 +855,7 @@ def main():
                 Pool.stop(database)
                 from trytond import backend
                 backend.Database(database).close()
-    if args.profile:
+    if args.profile or not args.screens:
         return
     text = render(args.label, info, sizes)
     print(text)
@@ -659,9 +864,10 @@ def main():
 
 
 def activate(uri, database):
-    "Activate klachten_base and set up the municipality: its ids"
+    """Activate klachten_report (the register export; klachten_base with
+    it) and set up the municipality: its ids"""
     env = dict(os.environ, TRYTOND_DATABASE__URI=uri)
-    activate_module(database, 'klachten_base', env)
+    activate_module(database, 'klachten_report', env)
     return json.loads(run_checked([sys.executable, __file__,
                 '--setup-child', database], env, 'setup'
             ).strip().splitlines()[-1])
@@ -709,17 +915,40 @@ def bench_size(args, uri, database, n, info):
             profile_form(database, ids, who)
         conn.close()
         return
+    if args.cap:
+        with conn.cursor() as cur:
+            cur.execute(f"SET statement_timeout = {round(args.cap * 1000)}")
+        conn.commit()
+    FLOOR_CONN[0] = conn
     results = measure(args, database, ids, conn, today)
-    slowest = max(results, key=lambda r: r['app'])
-    _, query, query_params = COUNTER.slowest
-    with conn.cursor() as cur:
-        cur.execute('EXPLAIN (ANALYZE, COSTS OFF) ' + query, query_params)
-        app_plan = [r for r, in cur]
-    conn.commit()
+    for result in results:
+        result['plan'] = explain(conn, args, result)
     conn.close()
-    return {'data': data, 'generated': generated, 'results': results,
-        'slowest': f"{slowest['who']}: {slowest['screen']}",
-        'app_plan': app_plan, 'app_query': COUNTER.slowest[0]}
+    return {'data': data, 'generated': generated, 'results': results}
+
+
+def explain(conn, args, result):
+    """The plan of the app's slowest statement of a screen over 3× its
+    floor (or capped): EXPLAIN ANALYZE, or EXPLAIN alone when the statement
+    was cancelled (it would be again)"""
+    seconds, query, query_params = result.pop('slowest')
+    over = (result['app'] is None or result['floor'] is None
+        or result['app'] > 3 * result['floor'])
+    if query is None or not over:
+        return None
+    analyze = result['app'] is not None and (
+        not args.cap or seconds < args.cap)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(('EXPLAIN (ANALYZE, COSTS OFF) ' if analyze
+                    else 'EXPLAIN ') + str(query), query_params)
+            plan = [r for r, in cur]
+    except Exception as exception:
+        conn.rollback()
+        return {'seconds': seconds, 'analyze': analyze,
+            'lines': [f"(EXPLAIN failed: {exception})"]}
+    conn.commit()
+    return {'seconds': seconds, 'analyze': analyze, 'lines': plan}
 
 
 if __name__ == '__main__':
