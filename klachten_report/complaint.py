@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 from babel.dates import format_date
 
+from klachten_base.complaint import _RelationMany2Many
 from klachten_base.exceptions import MissingInputError
 from klachten_base.lang import babel_locale
 from trytond.i18n import gettext
@@ -70,7 +71,8 @@ class Complaint(metaclass=PoolMeta):
         help="The letters and reports made for the complaint, every "
         "version.")
     # Classification, at the conclusion
-    norms = fields.Many2Many(
+    # read without the complaint's rules again, as the base relations
+    norms = _RelationMany2Many(
         'klachten.complaint-klachten.norm', 'complaint', 'norm', "Norms",
         domain=[If(Bool(Eval('norm_set')),
                 ('norm_set', '=', Eval('norm_set', '')), ())],

@@ -3,11 +3,16 @@
 """The classification at the conclusion: the norms of the configured set,
 whether a founded complaint was resolved, the structural measure."""
 from klachten_base.tests.municipality import MunicipalityTestCase
+from klachten_base.tests.test_form_queries import capturing_queries
 from klachten_base.tests.tools import (
-    admit, create_complainant, create_complaint, run_wizard, set_user)
+    admit, create_complainant, create_complaint, read_as_sao, run_wizard,
+    set_user)
 from proteus import Model, Wizard
 from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
+from trytond.pool import Pool
+from trytond.tests.test_tryton import DB_NAME
+from trytond.transaction import Transaction
 
 
 class NormTestCase(MunicipalityTestCase):
@@ -149,3 +154,30 @@ class NormTestCase(MunicipalityTestCase):
         wizard = Wizard('klachten.complaint.conclude', [complaint])
         self.assertEqual(wizard.form.resolved, 'no')
         self.assertEqual([n.code for n in wizard.form.norms], ['VO13'])
+
+    def test_handler_form_reads_norms(self):
+        """The handler's form shows the norms recorded, read without the
+        complaint's rules again (which PostgreSQL compiled with JIT for
+        seconds: bench/README.md)"""
+        complaint = self.concluding('partly_founded')
+        flemish = self.norms('ombudsnormen')
+        complaint.norms.append(flemish[12])
+        complaint.save()
+        set_user('handler1')
+        with capturing_queries() as queries:
+            values, = read_as_sao('klachten.complaint', [complaint.id])
+        self.assertEqual(list(values['norms']), [flemish[12].id])
+        relation = [q for q in queries
+            if 'FROM "klachten_complaint-klachten_norm" AS' in q]
+        self.assertTrue(relation)
+        for query in relation:
+            self.assertNotIn('EXISTS', query)
+        with Transaction().start(DB_NAME, 0):
+            pool = Pool()
+            # so no rule of its own is skipped
+            self.assertEqual(pool.get('ir.rule.group').search(
+                    [('model', '=', 'klachten.complaint-klachten.norm')]),
+                [])
+            self.assertEqual(pool.get(
+                    'klachten.complaint-klachten.norm').__access__,
+                {'complaint'})
