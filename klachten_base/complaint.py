@@ -15,6 +15,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, check_access, without_check_access
 
+from .claim import claim
 from .department import assignment_pairs, users_by_key
 from .exceptions import (
     AssignmentError, InputLimitError, MissingInputError, SequenceMissingError,
@@ -1625,12 +1626,13 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
                     ('feedback_due', '<', today),
                     ])
             if complaints:
-                cls.lock(complaints)
-                # another cron may have closed them while we waited
-                complaints = cls.search([
-                        ('id', 'in', [c.id for c in complaints]),
-                        ('state', '=', 'feedback'),
-                        ])
+                # hold them until the commit (a no-op conditional UPDATE,
+                # as the reminders are claimed, not a lock() that restarts
+                # the cron's transaction) and keep those still awaiting
+                # feedback: another cron may have closed them meanwhile
+                complaints = cls.browse(claim(cls, complaints,
+                        lambda table: {'state': table.state},
+                        lambda table: table.state == 'feedback'))
                 cls.close(complaints)
         return complaints
 

@@ -63,16 +63,27 @@ class Notification(Model):
 
     @classmethod
     def _compile(cls, template):
-        """(template, subject, body) of template read in the context's
-        language, its subject and body compiled (None when empty)"""
+        """(template, subject, body, model) of template read in the
+        context's language, its subject and body compiled (None when
+        empty), model the name of the model it renders"""
         key = (template.id, Transaction().context.get('language'))
         cache = _compiled.get()
         if cache is not None and key in cache:
             return cache[key]
-        template = template.__class__(template.id)
-        result = (template,
-            TextTemplate(template.subject) if template.subject else None,
-            TextTemplate(template.body) if template.body else None)
+        # its texts and its model in one read (as attributes: a read per
+        # text, then every field of the template for its model)
+        values, = template.__class__.read(
+            [template.id], ['subject', 'body', 'model'])
+        subject, body = values['subject'], values['body']
+        model = (cache or {}).get(('model', values['model']))
+        if model is None:
+            model = Pool().get('ir.model')(values['model']).name
+            if cache is not None:
+                cache[('model', values['model'])] = model
+        result = (template.__class__(template.id),
+            TextTemplate(subject) if subject else None,
+            TextTemplate(body) if body else None,
+            model)
         if cache is not None:
             cache[key] = result
         return result
@@ -91,8 +102,8 @@ class Notification(Model):
         if language:
             context['language'] = language
         with Transaction().set_context(**context), without_check_access():
-            template, subject, body = cls._compile(template)
-            Record = Pool().get(template.model.name)
+            template, subject, body, model = cls._compile(template)
+            Record = Pool().get(model)
             if not (_compiled.get() is not None
                     and isinstance(record, ModelStorage)
                     and record.__name__ == Record.__name__

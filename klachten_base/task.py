@@ -3,6 +3,8 @@
 """The task inbox: what each staff member must do, and by when."""
 import datetime as dt
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from sql import Null, Union
 
@@ -18,6 +20,8 @@ from .model import PermittedButtonsMixin, ReadonlyGuardMixin
 from .reminder import DueDateReminderMixin
 
 logger = logging.getLogger(__name__)
+# the e-mails of a deadline cron's run waiting for its one create
+_outbox = ContextVar('klachten_task_outbox', default=None)
 
 
 KINDS = [
@@ -427,9 +431,30 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
 
     @classmethod
     def _queue(cls, values_list):
-        "Put the e-mails of one run in the outbox at once"
-        if values_list:
+        """Put the e-mails of one phase in the outbox at once (within
+        _one_outbox: at its end, with those of the other phases)"""
+        pending = _outbox.get()
+        if pending is not None:
+            pending.extend(values_list)
+        elif values_list:
             Pool().get('klachten.email').queue(values_list)
+
+    @classmethod
+    @contextmanager
+    def _one_outbox(cls):
+        """Within it the phases' e-mails wait, and go in the outbox in one
+        create at its end, in the order they were queued"""
+        if _outbox.get() is not None:
+            yield
+            return
+        pending = []
+        token = _outbox.set(pending)
+        try:
+            yield
+        finally:
+            _outbox.reset(token)
+        if pending:
+            Pool().get('klachten.email').queue(pending)
 
     @classmethod
     def escalate(cls):
@@ -503,8 +528,10 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
         # first: its lock may restart the transaction, which then repeats
         # nothing else
         Complaint.close_expired_feedback()
-        cls.send_reminders()
-        cls.escalate()
+        # the reminders' and escalations' e-mails created at once
+        with cls._one_outbox():
+            cls.send_reminders()
+            cls.escalate()
 
 
 class Rule(metaclass=PoolMeta):

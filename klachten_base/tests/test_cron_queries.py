@@ -115,4 +115,6 @@ class CronQueriesTestCase(MunicipalityTestCase):
         self.assertGreater(few_emails, 0)
         self.assertEqual(many_emails, 4 * few_emails)
         self.assertLessEqual(many, few, (few, many))
-        self.assertLessEqual(many, 60)
+        # 34 on SQLite (without its INSERTs), 30 on PostgreSQL; the
+        # benchmark's run, with feedback terms to close, 60 (issue 18)
+        self.assertLessEqual(many, 35, (few, many))
