@@ -56,7 +56,8 @@ END_MARK = '<!-- results:end -->'
 # the task kinds and the term that gives their reminder days: those of
 # klachten_base/task.py, read once trytond is configured (in _bench)
 KIND_TERMS = {}
-PHASES = ('send_reminders', 'escalate', 'close_expired_feedback')
+PHASES = ('close_expired_feedback', 'send_reminders', 'escalate',
+    '_one_outbox')
 
 
 # --- The municipality, created in a child process ----------------------------
@@ -109,6 +110,8 @@ class QueryCounter:
         self.stacks = Counter()
         # statement: seconds
         self.key_time = Counter()
+        # (attempt, phase, statement, stack) of each, in order
+        self.sequence = []
 
     def install(self):
         from trytond.backend.postgresql.database import LoggingCursor
@@ -164,6 +167,7 @@ class QueryCounter:
                 if name in PHASES and is_project(path)), 'other')
         self.phases[(self.attempt, phase)] += 1
         self.stacks[(key, short_stack(stack))] += 1
+        self.sequence.append((self.attempt, phase, key, short_stack(stack)))
         return key
 
 
@@ -629,6 +633,14 @@ class Cron:
         return elapsed, COUNTER.count, attempts
 
 
+def log_statements(sequence):
+    "Log each statement of a recorded run with its phase and stack"
+    for number, (attempt, phase, key, stack) in enumerate(sequence, 1):
+        log(f"{number:3} [{attempt} {phase}] {key[:160]}")
+        for frame in stack[-4:]:
+            log(f"      {format_frame(frame)}")
+
+
 def describe_retry(exception):
     "The error and where the cron raised it"
     frames = [(f.f_code.co_filename, lineno, f.f_code.co_name)
@@ -792,7 +804,9 @@ def render(results, info):
             f"attempt: {' + '.join(f'{c:,}' for c in last['attempts'])}.")
         add('')
     add(f"Queries by phase (N = {last['n']:,}; {'; '.join(by_attempt)}; "
-        f"'other' is the transaction's start and commit). The first "
+        f"_one_outbox: the e-mails of the reminders and escalations "
+        f"created at once; 'other' is the transaction's start and commit, "
+        f"with the records' log that Tryton writes then). The first "
         f"run in a fresh process (cold caches) executed "
         f"{info['cold_queries']:,} queries.")
     email_kinds = ', '.join(f'{k}: {v}'
@@ -903,6 +917,9 @@ def parse_args():
         help="keep the database (and the throwaway cluster running)")
     parser.add_argument('--no-readme', action='store_true',
         help="only print; do not write bench/README.md")
+    parser.add_argument('--statements', action='store_true',
+        help="log every statement of the first recorded run at each N, in "
+        "order, with the project's frames that ran it")
     parser.add_argument('--setup-child', metavar='DATABASE',
         help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -1023,6 +1040,8 @@ def _bench(args, uri, database, cluster_info, started, server_version):
         for _ in range(3):
             data.reset()
             cron.run(record=True)
+            if record is None and args.statements:
+                log_statements(COUNTER.sequence)
             if record is None:
                 record = {
                     'keys': COUNTER.keys.copy(),
