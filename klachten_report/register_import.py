@@ -16,7 +16,11 @@ import functools
 import hashlib
 import io
 import itertools
+import json
+import re
+import struct
 import unicodedata
+import zlib
 from pathlib import Path
 
 import polib
@@ -25,9 +29,9 @@ from sql import Column, Null
 from sql.functions import CurrentTimestamp
 
 from klachten_base.complaint import CHAR_MAX, TEXT_MAX
-from trytond import backend
 from trytond.i18n import gettext
-from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
+from trytond.model import (
+    ModelSQL, ModelStorage, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools.email_ import EmailNotValidError, validate_email
@@ -38,7 +42,9 @@ try:
 except ImportError:
     phonenumbers = None
 
-BATCH = 500
+# a batch of rows is a queued task in its own transaction: the form's
+# progress bar moves a batch at a time
+BATCH = 100
 LANGUAGES = ['en', 'nl', 'fr']
 IMPORT_FIELDS = [
     (None, ""),
@@ -70,6 +76,13 @@ FIELD_KEYS = [k for k, _ in IMPORT_FIELDS if k]
 SELECTIONS = ['channel', 'track', 'basis', 'admissibility', 'outcome',
     'state']
 DATES = ['received_date', 'decision_date', 'closing_date']
+STORED_DATES = DATES + ['registration_date']
+# the records a row names, by model
+REFERENCES = [
+    ('klachten.department', ['concerned_department', 'handler_department']),
+    ('klachten.subject', ['subject']),
+    ('klachten.inadmissibility_ground', ['inadmissibility_grounds']),
+    ]
 FINAL_STATES = {'closed', 'cancelled'}
 # the export's columns that are import fields too (round trip)
 EXPORT_KEYS = ['number', 'received_date', 'decision_date', 'closing_date',
@@ -131,6 +144,9 @@ def read_rows(data, file_name, header_row=1, formulas=True):
         data_only=True)
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
+    if formulas and not _has_formulas(sheet):
+        # a sheet without a formula is read once, not twice
+        formulas = False
     if formulas:
         # a formula cell without its cached value reads as None with
         # data_only: the formulas are read too to tell them from empty cells
@@ -159,6 +175,15 @@ def read_rows(data, file_name, header_row=1, formulas=True):
         if formulas:
             formulas.close()
     return headers, iterate()
+
+
+FORMULA_TAG = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?f[\s/>]')
+
+
+def _has_formulas(sheet):
+    "Whether the read-only sheet's XML has a formula element"
+    with sheet._get_source() as source:
+        return FORMULA_TAG.search(source.read()) is not None
 
 
 class _Formula:
@@ -231,6 +256,51 @@ class Lookups:
                         self.grounds[fold(ground.name)] = ground.id
                         if ground.code:
                             self.grounds[fold(ground.code)] = ground.id
+
+
+CHUNK = struct.Struct('>II')
+
+
+def dump_batches(batches):
+    """The bytes of the rows the dry run accepted, [(offset, [(row number,
+    key, values, complainant)])]: a zlib-compressed JSON chunk a batch, each
+    after its offset and length, so that a batch decodes its own chunk
+    only"""
+    chunks = []
+    for offset, rows in batches:
+        data = json.dumps([
+                [number, key, {k: v.isoformat()
+                        if k in STORED_DATES and v else v
+                        for k, v in values.items()}, complainant]
+                for number, key, values, complainant in rows],
+            separators=(',', ':')).encode()
+        data = zlib.compress(data, 1)
+        chunks.append(CHUNK.pack(offset, len(data)) + data)
+    return b''.join(chunks)
+
+
+def load_batch(data, offset):
+    """[(row number, key, values, complainant)] of the batch of offset in
+    the bytes of dump_batches, or None if it is not there"""
+    data = bytes(data or b'')
+    position = 0
+    while position + CHUNK.size <= len(data):
+        chunk_offset, length = CHUNK.unpack_from(data, position)
+        start = position + CHUNK.size
+        position = start + length
+        if position > len(data):
+            return None
+        if chunk_offset != offset:
+            continue
+        rows = []
+        for number, key, values, complainant in json.loads(
+                zlib.decompress(data[start:position])):
+            for name in STORED_DATES:
+                if values.get(name):
+                    values[name] = dt.date.fromisoformat(values[name])
+            rows.append((number, key, values, complainant))
+        return rows
+    return None
 
 
 class Complaint(metaclass=PoolMeta):
@@ -308,10 +378,23 @@ class Complaint(metaclass=PoolMeta):
                         for (_, c), p in zip(new, party_ids)
                         if any(c.get(k)
                             for k in ['street', 'postal_code', 'city'])])
-                insert_records(Mechanism, [
-                        {'party': p, 'type': t, 'value': c[t]}
-                        for (_, c), p in zip(new, party_ids)
-                        for t in ['email', 'phone'] if c.get(t)])
+                # a phone is formatted with its party's country, the
+                # default country of its address if it has one: its party
+                # as an instance, not read back a phone
+                country = Address.default_get(
+                    ['country'], with_rec_name=False).get('country')
+                with_address = Party(
+                    addresses=[Address(country=country)] if country else [])
+                without_address = Party(addresses=[])
+                mechanisms = [
+                    ({'party': p, 'type': t, 'value': c[t]},
+                        {'party': with_address if any(c.get(k) for k in [
+                                    'street', 'postal_code', 'city'])
+                            else without_address})
+                    for (_, c), p in zip(new, party_ids)
+                    for t in ['email', 'phone'] if c.get(t)]
+                insert_records(Mechanism, [v for v, _ in mechanisms],
+                    instances=[i for _, i in mechanisms])
             vlist, grounds = [], []
             for i, (values, _) in enumerate(rows):
                 values = dict(values, company=company,
@@ -329,7 +412,7 @@ class Complaint(metaclass=PoolMeta):
 MAGIC = {'id', 'create_uid', 'create_date', 'write_uid', 'write_date'}
 
 
-def insert_records(Model, vlist):
+def insert_records(Model, vlist, instances=None):
     """Insert vlist as ModelSQL.create inserts it (the defaults, the values
     compute_fields derives, create_uid and create_date, the history rows)
     but in multi-row INSERTs of the ids taken in one step (PostgreSQL; one
@@ -337,7 +420,11 @@ def insert_records(Model, vlist):
     validation, setters, triggers or access checks: the caller checked the
     values.  Return (ids, {field: [value a row]}) where field is a field with
     a setter (MultiValue, One2Many, ...) that has a default: it is not
-    written, the caller writes it (or refuses a value it does not know)."""
+    written, the caller writes it (or refuses a value it does not know).
+
+    instances: a dict a row of the values the record that computes the
+    fields is made with instead (e.g. its party as an instance, not an id
+    compute_fields would read)."""
     if not vlist:
         return [], {}
     transaction = Transaction()
@@ -352,8 +439,13 @@ def insert_records(Model, vlist):
         Model.default_get(missing, with_rec_name=False)) if missing else {}
     setters = {n for n, f in Model._fields.items() if hasattr(f, 'set')}
     set_values = {n: [] for n in setters if defaults.get(n)}
+    # a record is made for its compute_fields only where a class overrides
+    # it (parties, their identifiers, contact mechanisms): the complaints,
+    # addresses and languages compute none
+    computes = any('compute_fields' in c.__dict__
+        for c in Model.__mro__ if c is not ModelStorage)
     rows = []
-    for values in vlist:
+    for i, values in enumerate(vlist):
         values = {**defaults, **values}
         for name in setters & values.keys():
             value = values.pop(name)
@@ -361,8 +453,9 @@ def insert_records(Model, vlist):
                 set_values[name].append(value)
             elif value:
                 raise ValueError(f"{Model.__name__}.{name} is not a column")
-        computed = Model(**{k: v for k, v in values.items()
-                if k not in MAGIC}).compute_fields()
+        computed = computes and Model(**{
+                **{k: v for k, v in values.items() if k not in MAGIC},
+                **(instances[i] if instances else {})}).compute_fields()
         if computed:
             # the ORM writes them after the INSERT
             values.update(computed, write_uid=transaction.user,
@@ -385,9 +478,20 @@ def insert_records(Model, vlist):
         for row, id_ in zip(data, ids):
             row.append(id_)
         columns.append(table.id)
-        size = backend.MAX_QUERY_PARAMS // len(columns)
-        for i in range(0, len(data), size):
-            cursor.execute(*table.insert(columns, data[i:i + size]))
+        # an INSERT a row sent together (executemany): psycopg converts
+        # the statement once, not a multi-row INSERT of thousands of
+        # parameters each time; one statement a shape (where
+        # CURRENT_TIMESTAMP is)
+        queries = {}
+        for row in data:
+            shape = tuple(isinstance(v, CurrentTimestamp) for v in row)
+            if shape not in queries:
+                query, _ = table.insert(columns, [row])
+                queries[shape] = (query, [])
+            queries[shape][1].append([v for v, s in zip(row, shape)
+                    if not s])
+        for query, params in queries.values():
+            cursor.executemany(query, params)
     else:
         ids = []
         for row in data:
@@ -475,6 +579,8 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
         help="Rows older than the retention period: they are anonymised "
         "or deleted at the next retention run.")
     progress = fields.Function(fields.Float("Progress"), 'get_progress')
+    checked_rows = fields.Binary("Checked Rows", readonly=True,
+        help="The rows the dry run accepted, as the batches import them.")
     errors = fields.One2Many(
         'klachten.register.import.error', 'register_import', "Errors",
         readonly=True)
@@ -534,7 +640,7 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
         args = []
         for records, values in zip(actions, actions):
             if {'file', 'mapping'} & set(values):
-                values = dict(values, state='draft')
+                values = dict(values, state='draft', checked_rows=None)
             args.extend((records, values))
         super().write(*args)
 
@@ -576,17 +682,20 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
                     columns.setdefault(fold(text), key)
         return columns
 
-    def _parse(self, start=0, stop=None, refused=None):
+    def _parse(self, start=0, stop=None, refused=None, headers_out=None):
         """Iterate over (row number, key, (values, complainant) or None,
         [RowError]) of the file's non-empty rows [start, stop).
 
         refused: the row numbers the dry run refused, left unread (the
-        file is then read once, without its formulas)"""
+        file is then read once, without its formulas)
+        headers_out: a list the file's headers are put in"""
         header_row = self.mapping.header_row if self.mapping else 1
         date_format = (self.mapping.date_format if self.mapping
             else '%d/%m/%Y')
         headers, rows = read_rows(self.file, self.file_name, header_row,
             formulas=refused is None)
+        if headers_out is not None:
+            headers_out[:] = headers
         mapping = self._mapping(headers)
         lookups = Lookups(self.company)
         today = Pool().get('ir.date').today()
@@ -839,17 +948,18 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
         for imp in imports:
             total = failed = skipped = old = 0
             seen = set()
-            parsed = []
-            for number, key, row, errors in imp._parse():
+            parsed, headers = [], []
+            for number, key, row, errors in imp._parse(headers_out=headers):
                 total += 1
                 if errors:
                     failed += 1
                     to_create.extend(imp._error(number, e) for e in errors)
                     continue
-                parsed.append((number, key, row))
-            existing = imp._existing_keys(k for _, k, _ in parsed)
+                parsed.append((number, key, row, total - 1))
+            existing = imp._existing_keys(k for _, k, *_ in parsed)
             cut_off = imp._retention_cut_off()
-            for number, key, (values, _) in parsed:
+            batches = [(o, []) for o in range(0, total, BATCH)]
+            for number, key, (values, complainant), index in parsed:
                 if ('number', key) in existing:
                     failed += 1
                     message = gettext('klachten_report.msg_import_number_used')
@@ -866,8 +976,11 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
                     seen.add(key)
                     if cut_off and values['closing_date'] <= cut_off:
                         old += 1
+                    # a batch imports the rows the dry run accepted, without
+                    # reading the file again
+                    batches[index // BATCH][1].append(
+                        (number, key, values, complainant))
             if not imp.mapping:
-                headers, _ = read_rows(imp.file, imp.file_name)
                 mapping = imp._proposed_mapping([fold(h) for h in headers])
                 if mapping:
                     cls.write([imp], {'mapping': mapping.id})
@@ -879,6 +992,7 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
                     'failed': failed,
                     'retention_due': old,
                     'state': 'checked',
+                    'checked_rows': dump_batches(batches),
                     })
         Error.create(to_create)
 
@@ -914,7 +1028,44 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('cancelled')
     def cancel(cls, imports):
-        pass
+        cls.write(list(imports), {'checked_rows': None})
+
+    @staticmethod
+    def _still_valid(batch):
+        """The rows of batch [(key, (values, complainant))] whose
+        departments, subject and grounds are still there: a row whose name
+        is gone since the dry run is left out, as a batch that read the
+        file again left it out"""
+        pool = Pool()
+        cursor = Transaction().connection.cursor()
+        gone = set()
+        for model, names in REFERENCES:
+            ids = set()
+            for _, (values, _) in batch:
+                for name in names:
+                    value = values.get(name)
+                    if isinstance(value, list):
+                        ids.update(value)
+                    elif value:
+                        ids.add(value)
+            if not ids:
+                continue
+            table = pool.get(model).__table__()
+            cursor.execute(*table.select(table.id,
+                    where=table.id.in_(list(ids))))
+            gone |= {(model, i) for i in ids - {i for i, in cursor}}
+        if not gone:
+            return batch
+
+        def valid(values):
+            for model, names in REFERENCES:
+                for name in names:
+                    value = values.get(name)
+                    for id_ in value if isinstance(value, list) else [value]:
+                        if (model, id_) in gone:
+                            return False
+            return True
+        return [(k, r) for k, r in batch if valid(r[0])]
 
     @classmethod
     def run_batch(cls, imp, offset):
@@ -927,10 +1078,16 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
         if imp.state == 'queued':
             cls.write([imp], {'state': 'running'})
         end = offset + BATCH
-        refused = {e.row for e in imp.errors}
-        batch = [(key, row)
-            for _, key, row, errors in imp._parse(offset, end, refused)
-            if not errors]
+        stored = load_batch(imp.checked_rows, offset)
+        if stored is not None:
+            batch = imp._still_valid([(key, (values, complainant))
+                    for _, key, values, complainant in stored])
+        else:
+            # checked before the dry run kept its rows: read them again
+            refused = {e.row for e in imp.errors}
+            batch = [(key, row)
+                for _, key, row, errors in imp._parse(offset, end, refused)
+                if not errors]
         more = end < (imp.rows_total or 0)
         existing = imp._existing_keys(k for k, _ in batch)
         rows, seen = [], set()
@@ -951,6 +1108,7 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
         if not more:
             values['state'] = 'done'
             values['rows_done'] = imp.rows_total or done
+            values['checked_rows'] = None
         cls.write([imp], values)
         if more:
             cls.__queue__.run_batch(imp, end)

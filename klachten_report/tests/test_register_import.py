@@ -17,6 +17,8 @@ from trytond.tests.tools import activate_modules
 from trytond.transaction import Transaction, without_check_access
 from trytond.worker import run_task
 
+from ..register_import import BATCH, dump_batches, load_batch
+
 HEADERS = ["Nummer", "Ontvangen op", "Naam", "E-mail", "Kanaal",
     "Betrokken dienst", "Korte omschrijving", "Beoordeling",
     "Gronden van onontvankelijkheid", "Status", "Afgesloten op", "Leeg"]
@@ -176,6 +178,14 @@ class RegisterImportTestCase(unittest.TestCase):
             '\r\n'.join(lines).encode('cp1252'), 'register.csv')
         imp.click('check')
         self.assertEqual((imp.rows_total, imp.failed), (1200, 0))
+        # the batches import the rows the dry run kept: a file changed
+        # since is checked again before it can start
+        imp.file = '\r\n'.join(lines[:-1]).encode('cp1252')
+        imp.save()
+        self.assertEqual(imp.state, 'draft')
+        imp.file = '\r\n'.join(lines).encode('cp1252')
+        imp.click('check')
+        self.assertEqual((imp.state, imp.rows_total), ('checked', 1200))
         imp.click('start')
         progress = []
         while True:
@@ -187,7 +197,10 @@ class RegisterImportTestCase(unittest.TestCase):
                 break
             run_task(DB_NAME, ids[0])
             progress.append(round(Import(imp.id).progress, 2))
-        self.assertEqual(progress, [0.42, 0.83, 1.0])
+        # a batch of 100 rows a step: the bar moves 12 times
+        self.assertEqual(BATCH, 100)
+        self.assertEqual(progress,
+            [round(min(n / 1200, 1), 2) for n in range(100, 1201, 100)])
         cancelled = Complaint.find([('number', 'like', 'CSV-%')])
         self.assertEqual(len(cancelled), 1200)
         self.assertEqual({c.state for c in cancelled}, {'cancelled'})
@@ -271,7 +284,12 @@ class RegisterImportTestCase(unittest.TestCase):
                             register_import=imp.id, complainant=orm_party,
                             anonymous=False, inadmissibility_grounds=[
                                 ('add', grounds or [])])])
-                bulk, = Complaint._import_file(company, [bulk_row], imp.id)
+                # the batch imports the row as the dry run kept it
+                kept, = load_batch(dump_batches(
+                        [(0, [(3, 'SQL-BULK', *bulk_row)])]), 0)
+                self.assertEqual(kept, (3, 'SQL-BULK', *bulk_row))
+                bulk, = Complaint._import_file(
+                    company, [kept[2:]], imp.id)
             bulk = Complaint(bulk)
             bulk_party = bulk.complainant.id
             cursor = transaction.connection.cursor()
