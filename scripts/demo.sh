@@ -5,6 +5,9 @@
 #   - maildev, the mail catcher: the e-mails the demo sends end up on its
 #     web page, nothing leaves the machine;
 #   - trytond-cron: sends the outbox to maildev, runs reminders and terms;
+#   - the queue worker (scripts/demo_worker.py, trytond-worker for SQLite):
+#     runs what the server queues, e.g. the register import's batches,
+#     so that its progress bar moves;
 #   - trytond: the web client and the citizens' portal.
 # Called by `make demo` and `make demo-reset` after the install steps.
 #
@@ -97,6 +100,11 @@ root = $SAO_ROOT
 uri = smtp://$HOST:$SMTP_PORT
 from = $MAIL_FROM
 
+[queue]
+# the server queues long work (the register import's batches) for the
+# worker instead of running it while the user waits
+worker = True
+
 [klachten]
 # the links of the e-mails to citizens lead to the portal of this server
 portal_url = ${URL%/}
@@ -153,7 +161,7 @@ prepare_database() {
     fi
 }
 
-# --- The three processes ----------------------------------------------------
+# --- The four processes ----------------------------------------------------
 # Each runs in a session of its own (setsid), so that stopping one stops its
 # children too (trytond-cron's workers); stop_all is the only way out.
 pids=()
@@ -225,6 +233,9 @@ serve() {
     # One process is enough for one demo database
     start trytond-cron "$LOG_DIR/cron.log" \
         "$BIN/trytond-cron" -c "${confs[@]}" -d "$DB" -n 1
+    # trytond-worker 8.0 runs on PostgreSQL only: this one polls SQLite
+    start trytond-worker "$LOG_DIR/worker.log" \
+        "$BIN/python" scripts/demo_worker.py -c "${confs[@]}" -d "$DB"
     banner
     local pid=
     # Whichever stops first (it should not), the others stop with it
@@ -247,6 +258,7 @@ banner() {
    E-mails sent:        $MAIL_URL  (mail catcher, SMTP $HOST:$SMTP_PORT)
  The outbox is sent every minute (trytond-cron): an e-mail appears on
  the mail catcher's page within a minute or two; none leaves the machine.
+ A queue worker runs the register import's batches (progress bar).
  Database: $DB    Administrator: admin / $ADMIN_PASSWORD
  Logs: trytond here, the others in $LOG_DIR
 EOF

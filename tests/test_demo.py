@@ -4,9 +4,10 @@
 
 scripts/demo.sh runs here on a small database of its own (klachten_portal
 activated, no demo data: the demo data takes minutes): its web client, its
-mail catcher (maildev) and its cron, on free ports instead of 8000, 1080
-and 1025; a citizen registers on the portal, and the confirmation e-mail is
-read back from the mail catcher's HTTP API with a link on the demo's port.
+mail catcher (maildev), its cron and its queue worker, on free ports
+instead of 8000, 1080 and 1025; a citizen registers on the portal, and the
+confirmation e-mail is read back from the mail catcher's HTTP API with a
+link on the demo's port.
 Ctrl-C stops every process the demo started."""
 import http.cookiejar
 import json
@@ -222,7 +223,8 @@ def test_demo_serves_on_its_ports_and_stops(tmp_path, ports):
         assert demo.interrupt() == 130
     finally:
         demo.kill()
-    assert 'Stopping maildev trytond trytond-cron' in demo.output
+    assert ('Stopping maildev trytond trytond-cron trytond-worker'
+        in demo.output)
     assert not processes_of(var), "left running"
     assert not any(listening(p) for p in ports.values())
 
