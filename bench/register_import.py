@@ -104,6 +104,9 @@ def parse_args():
     parser.add_argument('--repeat', type=int, default=2)
     parser.add_argument('--uri', help="postgresql://user@host:port/")
     parser.add_argument('--no-readme', action='store_true')
+    parser.add_argument('--batch', type=int,
+        help="rows a queued batch (default: the module's BATCH); with "
+        "another size the README is not written")
     return parser.parse_args()
 
 
@@ -170,6 +173,14 @@ def bench(args, uri, database):
     from trytond.worker import run_task
     pool = Pool(database)
     pool.init()
+    # the module the pool's class of the import comes from
+    register_import = sys.modules[next(
+            c for c in pool.get('klachten.register.import').__mro__
+            if 'run_batch' in vars(c)).__module__]
+    if args.batch:
+        register_import.BATCH = args.batch
+        args.no_readme = True
+    log(f"batches of {register_import.BATCH} rows")
     context = {'company': ids['company'], 'language': 'nl'}
     user = ids['users']['coordinator']
     with Transaction().start(database, user, context=context):
