@@ -178,9 +178,9 @@ def bench(args, uri, database):
             c for c in pool.get('klachten.register.import').__mro__
             if 'run_batch' in vars(c)).__module__]
     if args.batch:
-        register_import.BATCH = args.batch
+        register_import.BATCH = register_import.MIN_BATCH = args.batch
         args.no_readme = True
-    log(f"batches of {register_import.BATCH} rows")
+    log(f"batches of {register_import.batch_size(args.rows)} rows")
     context = {'company': ids['company'], 'language': 'nl'}
     user = ids['users']['coordinator']
     with Transaction().start(database, user, context=context):

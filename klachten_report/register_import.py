@@ -5,7 +5,7 @@
 The coordinator uploads the register the municipality kept, maps its
 columns to fields (saved per company), checks it (a dry run that writes
 nothing and lists every bad row) and starts it: the rows are filed in
-batches of BATCH, each batch one task of Tryton's queue in its own
+batches (batch_size), each batch one task of Tryton's queue in its own
 transaction, the complaints in their final state with their dates and old
 number, without acknowledgement, task or e-mail.  A row whose key (its
 number, else its date, name and description) was imported before is
@@ -42,9 +42,12 @@ try:
 except ImportError:
     phonenumbers = None
 
-# a batch of rows is a queued task in its own transaction: the form's
-# progress bar moves a batch at a time
-BATCH = 100
+# a batch of rows is a queued task in its own transaction and the form's
+# progress bar moves a batch at a time: at most BATCH rows (a batch costs a
+# transaction and a task), at least MIN_BATCH, about STEPS batches an import
+BATCH = 500
+MIN_BATCH = 100
+STEPS = 5
 LANGUAGES = ['en', 'nl', 'fr']
 IMPORT_FIELDS = [
     (None, ""),
@@ -259,6 +262,11 @@ class Lookups:
 
 
 CHUNK = struct.Struct('>II')
+
+
+def batch_size(total):
+    "The rows of a batch of an import of total rows"
+    return max(MIN_BATCH, min(BATCH, -(-(total or 0) // STEPS)))
 
 
 def dump_batches(batches):
@@ -958,7 +966,8 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
                 parsed.append((number, key, row, total - 1))
             existing = imp._existing_keys(k for _, k, *_ in parsed)
             cut_off = imp._retention_cut_off()
-            batches = [(o, []) for o in range(0, total, BATCH)]
+            size = batch_size(total)
+            batches = [(o, []) for o in range(0, total, size)]
             for number, key, (values, complainant), index in parsed:
                 if ('number', key) in existing:
                     failed += 1
@@ -978,7 +987,7 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
                         old += 1
                     # a batch imports the rows the dry run accepted, without
                     # reading the file again
-                    batches[index // BATCH][1].append(
+                    batches[index // size][1].append(
                         (number, key, values, complainant))
             if not imp.mapping:
                 mapping = imp._proposed_mapping([fold(h) for h in headers])
@@ -1069,15 +1078,15 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def run_batch(cls, imp, offset):
-        """Import the rows [offset, offset + BATCH) of the file's non-empty
-        rows, then queue the next batch"""
+        """Import the batch of the file's non-empty rows that starts at
+        offset, then queue the next batch"""
         if isinstance(imp, (list, tuple)):
             imp, = imp
         if imp.state not in {'queued', 'running'}:
             return
         if imp.state == 'queued':
             cls.write([imp], {'state': 'running'})
-        end = offset + BATCH
+        end = offset + batch_size(imp.rows_total)
         stored = load_batch(imp.checked_rows, offset)
         if stored is not None:
             batch = imp._still_valid([(key, (values, complainant))

@@ -17,7 +17,7 @@ from trytond.tests.tools import activate_modules
 from trytond.transaction import Transaction, without_check_access
 from trytond.worker import run_task
 
-from ..register_import import BATCH, dump_batches, load_batch
+from ..register_import import batch_size, dump_batches, load_batch
 
 HEADERS = ["Nummer", "Ontvangen op", "Naam", "E-mail", "Kanaal",
     "Betrokken dienst", "Korte omschrijving", "Beoordeling",
@@ -197,10 +197,13 @@ class RegisterImportTestCase(unittest.TestCase):
                 break
             run_task(DB_NAME, ids[0])
             progress.append(round(Import(imp.id).progress, 2))
-        # a batch of 100 rows a step: the bar moves 12 times
-        self.assertEqual(BATCH, 100)
-        self.assertEqual(progress,
-            [round(min(n / 1200, 1), 2) for n in range(100, 1201, 100)])
+        # batches of 240 rows: the bar moves in 5 steps
+        self.assertEqual(batch_size(1200), 240)
+        self.assertEqual(progress, [0.2, 0.4, 0.6, 0.8, 1.0])
+        # a register of 500 rows (the demo's) moves in 5 steps too, one of
+        # 10,000 in 20 of 500 rows
+        self.assertEqual([batch_size(n) for n in [60, 500, 10000]],
+            [100, 100, 500])
         cancelled = Complaint.find([('number', 'like', 'CSV-%')])
         self.assertEqual(len(cancelled), 1200)
         self.assertEqual({c.state for c in cancelled}, {'cancelled'})
