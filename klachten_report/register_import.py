@@ -423,8 +423,8 @@ MAGIC = {'id', 'create_uid', 'create_date', 'write_uid', 'write_date'}
 def insert_records(Model, vlist, instances=None):
     """Insert vlist as ModelSQL.create inserts it (the defaults, the values
     compute_fields derives, create_uid and create_date, the history rows)
-    but in multi-row INSERTs of the ids taken in one step (PostgreSQL; one
-    INSERT a row on SQLite, as the ORM does), without the per-record
+    but in one COPY of the ids taken in one step (PostgreSQL; one INSERT a
+    row on SQLite, as the ORM does), without the per-record
     validation, setters, triggers or access checks: the caller checked the
     values.  Return (ids, {field: [value a row]}) where field is a field with
     a setter (MultiValue, One2Many, ...) that has a default: it is not
@@ -486,20 +486,17 @@ def insert_records(Model, vlist, instances=None):
         for row, id_ in zip(data, ids):
             row.append(id_)
         columns.append(table.id)
-        # an INSERT a row sent together (executemany): psycopg converts
-        # the statement once, not a multi-row INSERT of thousands of
-        # parameters each time; one statement a shape (where
-        # CURRENT_TIMESTAMP is)
-        queries = {}
-        for row in data:
-            shape = tuple(isinstance(v, CurrentTimestamp) for v in row)
-            if shape not in queries:
-                query, _ = table.insert(columns, [row])
-                queries[shape] = (query, [])
-            queries[shape][1].append([v for v, s in zip(row, shape)
-                    if not s])
-        for query, params in queries.values():
-            cursor.executemany(query, params)
+        # PostgreSQL's COPY: the rows streamed in one statement, as a
+        # bulk load does (no statement to parse and plan a row);
+        # CURRENT_TIMESTAMP is the transaction's start, as the ORM writes it
+        cursor.execute('SELECT CAST(CURRENT_TIMESTAMP AS TIMESTAMP)')
+        now, = cursor.fetchone()
+        names = ', '.join('"%s"' % c.name for c in columns)
+        with cursor.copy(
+                f'COPY "{Model._table}" ({names}) FROM STDIN') as copy:
+            for row in data:
+                copy.write_row([now if isinstance(v, CurrentTimestamp)
+                        else v for v in row])
     else:
         ids = []
         for row in data:
