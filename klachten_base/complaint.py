@@ -439,6 +439,9 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
                 Index(t, (t.state, Index.Equality(cardinality='low')),
                     where=t.state.in_(OPEN_STATES)),
                 Index(t, (t.complainant, Index.Range())),
+                # the party rule asks per party whether it represents
+                Index(t, (t.representative, Index.Range()),
+                    where=t.representative != Null),
                 # the record rules (handlers, receivers, department heads)
                 # and the lists' default order
                 Index(t, (t.handler_user, Index.Range())),

@@ -2,8 +2,11 @@
 # this repository contains the full copyright notices and license terms.
 """Parties: a complainant's personal data is for who may see one of their
 complaints (doc/index.rst, "Personal data access")."""
-from sql import Null, Union
+import copy
+
+from sql import Literal
 from sql.functions import Lower
+from sql.operators import Exists, Not, Or
 
 from trytond.i18n import gettext
 from trytond.model import Index, fields
@@ -13,10 +16,35 @@ from trytond.pyson import Eval, Id
 from trytond.transaction import Transaction, check_access, without_check_access
 
 
+class _CorrelatedFunction(fields.Function):
+    """A Function field whose searcher returns an SQL condition on the
+    searched table itself (a correlated sub-query), not a domain: asked
+    for a page of parties, PostgreSQL looks up their own complaints
+    instead of building the set of every complainant first"""
+
+    def __copy__(self):
+        return self._again(copy.copy(self._field))
+
+    def __deepcopy__(self, memo):
+        return self._again(copy.deepcopy(self._field, memo))
+
+    def _again(self, field):
+        # Function's copies are Functions: Tryton copies the fields of
+        # every class of the pool
+        return _CorrelatedFunction(field, self.getter,
+            setter=self.setter, searcher=self.searcher,
+            getter_with_context=self.getter_with_context,
+            loading=self.loading)
+
+    def convert_domain(self, domain, tables, Model):
+        table, _ = tables[None]
+        return getattr(Model, self.searcher)(self.name, domain, table)
+
+
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
 
-    klachten_visible = fields.Function(
+    klachten_visible = _CorrelatedFunction(
         fields.Boolean("Visible in Complaints"),
         'get_klachten_visible', searcher='search_klachten_visible')
 
@@ -45,24 +73,31 @@ class Party(metaclass=PoolMeta):
         return {p.id: p.id in visible for p in parties}
 
     @classmethod
-    def search_klachten_visible(cls, name, clause):
+    def search_klachten_visible(cls, name, clause, table=None):
         """A party is visible unless it is the complainant or
         representative of a complaint and of none the user may read:
         companies, employees, users' parties and parties on no complaint
-        stay visible to all staff"""
+        stay visible to all staff.  The SQL condition on table, the
+        parties searched."""
+        if table is None:
+            # ModelSQL.search looks at the searchers' domains first: the
+            # clause stays, converted with the searched table
+            return [tuple(clause)]
         pool = Pool()
         Complaint = pool.get('klachten.complaint')
         Rule = pool.get('ir.rule')
-        complaint = Complaint.__table__()
 
-        def parties(where=None):
-            queries = []
-            for column in [complaint.complainant, complaint.representative]:
-                condition = column != Null
-                if where is not None:
-                    condition &= where
-                queries.append(complaint.select(column, where=condition))
-            return Union(*queries, all_=False)
+        def on_complaint(readable=None):
+            "the party is the complainant or representative of a complaint"
+            conditions = []
+            for name in ['complainant', 'representative']:
+                complaint = Complaint.__table__()
+                condition = getattr(complaint, name) == table.id
+                if readable is not None:
+                    condition &= complaint.id.in_(readable)
+                conditions.append(Exists(complaint.select(
+                            Literal(1), where=condition)))
+            return Or(conditions)
         # the rules of the user, also when the rule domain of the party
         # is converted without access check
         if Transaction().user:
@@ -73,18 +108,13 @@ class Party(metaclass=PoolMeta):
         if domain:
             with without_check_access():
                 readable = Complaint.search(domain, order=[], query=True)
-            visible = parties(complaint.id.in_(readable))
-            domain = ['OR',
-                ('id', 'not in', parties()),
-                ('id', 'in', visible),
-                ]
+            visible = Or([Not(on_complaint()), on_complaint(readable)])
         else:
-            domain = [('id', '!=', None)]
+            visible = Literal(True)
         _, operator, value = clause[:3]
         if (operator == '=') != bool(value):
-            domain = [('id', 'not in', cls.search(domain, query=True,
-                        order=[]))]
-        return domain
+            return Not(visible)
+        return visible
 
     @classmethod
     def klachten_match(cls, email=None, phone=None, name=None, street=None,
