@@ -1036,18 +1036,18 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
     def cancel(cls, imports):
         cls.write(list(imports), {'checked_rows': None})
 
-    @staticmethod
-    def _still_valid(batch):
-        """The rows of batch [(key, (values, complainant))] whose
-        departments, subject and grounds are still there: a row whose name
-        is gone since the dry run is left out, as a batch that read the
-        file again left it out"""
+    def _still_valid(self, stored):
+        """The rows of stored [(row number, key, values, complainant)] whose
+        departments, subject and grounds are still there, as [(key,
+        (values, complainant))], and the import's errors of the others: a
+        row whose name is gone since the dry run is not imported, and says
+        so"""
         pool = Pool()
         cursor = Transaction().connection.cursor()
         gone = set()
         for model, names in REFERENCES:
             ids = set()
-            for _, (values, _) in batch:
+            for _, _, values, _ in stored:
                 for name in names:
                     value = values.get(name)
                     if isinstance(value, list):
@@ -1060,18 +1060,23 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
             cursor.execute(*table.select(table.id,
                     where=table.id.in_(list(ids))))
             gone |= {(model, i) for i in ids - {i for i, in cursor}}
-        if not gone:
-            return batch
-
-        def valid(values):
-            for model, names in REFERENCES:
-                for name in names:
-                    value = values.get(name)
-                    for id_ in value if isinstance(value, list) else [value]:
-                        if (model, id_) in gone:
-                            return False
-            return True
-        return [(k, r) for k, r in batch if valid(r[0])]
+        batch, errors = [], []
+        columns = ({line.field: line.column for line in self.mapping.lines}
+            if gone and self.mapping else {})
+        for number, key, values, complainant in stored:
+            missing = [name for model, names in REFERENCES for name in names
+                for id_ in (values.get(name)
+                    if isinstance(values.get(name), list)
+                    else [values.get(name)])
+                if (model, id_) in gone]
+            if missing:
+                message = gettext('klachten_report.msg_import_unknown_name')
+                errors.extend(self._error(number, RowError(
+                            columns.get(name, name), '', message))
+                    for name in missing)
+            else:
+                batch.append((key, (values, complainant)))
+        return batch, errors
 
     @classmethod
     def run_batch(cls, imp, offset):
@@ -1086,8 +1091,9 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
         end = offset + batch_size(imp.rows_total)
         stored = load_batch(imp.checked_rows, offset)
         if stored is not None:
-            batch = imp._still_valid([(key, (values, complainant))
-                    for _, key, values, complainant in stored])
+            batch, errors = imp._still_valid(stored)
+            if errors:
+                Pool().get('klachten.register.import.error').create(errors)
         else:
             # checked before the dry run kept its rows: read them again
             refused = {e.row for e in imp.errors}

@@ -210,6 +210,41 @@ class RegisterImportTestCase(unittest.TestCase):
         self.assertTrue(all(
                 c.short_description.endswith(' é') for c in cancelled[:5]))
 
+    def test_department_gone_since_check(self):
+        """A row whose department was deleted between the dry run and
+        Start is not imported, and the import's errors say which"""
+        set_user('admin')
+        Department = Model.get('klachten.department')
+        temporary = Department(name="Tijdelijke dienst", code='TMP')
+        temporary.save()
+        set_user('coordinator')
+        Import = Model.get('klachten.register.import')
+        Complaint = Model.get('klachten.complaint')
+        lines = ["Number;Received On;Short Description;State;Closed On;"
+            "Concerned Department"]
+        lines += [f"GONE-{i};03/02/2020;Klacht {i};Cancelled;10/03/2020;"
+            f"{name}" for i, name in enumerate(
+                ["Tijdelijke dienst", "BZ", "Tijdelijke dienst"])]
+        imp = self.new_import('\r\n'.join(lines).encode(), 'gone.csv')
+        imp.click('check')
+        self.assertEqual((imp.rows_total, imp.failed), (3, 0),
+            [(e.row, e.column, e.message) for e in imp.errors])
+        set_user('admin')
+        Department = Model.get('klachten.department')
+        Department.delete([Department(temporary.id)])
+        set_user('coordinator')
+        imp = Import(imp.id)
+        imp.click('start')
+        run_queue()
+        imp = Import(imp.id)
+        self.assertEqual(imp.state, 'done')
+        self.assertEqual(
+            [c.number for c in Complaint.find([('number', 'like', 'GONE-%')])],
+            ['GONE-1'])
+        self.assertEqual(sorted(e.row for e in imp.errors), [2, 4])
+        self.assertEqual({e.message for e in imp.errors},
+            {"No record with this name or code."})
+
     def test_imported_cut_by_retention(self):
         "An imported complaint closed years ago is anonymised by the cron"
         set_user('coordinator')
