@@ -477,8 +477,11 @@ def insert_records(Model, vlist, instances=None):
         for n in names]
     columns = [table.create_uid, table.create_date] + [
         Column(table, n) for n in names]
+    # a field's sql_format of None is None: most of a complaint's columns
+    # are empty in an old register
     data = [[transaction.user, CurrentTimestamp()]
-        + [f(r.get(n)) for n, f in zip(names, formats)] for r in rows]
+        + [None if (v := r.get(n)) is None else f(v)
+            for n, f in zip(names, formats)] for r in rows]
     ids = database.nextid(
         transaction.connection, Model._table, count=len(data))
     if ids is not None:
