@@ -9,7 +9,8 @@ from trytond.model.exceptions import AccessError
 
 from .municipality import MunicipalityTestCase
 from .tools import (
-    create_complainant, create_complaint, password, set_user, xml_id)
+    create_complainant, create_complaint, create_handler_only, set_user,
+    xml_id)
 
 
 class IntakeTestCase(MunicipalityTestCase):
@@ -18,17 +19,7 @@ class IntakeTestCase(MunicipalityTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        set_user('admin')
-        User = Model.get('res.user')
-        Group = Model.get('res.group')
-        Company = Model.get('company.company')
-        # a handler and nothing else (the test staff are receivers too)
-        user = User(name="Only Handler", login='only_handler')
-        user.password = password('only_handler')
-        user.groups.append(Group(xml_id('group_handler')))
-        user.companies.append(Company(cls.ns.company.id))
-        user.company = Company(cls.ns.company.id)
-        user.save()
+        create_handler_only(cls.ns, 'only_handler', "Only Handler")
         caller = create_complainant(name="Marc Claes", email=None)
         phone = caller.contact_mechanisms.new()
         phone.type = 'phone'

@@ -67,6 +67,24 @@ def password(login):
     return f'{login}-Klaverveld-2026'
 
 
+def create_handler_only(ns, login, name, lang=None):
+    """A user who is a handler and nothing else (the test staff are
+    receivers too), of the municipality's company; as the admin"""
+    set_user('admin')
+    User = Model.get('res.user')
+    Group = Model.get('res.group')
+    Company = Model.get('company.company')
+    user = User(name=name, login=login)
+    user.password = password(login)
+    user.groups.append(Group(xml_id('group_handler')))
+    user.companies.append(Company(ns.company.id))
+    user.company = Company(ns.company.id)
+    if lang:
+        user.language, = Model.get('ir.lang').find([('code', '=', lang)])
+    user.save()
+    return user
+
+
 def set_user(login, config=None):
     "Act as the user with login from now on"
     config = config or pconfig.get_config()

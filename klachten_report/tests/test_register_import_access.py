@@ -17,7 +17,8 @@ from werkzeug.test import Client
 
 import trytond.config as config
 from klachten_base.tests.municipality import MunicipalityTestCase
-from klachten_base.tests.tools import password, set_user, xml_id
+from klachten_base.tests.tools import (
+    create_handler_only, password, set_user, xml_id)
 from proteus import Model
 from trytond.model.exceptions import AccessError
 from trytond.protocols.jsonrpc import JSONDecoder, JSONEncoder
@@ -48,18 +49,8 @@ class RegisterImportAccessTestCase(MunicipalityTestCase):
         worker = config.get('queue', 'worker')
         config.set('queue', 'worker', 'True')
         cls.addClassCleanup(config.set, 'queue', 'worker', worker)
-        set_user('admin')
-        User = Model.get('res.user')
-        Group = Model.get('res.group')
-        Company = Model.get('company.company')
-        Lang = Model.get('ir.lang')
-        user = User(name="Alleen behandelaar", login='handler_only')
-        user.password = password('handler_only')
-        user.groups.append(Group(xml_id('group_handler')))
-        user.companies.append(Company(cls.ns.company.id))
-        user.company = Company(cls.ns.company.id)
-        user.language, = Lang.find([('code', '=', 'nl')])
-        user.save()
+        create_handler_only(
+            cls.ns, 'handler_only', "Alleen behandelaar", lang='nl')
 
     def test_receiver_imports(self):
         "A receiver saves a mapping, runs the dry run and the import"
