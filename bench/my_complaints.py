@@ -10,15 +10,21 @@ link e-mailed to it; not counted: 5 filed with her address but never
 confirmed, 2 drafts, 1 anonymous), it times what the page reads, as the
 route does (root, read-only transaction):
 ``pages.account.summaries(pool, user.portal_complaints_domain())`` (the
-search, then one read of the fields the rows show), in a new transaction
-each time; next to
+web user's read, then one statement: the shown columns of the complaints
+found by the domain, the parties with her address a sub-query of it), in a
+new transaction each time; next to
 
 - the floor: one hand-written SQL query returning the same rows and
   columns (checked), on its own connection;
+- session 11's page (the parties with her address looked up first, then
+  ``search_read`` of the six fields: four statements), interleaved too;
 - the domain before issue 18 (the complainant's e-mail addresses matched
   with ``where``/``ilike`` inside the complaints query), for comparison.
 
-Median and 95th percentile of --repeat runs (the old domain: of 3).
+Median and 95th percentile of --repeat runs (the old domain: of 3), the
+statements of one call, and the mean CPU of a call: this process's
+(Python) and its PostgreSQL backend's (/proc/<pid>/schedstat), the
+floor's likewise.  --profile logs a cProfile of one call.
 Without --uri it starts a throwaway PostgreSQL cluster (fsync off).
 
     .venv/bin/python bench/my_complaints.py --sizes 1000000
@@ -63,6 +69,8 @@ def parse_args():
     parser.add_argument('--repeat', type=int, default=50)
     parser.add_argument('--uri', help="an existing PostgreSQL server")
     parser.add_argument('--no-readme', action='store_true')
+    parser.add_argument('--profile', action='store_true',
+        help="log a cProfile of one call of the page")
     args = parser.parse_args()
     args.sizes = sorted(int(s.replace('_', '')) for s in args.sizes.split(','))
     return args
@@ -218,6 +226,42 @@ def old_domain(user):
         ]
 
 
+def session11(pool, user):
+    """Session 11's page: the parties with her address looked up first
+    (one statement), then search_read of the shown fields (two more)"""
+    from sql.functions import Lower
+
+    from klachten_portal.pages.account import SUMMARY, _summary
+    from trytond.transaction import Transaction
+    Mechanism = pool.get('party.contact_mechanism')
+    Complaint = pool.get('klachten.complaint')
+    table = Mechanism.__table__()
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*table.select(table.party,
+            where=(table.type == 'email')
+            & (Lower(table.value) == Lower(user.email))
+            & (table.active == True)))  # noqa: E712
+    parties = sorted({p for p, in cursor})
+    domain = [
+        ('state', '!=', 'draft'),
+        ('anonymous', '!=', True),
+        ['OR', [
+                ('portal_address_confirmed', '=', True),
+                ('complainant', 'in', parties),
+                ], ('complainant', '=', user.party.id)],
+        ]
+    rows = Complaint.search_read(domain,
+        order=[('received_date', 'DESC'), ('id', 'DESC')],
+        fields_names=SUMMARY)
+    return [_summary(r) for r in rows]
+
+
+def backend_cpu(pid):
+    "Seconds of CPU the PostgreSQL backend pid has used"
+    with open(f'/proc/{pid}/schedstat') as f:
+        return int(f.read().split()[0]) / 1e9
+
+
 def bench_size(args, uri, database, n):
     import psycopg
     ids = activate(uri, database)
@@ -230,23 +274,51 @@ def bench_size(args, uri, database, n):
     start = time.monotonic()
     generate(conn, ids, n, args.parties, party, other)
     log(f"N = {n:,} generated in {time.monotonic() - start:.0f} s")
-    from klachten_portal.pages.account import summaries
+    from backoffice import COUNTER
 
-    def page(domain):
+    from klachten_portal.pages.account import summaries
+    COUNTER.install()
+    cpu = {'page': [], 'floor': [], 'session 11': [], 'old': []}
+    # seconds, CPU of this process and of PostgreSQL: the account loaded
+    own = {'page': [], 'session 11': [], 'old': []}
+
+    def page(domain, what='page', read=summaries):
         def run():
             with Transaction().start(database, 0, readonly=True,
-                    context={'language': 'nl'}):
+                    context={'language': 'nl'}) as transaction:
+                pid = transaction.connection.info.backend_pid
+                server, client = backend_cpu(pid), time.process_time()
                 WebUser = pool.get('web.user')
                 user = WebUser(user_id)
-                return summaries(pool, domain(user))
+                # the route has the account loaded (session.current_user
+                # checked it is active and valid): the page's own work is
+                # what follows
+                user.email_valid
+                started = time.perf_counter()
+                own_server, own_client = (
+                    backend_cpu(pid), time.process_time())
+                if read is session11:
+                    rows = session11(pool, user)
+                else:
+                    rows = read(pool, domain(user))
+                end = time.perf_counter()
+                client_end, server_end = time.process_time(), backend_cpu(pid)
+                cpu[what].append((client_end - client, server_end - server))
+                own[what].append((end - started, client_end - own_client,
+                        server_end - own_server))
+                return rows
         return run
 
     def floor():
+        server, client = backend_cpu(floor_pid), time.process_time()
         with conn.cursor() as cur:
             cur.execute(FLOOR, {'party': party, 'email': EMAIL})
             rows = cur.fetchall()
         conn.rollback()
+        cpu['floor'].append((time.process_time() - client,
+                backend_cpu(floor_pid) - server))
         return rows
+    floor_pid = conn.info.backend_pid
 
     def times(function, repeat):
         seconds, result = [], None
@@ -256,21 +328,59 @@ def bench_size(args, uri, database, n):
             seconds.append(time.perf_counter() - start)
         return seconds, result
 
+    def statements(function, what):
+        "The statements of one call of function, logged"
+        COUNTER.trace = []
+        COUNTER.active = True
+        try:
+            function()
+        finally:
+            COUNTER.active = False
+        trace, COUNTER.trace = COUNTER.trace, None
+        log(f"== {what}: {len(trace)} statements, "
+            f"{sum(t for t, _, _ in trace) * 1000:,.1f} ms in SQL")
+        for seconds, query, where in trace:
+            log(f"  {seconds * 1000:8.1f} ms  {where}  "
+                f"{' '.join(query.split())[:400]}")
+        return len(trace)
+
     new = page(lambda user: user.portal_complaints_domain())
+    old11 = page(None, 'session 11', session11)
     new()  # warm the caches of the pool
+    old11()
     floor()
+    counts = {'page': statements(new, 'page'),
+        'session 11': statements(old11, 'session 11')}
+    if args.profile:
+        import cProfile
+        import io
+        import pstats
+        profile = cProfile.Profile()
+        profile.enable()
+        new()
+        profile.disable()
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats(
+            'cumulative').print_stats(30)
+        log(out.getvalue())
+    for values in [*cpu.values(), *own.values()]:
+        values.clear()
     page_times, page_rows, floor_times, floor_rows = [], None, [], None
-    for _ in range(args.repeat):  # interleaved: the load hits both alike
+    old11_times, old11_rows = [], None
+    for _ in range(args.repeat):  # interleaved: the load hits all alike
         seconds, page_rows = times(new, 1)
         page_times += seconds
         seconds, floor_rows = times(floor, 1)
         floor_times += seconds
+        seconds, old11_rows = times(old11, 1)
+        old11_times += seconds
     key = [(r['number'], r['short_description'], r['description'],
             r['received_date'], r['state_key']) for r in page_rows]
     assert len(page_rows) == 20, len(page_rows)
     assert [r[0] for r in floor_rows] == [k[0] for k in key], (
         floor_rows, key)
-    old_times, old_rows = times(page(old_domain), 3)
+    assert old11_rows == page_rows, (old11_rows, page_rows)
+    old_times, old_rows = times(page(old_domain, 'old'), 3)
     assert [r['number'] for r in old_rows] == [k[0] for k in key]
     try:
         with psycopg.ClientCursor(conn) as cur:
@@ -278,6 +388,13 @@ def bench_size(args, uri, database, n):
             log('\n'.join(r for r, in cur.fetchall()))
     except psycopg.Error as error:
         log(f"no plan: {error}")
+    from klachten_portal.pages.account import summaries_query
+    with Transaction().start(database, 0, readonly=True) as transaction:
+        user = pool.get('web.user')(user_id)
+        query, params = summaries_query(pool, user.portal_complaints_domain())
+        cursor = transaction.connection.cursor()
+        cursor.execute('EXPLAIN (ANALYZE, BUFFERS) ' + query, params)
+        log("The page's statement:\n" + '\n'.join(r for r, in cursor))
     conn.rollback()
     conn.close()
 
@@ -285,8 +402,18 @@ def bench_size(args, uri, database, n):
         seconds = sorted(seconds)
         return {'median_ms': statistics.median(seconds) * 1000,
             'p95_ms': seconds[max(0, round(len(seconds) * .95) - 1)] * 1000}
+
+    def mean_cpu(values):
+        "mean ms of CPU a call: (Python, PostgreSQL)"
+        return [statistics.mean(v[i] for v in values) * 1000
+            for i in range(2)]
     result = {'n': n, 'rows': len(page_rows), 'page': stats(page_times),
         'floor': stats(floor_times), 'old': stats(old_times),
+        'session11': stats(old11_times), 'statements': counts,
+        'cpu': {k: mean_cpu(v) for k, v in cpu.items() if v},
+        'own': {k: {**stats([t for t, _, _ in v]),
+                'cpu': mean_cpu([c for _, *c in v])}
+            for k, v in own.items() if v},
         'load': os.getloadavg()[0]}
     log(json.dumps(result))
     return result
@@ -307,19 +434,53 @@ def render(args, results):
         f"throwaway cluster (fsync off); {args.parties:,} other citizens, "
         f"{args.repeat} runs (the old domain: 3).",
         "",
-        "| complaints | hers shown | Mijn klachten median | p95 | floor "
-        "median | p95 | ratio (p95) | before issue 18: median | p95 |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| complaints | hers shown | Mijn klachten median | p95 | "
+        "statements | floor median | p95 | ratio median | ratio p95 | "
+        "session 11: median | p95 | statements | before issue 18: median "
+        "| p95 |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: | ---: | ---: | ---: | ---: |",
         ]
     for r in results:
+        page, floor = r['page'], r['floor']
         lines.append(
-            f"| {r['n']:,} | {r['rows']} | {r['page']['median_ms']:.1f} ms"
-            f" | {r['page']['p95_ms']:.1f} ms"
-            f" | {r['floor']['median_ms']:.1f} ms"
-            f" | {r['floor']['p95_ms']:.1f} ms"
-            f" | {r['page']['p95_ms'] / r['floor']['p95_ms']:.1f}"
+            f"| {r['n']:,} | {r['rows']} | {page['median_ms']:.1f} ms"
+            f" | {page['p95_ms']:.1f} ms | {r['statements']['page']}"
+            f" | {floor['median_ms']:.1f} ms | {floor['p95_ms']:.1f} ms"
+            f" | {page['median_ms'] / floor['median_ms']:.1f}"
+            f" | {page['p95_ms'] / floor['p95_ms']:.1f}"
+            f" | {r['session11']['median_ms']:.1f} ms"
+            f" | {r['session11']['p95_ms']:.1f} ms"
+            f" | {r['statements']['session 11']}"
             f" | {r['old']['median_ms']:.0f} ms"
             f" | {r['old']['p95_ms']:.0f} ms |")
+    lines += [
+        "",
+        "The page's own work, the account loaded as the route has it "
+        "(session.current_user read it), next to the same floor; mean CPU "
+        "of a call (this process's, its PostgreSQL backend's), the whole "
+        "call and the page's own work:",
+        "",
+        "| complaints | own median | p95 | ratio median | ratio p95 | "
+        "session 11's own median | p95 | CPU: Mijn klachten Python "
+        "| PostgreSQL | own Python | own PostgreSQL | floor Python "
+        "| PostgreSQL | ratio (own, sum) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: | ---: | ---: | ---: | ---: |",
+        ]
+    for r in results:
+        own, floor = r['own']['page'], r['floor']
+        (pp, ps), (fp, fs) = r['cpu']['page'], r['cpu']['floor']
+        op, os_ = own['cpu']
+        lines.append(
+            f"| {r['n']:,} | {own['median_ms']:.1f} ms"
+            f" | {own['p95_ms']:.1f} ms"
+            f" | {own['median_ms'] / floor['median_ms']:.1f}"
+            f" | {own['p95_ms'] / floor['p95_ms']:.1f}"
+            f" | {r['own']['session 11']['median_ms']:.1f} ms"
+            f" | {r['own']['session 11']['p95_ms']:.1f} ms"
+            f" | {pp:.1f} ms | {ps:.1f} ms | {op:.1f} ms | {os_:.1f} ms"
+            f" | {fp:.1f} ms | {fs:.1f} ms | {(op + os_) / (fp + fs):.1f} |")
     return '\n'.join(lines)
 
 
