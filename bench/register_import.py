@@ -23,6 +23,7 @@ Without --uri it starts a throwaway PostgreSQL cluster on 127.0.0.1
     .venv/bin/python bench/register_import.py --rows 10000
 """
 import argparse
+import contextlib
 import datetime as dt
 import gc
 import io
@@ -104,6 +105,10 @@ def parse_args():
     parser.add_argument('--repeat', type=int, default=2)
     parser.add_argument('--uri', help="postgresql://user@host:port/")
     parser.add_argument('--no-readme', action='store_true')
+    parser.add_argument('--profile', metavar='PREFIX',
+        help="profile one more import with cProfile: PREFIX.check.prof and "
+        "PREFIX.batches.prof, and print where the time went (README not "
+        "written)")
     parser.add_argument('--batch', type=int,
         help="rows a queued batch (default: the module's BATCH); with "
         "another size the README is not written")
@@ -191,17 +196,35 @@ def bench(args, uri, database):
                                 for c, f in MAPPING])],
                     }])
 
-    def run_import(data):
+    def run_import(data, phases=None, profiles=None):
+        phases = phases if phases is not None else {}
+        profiles = profiles or {}
         with Transaction().start(database, user, context=context):
             Import = pool.get('klachten.register.import')
             imp, = Import.create([{'file': data, 'file_name': 'r.xlsx'}])
             imp_id = imp.id
-        with Transaction().start(database, user, context=context):
-            Import = pool.get('klachten.register.import')
-            Import.check([Import(imp_id)])
+        wall, cpu = time.perf_counter(), time.process_time()
+        with profiled(profiles.get('check')):
+            with Transaction().start(database, user, context=context):
+                Import = pool.get('klachten.register.import')
+                Import.check([Import(imp_id)])
+        phases['check'] = (time.perf_counter() - wall,
+            time.process_time() - cpu)
+        wall, cpu = time.perf_counter(), time.process_time()
         with Transaction().start(database, user, context=context):
             Import = pool.get('klachten.register.import')
             Import.start([Import(imp_id)])
+        batches = 0
+        with profiled(profiles.get('batches')):
+            batches = run_batches()
+        phases['batches'] = (time.perf_counter() - wall,
+            time.process_time() - cpu)
+        with Transaction().start(database, user, context=context,
+                readonly=True):
+            imp = pool.get('klachten.register.import')(imp_id)
+            return imp.state, imp.created, imp.failed, batches
+
+    def run_batches():
         batches = 0
         while True:
             with Transaction().start(database, 0, readonly=True):
@@ -214,10 +237,7 @@ def bench(args, uri, database):
             for task_id in ids:
                 run_task(pool, task_id)
                 batches += 1
-        with Transaction().start(database, user, context=context,
-                readonly=True):
-            imp = pool.get('klachten.register.import')(imp_id)
-            return imp.state, imp.created, imp.failed, batches
+        return batches
 
     conn = psycopg.connect(uri, dbname=database)
     conn.execute(FLOOR_TABLE)
@@ -227,15 +247,24 @@ def bench(args, uri, database):
     log(f"{n:,} rows, {len(files[0]) / 2**20:.1f} MB a file")
     # warm up: caches, pool, the first file (not timed)
     log(json.dumps(run_import(files[0])))
+    if args.profile:
+        profile(args, run_import, make_register(n, 'RP'))
+        conn.close()
+        return
     floor_runs, import_runs = [], []
     for r in range(args.repeat):
         conn.execute('TRUNCATE bench_floor')
         conn.commit()
         floor_runs.append(timed(lambda: floor(conn, files[r + 1])))
-        seconds, cpu, result = timed(lambda: run_import(files[r + 1]))
+        phases = {}
+        seconds, cpu, result = timed(lambda: run_import(files[r + 1], phases))
         assert result[:3] == ('done', n, 0), result
         import_runs.append((seconds, cpu, result))
-        log(f"import {seconds:.2f} s, floor {floor_runs[-1][0]:.2f} s")
+        log(f"import {seconds:.2f} s (CPU {cpu:.2f} s), floor "
+            f"{floor_runs[-1][0]:.2f} s (CPU {floor_runs[-1][1]:.2f} s); "
+            + ', '.join(f"{k} {w:.2f} s (CPU {c:.2f} s)"
+                for k, (w, c) in phases.items())
+            + f"; load {os.getloadavg()[0]:.1f}")
     conn.close()
     seconds, cpu, result = min(import_runs)
     floor_seconds, floor_cpu, _ = min(floor_runs)
@@ -244,6 +273,80 @@ def bench(args, uri, database):
             'floor_seconds': floor_seconds, 'floor_cpu': floor_cpu,
             'ratio': seconds / floor_seconds, 'batches': result[3],
             })
+
+
+class profiled:
+    "cProfile of the block into path, if path"
+
+    def __init__(self, path):
+        self.path = path
+        self.profile = None
+
+    def __enter__(self):
+        if self.path:
+            import cProfile
+            self.profile = cProfile.Profile()
+            self.profile.enable()
+
+    def __exit__(self, *exc):
+        if self.profile:
+            self.profile.disable()
+            self.profile.dump_stats(self.path)
+
+
+@contextlib.contextmanager
+def statements_timed():
+    "{statement's first 150 characters: [seconds, count]} of the block"
+    import psycopg
+    statements = {}
+    execute = psycopg.Cursor.execute
+
+    def timed_execute(self, query, *args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return execute(self, query, *args, **kwargs)
+        finally:
+            text = query if isinstance(query, str) else str(query)
+            entry = statements.setdefault(' '.join(text.split())[:150],
+                [0, 0])
+            entry[0] += time.perf_counter() - start
+            entry[1] += 1
+    psycopg.Cursor.execute = timed_execute
+    try:
+        yield statements
+    finally:
+        psycopg.Cursor.execute = execute
+
+
+# where a run waits on PostgreSQL: psycopg's calls that send a statement or
+# rows and wait for the server's answer
+WAITS = [('psycopg/cursor.py', 'execute'), ('psycopg/cursor.py',
+        'executemany'), ('psycopg/copy.py', 'write_row'),
+    ('psycopg/copy.py', '__exit__'), ('psycopg/connection.py', 'commit')]
+
+
+def profile(args, run_import, data):
+    "One import profiled: its phases and their time in psycopg"
+    import pstats
+    paths = {k: f'{args.profile}.{k}.prof' for k in ['check', 'batches']}
+    phases = {}
+    with statements_timed() as statements:
+        result = run_import(data, phases, paths)
+    log(json.dumps(result))
+    log("The statements that took longest in all (wall seconds, count):")
+    for text, (seconds, count) in sorted(statements.items(),
+            key=lambda i: -i[1][0])[:12]:
+        log(f"  {seconds:6.2f} s {count:6} x {text}")
+    for name, path in paths.items():
+        stats = pstats.Stats(path)
+        waits = sum(cumulative for (file, _, function), (
+                    _, _, _, cumulative, _) in stats.stats.items()
+            if any(file.endswith(f) and function == w for f, w in WAITS))
+        wall, cpu = phases[name]
+        log(f"{name}: {wall:.2f} s profiled (CPU {cpu:.2f} s), "
+            f"{waits:.2f} s in psycopg's execute/copy/commit; {path}")
+        stats.sort_stats('cumulative').print_stats(25)
+        stats.sort_stats('tottime').print_stats(25)
 
 
 def report(args, r):
