@@ -21,14 +21,16 @@ import re
 import struct
 import unicodedata
 import zlib
+from decimal import Decimal
 from pathlib import Path
 
 import polib
 from openpyxl import load_workbook
-from sql import Column, Null
+from sql import Column, Literal, Null, Union
 from sql.functions import CurrentTimestamp
 
 from klachten_base.complaint import CHAR_MAX, TEXT_MAX
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     ModelSQL, ModelStorage, ModelView, Unique, Workflow, fields)
@@ -121,7 +123,13 @@ def labels(context, msgid):
 
 def fold(text):
     "text compared without case, accents and surrounding spaces"
-    text = unicodedata.normalize('NFKD', str(text).strip())
+    return _fold(str(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold(text):
+    "fold of a str, once a distinct value (the names of a register repeat)"
+    text = unicodedata.normalize('NFKD', text.strip())
     return ''.join(c for c in text if not unicodedata.combining(c)).casefold()
 
 
@@ -353,6 +361,8 @@ class Complaint(metaclass=PoolMeta):
         Address = pool.get('party.address')
         Grounds = pool.get(
             'klachten.complaint-klachten.inadmissibility_ground')
+        # the rows' create_date: the transaction's start, read once
+        now = transaction_start()
         with Transaction().set_context(company=company):
             new = [(i, c) for i, (_, c) in enumerate(rows) if c]
             parties = {}
@@ -365,13 +375,13 @@ class Complaint(metaclass=PoolMeta):
                 party_ids, set_values = insert_records(Party, [
                         {'name': c['name'], 'code': code,
                             'addresses': None}
-                        for (_, c), code in zip(new, codes)])
+                        for (_, c), code in zip(new, codes)], now=now)
                 parties = {i: p for (i, _), p in zip(new, party_ids)}
                 # lang is company dependent: one party.party.lang a party
                 langs = set_values.get('lang') or [None] * len(party_ids)
                 insert_records(PartyLang, [
                         {'party': p, 'lang': lang, 'company': company}
-                        for p, lang in zip(party_ids, langs)])
+                        for p, lang in zip(party_ids, langs)], now=now)
                 # the street setter of the ORM writes the address again
                 insert_records(Address, [{
                             'party': p,
@@ -385,7 +395,8 @@ class Complaint(metaclass=PoolMeta):
                             }
                         for (_, c), p in zip(new, party_ids)
                         if any(c.get(k)
-                            for k in ['street', 'postal_code', 'city'])])
+                            for k in ['street', 'postal_code', 'city'])],
+                    now=now)
                 # a phone is formatted with its party's country, the
                 # default country of its address if it has one: its party
                 # as an instance, not read back a phone
@@ -402,7 +413,7 @@ class Complaint(metaclass=PoolMeta):
                     for (_, c), p in zip(new, party_ids)
                     for t in ['email', 'phone'] if c.get(t)]
                 insert_records(Mechanism, [v for v, _ in mechanisms],
-                    instances=[i for _, i in mechanisms])
+                    instances=[i for _, i in mechanisms], now=now)
             vlist, grounds = [], []
             for i, (values, _) in enumerate(rows):
                 values = dict(values, company=company,
@@ -411,16 +422,62 @@ class Complaint(metaclass=PoolMeta):
                 values['anonymous'] = values['complainant'] is None
                 grounds.append(values.pop('inadmissibility_grounds', None))
                 vlist.append(values)
-            ids, _ = insert_records(cls, vlist)
+            ids, _ = insert_records(cls, vlist, now=now)
             insert_records(Grounds, [{'complaint': c, 'ground': g}
-                    for c, gs in zip(ids, grounds) for g in gs or []])
+                    for c, gs in zip(ids, grounds) for g in gs or []],
+                now=now)
         return ids
 
 
 MAGIC = {'id', 'create_uid', 'create_date', 'write_uid', 'write_date'}
 
 
-def insert_records(Model, vlist, instances=None):
+# the values whose sql_format is kept by value (hashable, compared by type)
+PLAIN = {str, int, bool, float, Decimal, dt.date, dt.datetime}
+STRIPS = {True: str.strip, 'leading': str.lstrip, 'trailing': str.rstrip}
+
+
+def formatter(field):
+    """field.sql_format as a function of a value, without its calls where
+    the result is known: a str of a Char (stripped as it strips), an int of
+    a Many2One, a value of a field's own type where the database stores it
+    as it is; other values are formatted once a distinct value (the dates,
+    states and selections of an old register repeat)"""
+    sql_format = field.sql_format
+    method = type(field).sql_format
+    if method is fields.Char.sql_format:
+        strip = STRIPS.get(field.strip, lambda v: v)
+        return lambda v: strip(v) if type(v) is str else sql_format(v)
+    if method is fields.Many2One.sql_format:
+        return lambda v: v if type(v) is int else sql_format(v)
+    if (method is fields.Field.sql_format and field._py_type
+            and field._sql_type != 'BLOB'):
+        py_type = field._py_type
+        return lambda v: v if type(v) is py_type else sql_format(v)
+    formatted = {}
+
+    def format_(value):
+        if type(value) not in PLAIN:
+            return sql_format(value)
+        key = type(value), value
+        if key not in formatted:
+            formatted[key] = sql_format(value)
+        return formatted[key]
+    return format_
+
+
+def transaction_start():
+    """CURRENT_TIMESTAMP, the start of the transaction, as the ORM writes it
+    (PostgreSQL; None elsewhere, where the rows are INSERTed with it)"""
+    if backend.name != 'postgresql':
+        return None
+    cursor = Transaction().connection.cursor()
+    cursor.execute('SELECT CAST(CURRENT_TIMESTAMP AS TIMESTAMP)')
+    now, = cursor.fetchone()
+    return now
+
+
+def insert_records(Model, vlist, instances=None, now=None):
     """Insert vlist as ModelSQL.create inserts it (the defaults, the values
     compute_fields derives, create_uid and create_date, the history rows)
     but in one COPY of the ids taken in one step (PostgreSQL; one INSERT a
@@ -432,7 +489,8 @@ def insert_records(Model, vlist, instances=None):
 
     instances: a dict a row of the values the record that computes the
     fields is made with instead (e.g. its party as an instance, not an id
-    compute_fields would read)."""
+    compute_fields would read).
+    now: transaction_start(), if the caller read it already."""
     if not vlist:
         return [], {}
     transaction = Transaction()
@@ -473,33 +531,38 @@ def insert_records(Model, vlist, instances=None):
     for name in names:
         if getattr(Model._fields[name], 'translate', False):
             raise ValueError(f"{Model.__name__}.{name} is translated")
-    formats = [(lambda v: v) if n in MAGIC else Model._fields[n].sql_format
+    ids = database.nextid(
+        transaction.connection, Model._table, count=len(rows))
+    if ids is not None:
+        # PostgreSQL's COPY: CURRENT_TIMESTAMP as its value, the
+        # transaction's start, as the ORM writes it
+        ids = list(ids) if len(rows) > 1 else [ids]
+        stamp = transaction_start() if now is None else now
+    else:
+        stamp = CurrentTimestamp()
+
+    def magic(value):
+        return stamp if isinstance(value, CurrentTimestamp) else value
+    formats = [magic if n in MAGIC else formatter(Model._fields[n])
         for n in names]
     columns = [table.create_uid, table.create_date] + [
         Column(table, n) for n in names]
     # a field's sql_format of None is None: most of a complaint's columns
     # are empty in an old register
-    data = [[transaction.user, CurrentTimestamp()]
+    data = [[transaction.user, stamp]
         + [None if (v := r.get(n)) is None else f(v)
             for n, f in zip(names, formats)] for r in rows]
-    ids = database.nextid(
-        transaction.connection, Model._table, count=len(data))
     if ids is not None:
-        ids = list(ids) if len(data) > 1 else [ids]
         for row, id_ in zip(data, ids):
             row.append(id_)
         columns.append(table.id)
-        # PostgreSQL's COPY: the rows streamed in one statement, as a
-        # bulk load does (no statement to parse and plan a row);
-        # CURRENT_TIMESTAMP is the transaction's start, as the ORM writes it
-        cursor.execute('SELECT CAST(CURRENT_TIMESTAMP AS TIMESTAMP)')
-        now, = cursor.fetchone()
+        # the rows streamed in one statement, as a bulk load does (no
+        # statement to parse and plan a row)
         names = ', '.join('"%s"' % c.name for c in columns)
         with cursor.copy(
                 f'COPY "{Model._table}" ({names}) FROM STDIN') as copy:
             for row in data:
-                copy.write_row([now if isinstance(v, CurrentTimestamp)
-                        else v for v in row])
+                copy.write_row(row)
     else:
         ids = []
         for row in data:
@@ -932,15 +995,18 @@ class RegisterImport(Workflow, ModelSQL, ModelView):
         keys = list(keys)
         for i in range(0, len(keys), 1000):
             sub = keys[i:i + 1000]
-            cursor.execute(*table.select(table.import_key,
-                    where=(table.company == self.company.id)
-                    & table.import_key.in_(sub)))
-            found.update(k for k, in cursor)
-            cursor.execute(*table.select(table.number,
-                    where=(table.company == self.company.id)
-                    & (table.import_key == Null)
-                    & table.number.in_(sub)))
-            found.update(('number', k) for k, in cursor)
+            # the keys imported and the numbers used, in one round trip
+            cursor.execute(*Union(
+                    table.select(table.import_key, Literal(0),
+                        where=(table.company == self.company.id)
+                        & table.import_key.in_(sub)),
+                    table.select(table.number, Literal(1),
+                        where=(table.company == self.company.id)
+                        & (table.import_key == Null)
+                        & table.number.in_(sub)),
+                    all_=True))
+            found.update(('number', k) if number else k
+                for k, number in cursor)
         return found
 
     # Buttons
