@@ -25,7 +25,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import polib
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from sql import Column, Literal, Null, Union
 from sql.functions import CurrentTimestamp
 
@@ -151,8 +152,7 @@ def read_rows(data, file_name, header_row=1, formulas=True):
     if (file_name or '').lower().endswith('.csv') or not data.startswith(
             b'PK'):
         return _read_csv(data, header_row)
-    workbook = load_workbook(io.BytesIO(data), read_only=True,
-        data_only=True)
+    workbook = open_workbook(data, data_only=True)
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     if formulas and not _has_formulas(sheet):
@@ -161,8 +161,7 @@ def read_rows(data, file_name, header_row=1, formulas=True):
     if formulas:
         # a formula cell without its cached value reads as None with
         # data_only: the formulas are read too to tell them from empty cells
-        formulas = load_workbook(io.BytesIO(data), read_only=True,
-            data_only=False)
+        formulas = open_workbook(data, data_only=False)
         formula_rows = formulas.worksheets[0].iter_rows(values_only=True)
     else:
         formula_rows = itertools.repeat(())
@@ -186,6 +185,44 @@ def read_rows(data, file_name, header_row=1, formulas=True):
         if formulas:
             formulas.close()
     return headers, iterate()
+
+
+class _SheetOfUnknownSize(ReadOnlyWorksheet):
+    """openpyxl's read-only sheet without its size: where the file does not
+    give it (no <dimension>, as in openpyxl's write-only files, the register
+    export's own) openpyxl parses the whole sheet once more only to find
+    it; the import reads the rows to the end anyway (a row as long as its
+    last cell, the missing rows still given as empty ones)"""
+
+    def _get_size(self):
+        pass
+
+
+class _ReadOnlyReader(ExcelReader):
+    "openpyxl's read-only reader, with sheets of unknown size"
+
+    def read_worksheets(self):
+        # openpyxl's read-only branch of ExcelReader.read_worksheets
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files:
+                continue
+            if 'chartsheet' in rel.Type:
+                self.read_chartsheet(sheet, rel)
+                continue
+            worksheet = _SheetOfUnknownSize(
+                self.wb, sheet.name, rel.target, self.shared_strings)
+            worksheet.sheet_state = sheet.state
+            self.wb._sheets.append(worksheet)
+
+
+def open_workbook(data, data_only):
+    """The read-only workbook of the .xlsx bytes, as openpyxl's
+    load_workbook(read_only=True) opens it but without finding the size
+    of its sheets"""
+    reader = _ReadOnlyReader(io.BytesIO(data), read_only=True,
+        data_only=data_only)
+    reader.read()
+    return reader.wb
 
 
 FORMULA_TAG = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?f[\s/>]')

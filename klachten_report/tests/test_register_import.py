@@ -5,6 +5,7 @@ a spreadsheet with bad rows, a dry run, the import by the queue."""
 import datetime as dt
 import io
 import unittest
+import zipfile
 
 from openpyxl import Workbook
 
@@ -33,14 +34,18 @@ def good_row(i):
         'Afgesloten', dt.date(2019, 3, 1) + dt.timedelta(days=i), None]
 
 
-def make_xlsx():
-    "60 rows of which 4 bad, 3 empty lines; the bad rows by row number"
-    workbook = Workbook()
-    sheet = workbook.active
+def make_xlsx(write_only=False, prefix='OUD'):
+    """60 rows of which 4 bad, 3 empty lines; the bad rows by row number.
+    write_only: written as openpyxl's write-only mode writes (the register
+    export does): the file does not say its size"""
+    workbook = Workbook(write_only=write_only)
+    sheet = (workbook.create_sheet('Register') if write_only
+        else workbook.active)
     sheet.append(HEADERS)
-    bad = {}
+    bad, rows = {}, 1
     for i in range(1, 61):
         row, column = good_row(i), None
+        row[0] = row[0].replace('OUD', prefix)
         if i == 5:
             row[1], column = '31/02/2019', "Ontvangen op"
         elif i == 9:
@@ -48,15 +53,17 @@ def make_xlsx():
         elif i == 14:
             row[7], column = '=VLOOKUP(A2,B:C,2)', "Beoordeling"
         elif i == 20:
-            row[0], column = 'OUD-0019', ""
+            row[0], column = f'{prefix}-0019', ""
         elif i == 30:
             row[7], row[8] = '', 'Not_complaint'
             row.append(None)
         sheet.append(row)
+        rows += 1
         if column is not None:
-            bad[sheet.max_row] = column
+            bad[rows] = column
         if i in {10, 11, 40}:
             sheet.append([None] * len(HEADERS))
+            rows += 1
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue(), bad
@@ -165,6 +172,20 @@ class RegisterImportTestCase(unittest.TestCase):
         self.assertEqual((again.state, again.created), ('done', 0))
         self.assertEqual(
             len(Complaint.find([('number', 'like', 'OUD-%')])), 56)
+
+    def test_xlsx_without_its_size(self):
+        "A register that does not say its size checks as one that does"
+        set_user('coordinator')
+        data, bad = make_xlsx(write_only=True, prefix='ZONDER')
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            self.assertNotIn(b'<dimension',
+                archive.read('xl/worksheets/sheet1.xml'))
+        imp = self.new_import(data, 'export.xlsx')
+        imp.click('check')
+        self.assertEqual((imp.rows_total, imp.failed), (60, 4))
+        self.assertEqual(
+            {(e.row, e.column) for e in imp.errors}, set(bad.items()))
+        imp.click('cancel')
 
     def test_csv_in_batches_with_progress(self):
         "A csv of Excel (cp1252, ';') in batches: the progress grows"
