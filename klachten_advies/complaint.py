@@ -1,6 +1,8 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """What advice adds to the complaint, its tasks and its e-mails."""
+from klachten_base.department import assigned_to
+from klachten_base.model import CorrelatedFunction, in_history, user_clause
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool, PoolMeta
@@ -24,7 +26,7 @@ class Complaint(metaclass=PoolMeta):
         readonly=True,
         help="Internal and external advice asked on the complaint; the "
         "answered ones are in state \"Answered\" with their advice.")
-    advisors = fields.Function(
+    advisors = CorrelatedFunction(
         fields.Many2Many('res.user', None, None, "Advisors",
             help="The staff members asked for advice that they have not "
             "given yet: they may read the complaint."),
@@ -49,8 +51,19 @@ class Complaint(metaclass=PoolMeta):
         return cls._get_pairs(complaints, cls._advisor_pairs())
 
     @classmethod
-    def search_advisors(cls, name, clause):
-        return cls._search_pairs(clause, cls._advisor_pairs())
+    def search_advisors(cls, name, clause, table=None):
+        user_id = user_clause(clause)
+        if user_id is None or in_history(cls):
+            return cls._search_pairs(clause, cls._advisor_pairs())
+        if table is None:
+            return [tuple(clause)]
+        Request = Pool().get('klachten.advice.request')
+        request = Request.__table__()
+        return table.id.in_(request.select(request.complaint,
+                where=(request.state == 'requested')
+                & (request.kind == 'internal')
+                & assigned_to(request, user_id, 'advisor_user',
+                    'advisor_department', 'advisor_role')))
 
     @classmethod
     def copy(cls, complaints, default=None):

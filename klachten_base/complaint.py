@@ -16,11 +16,14 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, check_access, without_check_access
 
 from .claim import claim
-from .department import assignment_pairs, users_by_key
+from .department import (
+    assigned_to, assignment_pairs, memberships, users_by_key)
 from .exceptions import (
     AssignmentError, InputLimitError, MissingInputError, SequenceMissingError,
     WorkflowError)
-from .model import PermittedButtonsMixin, ReadonlyGuardMixin, take_write_lock
+from .model import (
+    CorrelatedFunction, PermittedButtonsMixin, ReadonlyGuardMixin, in_history,
+    take_write_lock, user_clause)
 from .term import term_end
 
 # what registering complaints reads once: the configuration's terms (see
@@ -262,10 +265,10 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
     handler_role = fields.Many2One('klachten.role', "Handler Role",
         readonly=True)
     handler_user = fields.Many2One('res.user', "Handler", readonly=True)
-    handlers = fields.Function(
+    handlers = CorrelatedFunction(
         fields.Many2Many('res.user', None, None, "Handlers"),
         'get_handlers', searcher='search_handlers')
-    department_heads = fields.Function(
+    department_heads = CorrelatedFunction(
         fields.Many2Many('res.user', None, None, "Department Heads"),
         'get_department_heads', searcher='search_department_heads')
     mine = fields.Function(
@@ -612,16 +615,34 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
         return cls._get_pairs(complaints, cls._handler_pairs())
 
     @classmethod
-    def search_handlers(cls, name, clause):
-        return cls._search_pairs(clause, cls._handler_pairs())
+    def search_handlers(cls, name, clause, table=None):
+        # a rule's (handlers, =, user): a condition on the complaint's own
+        # columns; as of a date, who handles it now (the current table)
+        user_id = user_clause(clause)
+        if user_id is None or in_history(cls):
+            return cls._search_pairs(clause, cls._handler_pairs())
+        if table is None:
+            return [tuple(clause)]
+        return assigned_to(table, user_id,
+            'handler_user', 'handler_department', 'handler_role')
 
     @classmethod
     def get_department_heads(cls, complaints, name):
         return cls._get_pairs(complaints, cls._department_head_pairs())
 
     @classmethod
-    def search_department_heads(cls, name, clause):
-        return cls._search_pairs(clause, cls._department_head_pairs())
+    def search_department_heads(cls, name, clause, table=None):
+        user_id = user_clause(clause)
+        if user_id is None or in_history(cls):
+            return cls._search_pairs(clause, cls._department_head_pairs())
+        if table is None:
+            return [tuple(clause)]
+        members, _ = memberships(user_id)
+        departments = sorted({d for d, _, access in members if access})
+        if not departments:
+            return Literal(False)
+        return (table.concerned_department.in_(departments)
+            | table.handler_department.in_(departments))
 
     def get_mine(self, name):
         user = Transaction().user

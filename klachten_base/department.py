@@ -1,6 +1,9 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-from sql import Null, Union
+import weakref
+
+from sql import Column, Null, Union
+from sql.operators import Or
 
 from trytond import backend
 from trytond.model import (
@@ -106,6 +109,57 @@ def assignment_pairs(Model, key, user, department, role):
         ).select(table2.id.as_(key), member.user.as_('user'),
             where=getattr(table2, user) == Null)
     return Union(by_user, by_role, all_=True)
+
+
+# (transaction counter, user) -> memberships, per transaction: a write
+# (a membership changed) moves the counter
+_memberships = weakref.WeakKeyDictionary()
+
+
+def memberships(user_id):
+    """The (department, role, department access) of each membership of
+    user_id and the user's groups, read once a transaction until the
+    next write"""
+    transaction = Transaction()
+    key = (transaction.counter, user_id)
+    cache = _memberships.setdefault(transaction, {})
+    if key not in cache:
+        pool = Pool()
+        Member = pool.get('klachten.department.member')
+        Role = pool.get('klachten.role')
+        UserGroup = pool.get('res.user-res.group')
+        member, role = Member.__table__(), Role.__table__()
+        user_group = UserGroup.__table__()
+        cursor = transaction.connection.cursor()
+        cursor.execute(*member.join(role, condition=member.role == role.id
+                ).select(member.department, member.role,
+                    role.department_access,
+                    where=member.user == user_id))
+        members = [(d, r, bool(a)) for d, r, a in cursor]
+        cursor.execute(*user_group.select(user_group.group,
+                where=user_group.user == user_id))
+        groups = sorted({g for g, in cursor})
+        cache.clear()
+        cache[key] = (members, groups)
+    return cache[key]
+
+
+def assigned_to(table, user_id, user, department, role):
+    """SQL condition on the rows of table assigned to user_id through its
+    columns user, department and role, as assignment_pairs: the user by
+    name, or no user and a department and role the user is a member with.
+    A condition on the row's own (indexed) columns: the database tests it
+    on the rows it reads instead of building the set of every
+    assignment."""
+    members, _ = memberships(user_id)
+    user_column = Column(table, user)
+    condition = user_column == user_id
+    keys = sorted({(d, r) for d, r, _ in members})
+    if keys:
+        condition |= (user_column == Null) & Or([
+                (Column(table, department) == d) & (Column(table, role) == r)
+                for d, r in keys])
+    return condition
 
 
 def users_by_key(query, key, ids):

@@ -1,6 +1,7 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 """Behaviour shared by the models of every klachten module."""
+import copy
 import functools
 
 from lxml import etree
@@ -14,6 +15,48 @@ from trytond.pyson import Eval, Or, PYSONEncoder
 from trytond.transaction import Transaction, check_access, without_check_access
 
 from .exceptions import ReadonlyFieldError
+
+
+class CorrelatedFunction(fields.Function):
+    """A Function field whose searcher may return an SQL condition on the
+    searched table itself instead of a domain: searcher(name, clause,
+    table), where table is the table being searched (the history table
+    when reading as of a date) or None when ModelSQL looks at the
+    searchers first (keep the clause then: ``return [tuple(clause)]``).
+    PostgreSQL then tests the condition on the rows it reads, with the
+    indexes of their own columns, instead of building a set of ids."""
+
+    def __copy__(self):
+        return self._again(copy.copy(self._field))
+
+    def __deepcopy__(self, memo):
+        return self._again(copy.deepcopy(self._field, memo))
+
+    def _again(self, field):
+        # Function's copies are Functions: Tryton copies the fields of
+        # every class of the pool
+        return type(self)(field, self.getter,
+            setter=self.setter, searcher=self.searcher,
+            getter_with_context=self.getter_with_context,
+            loading=self.loading)
+
+    def convert_domain(self, domain, tables, Model):
+        table, _ = tables[None]
+        return getattr(Model, self.searcher)(self.name, domain, table)
+
+
+def in_history(Model):
+    "Whether Model is read as of a date (from its history table)"
+    return bool(Model._history and Transaction().context.get('_datetime'))
+
+
+def user_clause(clause):
+    "The user id of a rule's clause (field, '=', user id), else None"
+    _, operator, value = clause[:3]
+    if (operator == '=' and isinstance(value, int)
+            and not isinstance(value, bool) and value > 0):
+        return value
+    return None
 
 
 class ReadonlyGuardMixin:

@@ -2,8 +2,6 @@
 # this repository contains the full copyright notices and license terms.
 """Parties: a complainant's personal data is for who may see one of their
 complaints (doc/index.rst, "Personal data access")."""
-import copy
-
 from sql import Literal
 from sql.functions import Lower
 from sql.operators import Exists, Not, Or
@@ -15,36 +13,13 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, Id
 from trytond.transaction import Transaction, check_access, without_check_access
 
-
-class _CorrelatedFunction(fields.Function):
-    """A Function field whose searcher returns an SQL condition on the
-    searched table itself (a correlated sub-query), not a domain: asked
-    for a page of parties, PostgreSQL looks up their own complaints
-    instead of building the set of every complainant first"""
-
-    def __copy__(self):
-        return self._again(copy.copy(self._field))
-
-    def __deepcopy__(self, memo):
-        return self._again(copy.deepcopy(self._field, memo))
-
-    def _again(self, field):
-        # Function's copies are Functions: Tryton copies the fields of
-        # every class of the pool
-        return _CorrelatedFunction(field, self.getter,
-            setter=self.setter, searcher=self.searcher,
-            getter_with_context=self.getter_with_context,
-            loading=self.loading)
-
-    def convert_domain(self, domain, tables, Model):
-        table, _ = tables[None]
-        return getattr(Model, self.searcher)(self.name, domain, table)
+from .model import CorrelatedFunction
 
 
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
 
-    klachten_visible = _CorrelatedFunction(
+    klachten_visible = CorrelatedFunction(
         fields.Boolean("Visible in Complaints"),
         'get_klachten_visible', searcher='search_klachten_visible')
 

@@ -23,9 +23,10 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .department import assignment_pairs
+from .department import assigned_to, assignment_pairs
 from .exceptions import WorkflowError
-from .model import check_write_access
+from .model import (
+    CorrelatedFunction, check_write_access, in_history, user_clause)
 
 LANGUAGES = {'nl', 'fr'}
 LONG_SENTENCE = 20  # words
@@ -117,7 +118,7 @@ class Complaint(metaclass=PoolMeta):
             "and the rare words."),
         'on_change_with_draft_reply_readability')
 
-    plain_language_reviewers = fields.Function(
+    plain_language_reviewers = CorrelatedFunction(
         fields.Many2Many('res.user', None, None, "Plain Language Reviewers",
             help="The members of the team asked for a B1 review: they "
             "read the complaint until it is concluded."),
@@ -159,9 +160,20 @@ class Complaint(metaclass=PoolMeta):
             complaints, cls._plain_language_reviewer_pairs())
 
     @classmethod
-    def search_plain_language_reviewers(cls, name, clause):
-        return cls._search_pairs(
-            clause, cls._plain_language_reviewer_pairs())
+    def search_plain_language_reviewers(cls, name, clause, table=None):
+        user_id = user_clause(clause)
+        if user_id is None or in_history(cls):
+            return cls._search_pairs(
+                clause, cls._plain_language_reviewer_pairs())
+        if table is None:
+            return [tuple(clause)]
+        # the complaint in conclusion, and a review task of the user
+        Task = Pool().get('klachten.task')
+        task = Task.__table__()
+        return (table.state == 'conclusion') & table.id.in_(task.select(
+                task.complaint,
+                where=(task.kind == REVIEW) & (task.state != 'cancelled')
+                & assigned_to(task, user_id, 'user', 'department', 'role')))
 
     @classmethod
     @ModelView.button_action('klachten_base.wizard_plain_language_review')

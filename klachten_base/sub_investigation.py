@@ -22,9 +22,11 @@ from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .department import assignment_pairs, users_by_key
+from .department import assigned_to, assignment_pairs, users_by_key
 from .exceptions import MissingInputError, WorkflowError
-from .model import PermittedButtonsMixin, check_write_access
+from .model import (
+    CorrelatedFunction, PermittedButtonsMixin, check_write_access, in_history,
+    user_clause)
 from .retention import REDACTED, cut
 from .term import term_end
 
@@ -281,7 +283,7 @@ class Complaint(metaclass=PoolMeta):
         'klachten.sub_investigation', 'complaint', "Sub-Investigations",
         readonly=True,
         help="The questions asked to other departments, and their reports.")
-    sub_investigators = fields.Function(
+    sub_investigators = CorrelatedFunction(
         fields.Many2Many('res.user', None, None, "Sub-Investigators",
             help="Who investigates part of the complaint for another "
             "department: they read it while their sub-investigation is "
@@ -315,8 +317,17 @@ class Complaint(metaclass=PoolMeta):
         return cls._get_pairs(complaints, cls._sub_investigator_pairs())
 
     @classmethod
-    def search_sub_investigators(cls, name, clause):
-        return cls._search_pairs(clause, cls._sub_investigator_pairs())
+    def search_sub_investigators(cls, name, clause, table=None):
+        user_id = user_clause(clause)
+        if user_id is None or in_history(cls):
+            return cls._search_pairs(clause, cls._sub_investigator_pairs())
+        if table is None:
+            return [tuple(clause)]
+        SubInvestigation = Pool().get('klachten.sub_investigation')
+        sub = SubInvestigation.__table__()
+        return table.id.in_(sub.select(sub.complaint,
+                where=sub.state.in_(READING_STATES)
+                & assigned_to(sub, user_id, 'user', 'department', 'role')))
 
     @classmethod
     def copy(cls, complaints, default=None):

@@ -14,9 +14,12 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If, PYSONDecoder
 from trytond.transaction import Transaction, without_check_access
 
-from .department import assignment_pairs, users_by_key
+from .department import (
+    assigned_to, assignment_pairs, memberships, users_by_key)
 from .exceptions import WorkflowError
-from .model import PermittedButtonsMixin, ReadonlyGuardMixin
+from .model import (
+    CorrelatedFunction, PermittedButtonsMixin, ReadonlyGuardMixin, in_history,
+    user_clause)
 from .reminder import DueDateReminderMixin
 
 logger = logging.getLogger(__name__)
@@ -71,7 +74,7 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
     role = fields.Many2One('klachten.role', "Role", readonly=True)
     group = fields.Many2One('res.group', "Group", readonly=True,
         help="Every member of the group may do the task.")
-    assignees = fields.Function(
+    assignees = CorrelatedFunction(
         fields.Many2Many('res.user', None, None, "Assignees"),
         'get_assignees', searcher='search_assignees')
     mine = fields.Function(
@@ -192,12 +195,34 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
             by_department, all_=True)
 
     @classmethod
+    def _assigned_to(cls, table, user_id):
+        "SQL condition on table of the tasks of user_id, as _assignee_pairs"
+        members, groups = memberships(user_id)
+        condition = assigned_to(table, user_id, 'user', 'department', 'role')
+        if groups:
+            condition |= ((table.user == Null) & (table.group != Null)
+                & table.group.in_(groups))
+        departments = sorted({d for d, _, _ in members})
+        if departments:
+            condition |= ((table.complaint == Null) & (table.user == Null)
+                & (table.role == Null) & table.department.in_(departments))
+        return condition
+
+    @classmethod
     def get_assignees(cls, tasks, name):
         return users_by_key(
             cls._assignee_pairs(), 'task', [t.id for t in tasks])
 
     @classmethod
-    def search_assignees(cls, name, clause):
+    def search_assignees(cls, name, clause, table=None):
+        # a rule's or the inbox's (assignees, =, user): a condition on the
+        # task's own columns, which the database combines with the open
+        # state; as of a date, who is meant now (the current table)
+        user_id = user_clause(clause)
+        if user_id is not None and not in_history(cls):
+            if table is None:
+                return [tuple(clause)]
+            return cls._assigned_to(table, user_id)
         _, operator, value = clause[:3]
         query = cls._assignee_pairs()
         Operator = fields.SQL_OPERATORS[operator]

@@ -491,6 +491,91 @@ class AccessMatrixTestCase(MunicipalityTestCase):
         self.assertEqual(set(GRANTS) - set(grants), set(),
             "models in GRANTS the pool no longer has")
 
+    def test_rule_conditions_are_the_assignments(self):
+        """The record rules' conditions on a complaint's or task's own
+        columns (handlers, department heads, sub-investigators, B1
+        reviewers, advisors, task assignees) select for every user exactly
+        the records of the (record, user) assignment queries the screens
+        and e-mails use: by name, by department and role, by group, by
+        department, open or done.  Assignments of every kind are added in
+        a transaction that is rolled back."""
+        coordinators = xml_id('group_coordinator')
+        with Transaction().start(DB_NAME, 0) as transaction:
+            pool = Pool()
+            Complaint = pool.get('klachten.complaint')
+            Task = pool.get('klachten.task')
+            Request = pool.get('klachten.advice.request')
+            User = pool.get('res.user')
+            ns = self.ns
+            complaints = Complaint.search([], order=[('id', 'ASC')])
+            cursor = transaction.connection.cursor()
+
+            def insert(Model, **values):
+                table = Model.__table__()
+                values.update(create_uid=0, create_date=dt.datetime.now())
+                columns = [getattr(table, c) for c in values]
+                cursor.execute(*table.insert(columns,
+                        [list(values.values())]))
+
+            role = ns.roles['handler'].id
+            head = ns.roles['head'].id
+            for department in ns.departments.values():
+                for complaint in complaints[:2]:
+                    for kind in ['investigate', 'plain_language_review']:
+                        insert(Task, complaint=complaint.id, kind=kind,
+                            state='open', department=department.id,
+                            role=role)
+                        insert(Task, complaint=complaint.id, kind=kind,
+                            state='done', department=department.id,
+                            role=head)
+                    insert(Request, complaint=complaint.id,
+                        kind='internal', state='requested',
+                        advisor_department=department.id,
+                        advisor_role=role)
+                    insert(pool.get('klachten.sub_investigation'),
+                        complaint=complaint.id, department=department.id,
+                        role=role, question="?", state='open')
+                # a department's task without complaint nor role
+                insert(Task, kind='investigate', state='open',
+                    department=department.id,
+                    origin=f'klachten.complaint,{complaints[0].id}')
+            insert(Task, complaint=complaints[0].id, kind='evaluate',
+                state='open', group=coordinators)
+            complaint = Complaint.__table__()
+            cursor.execute(*complaint.update([complaint.state],
+                    ['conclusion'],
+                    where=complaint.id == complaints[0].id))
+
+            searchers = [
+                (Complaint, 'handlers', Complaint._handler_pairs()),
+                (Complaint, 'department_heads',
+                    Complaint._department_head_pairs()),
+                (Complaint, 'sub_investigators',
+                    Complaint._sub_investigator_pairs()),
+                (Complaint, 'plain_language_reviewers',
+                    Complaint._plain_language_reviewer_pairs()),
+                (Complaint, 'advisors', Complaint._advisor_pairs()),
+                (Task, 'assignees', Task._assignee_pairs()),
+                ]
+            users = User.search([])
+            for Searched, name, pairs in searchers:
+                key = {Task: 'task'}.get(Searched, 'complaint')
+                found = 0
+                for user in users:
+                    with self.subTest(field=name, user=user.login):
+                        cursor.execute(*pairs.select(getattr(pairs, key),
+                                where=pairs.user == user.id))
+                        expected = {i for i, in cursor}
+                        with Transaction().set_context(active_test=False):
+                            records = Searched.search(
+                                [(name, '=', user.id)])
+                        self.assertEqual(
+                            {r.id for r in records}, expected)
+                        found += len(expected)
+                # the added data reach every field
+                self.assertGreater(found, 0, name)
+            transaction.rollback()
+
     def test_reads(self):
         """Search, count, read, /data and REST, now and as of a past date,
         reach exactly the records a plain search returns now"""
