@@ -463,7 +463,7 @@ def summaries_query(pool, domain):
                 ' [%s]' % Complaint._fields[name].sql_type().base)
         columns.append(column)
     return table.select(*columns,
-        where=table.id.in_(Complaint.search(domain, query=True)),
+        where=table.id.in_(Complaint.search(domain, order=[], query=True)),
         order_by=[table.received_date.desc, table.id.desc])
 
 
