@@ -2,7 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 import weakref
 
-from sql import Column, Null, Union
+from sql import Column, Literal, Null, Union
 from sql.operators import Or
 
 from trytond import backend
@@ -131,14 +131,23 @@ def memberships(user_id):
         member, role = Member.__table__(), Role.__table__()
         user_group = UserGroup.__table__()
         cursor = transaction.connection.cursor()
-        cursor.execute(*member.join(role, condition=member.role == role.id
-                ).select(member.department, member.role,
-                    role.department_access,
-                    where=member.user == user_id))
-        members = [(d, r, bool(a)) for d, r, a in cursor]
-        cursor.execute(*user_group.select(user_group.group,
-                where=user_group.user == user_id))
-        groups = sorted({g for g, in cursor})
+        # one query: (department, role, access, 0) and (0, 0, False, group)
+        cursor.execute(*Union(
+                member.join(role, condition=member.role == role.id
+                    ).select(member.department, member.role,
+                    role.department_access, Literal(0).as_('group_'),
+                    where=member.user == user_id),
+                user_group.select(Literal(0), Literal(0),
+                    Literal(False), user_group.group,
+                    where=user_group.user == user_id),
+                all_=True))
+        members, groups = [], set()
+        for department, role_, access, group in cursor:
+            if not group:
+                members.append((department, role_, bool(access)))
+            else:
+                groups.add(group)
+        groups = sorted(groups)
         cache.clear()
         cache[key] = (members, groups)
     return cache[key]
