@@ -681,7 +681,8 @@ def screen_result(args, who, screen, app_call, floor_call, same, shape):
     if app_result is not None and floor_result is not None:
         result['same'] = same(app_result, floor_result)
         if not result['same']:
-            log(f"  MISMATCH {who} {screen}: app {shape(app_result)}")
+            log(f"  MISMATCH {who} {screen}: app {shape(app_result)}, "
+                f"floor {str(floor_result)[:500]}")
     log(f"  {who}: {screen}: floor {ms(result['floor'], args.cap)}, app "
         f"{ms(result['app'], args.cap)} ({result['queries']} queries), "
         f"{'same rows' if result['same'] else 'DIFFERENT rows'}, load "
@@ -706,7 +707,7 @@ def render(label, info, sizes):
         f"(statement_timeout)" if info['cap'] else '')
     lines = [f"<!-- backoffice:{label}:start -->",
         f"*{label}*: {info['date']}, revision {info['revision']}, "
-        f"PostgreSQL {info['postgresql']} (throwaway cluster, default "
+        f"PostgreSQL {info['postgresql']} ({info['server']}, default "
         f"settings: JIT {info['jit']}), {os.cpu_count()} CPUs, best of "
         f"{info['repeat']}{cap}; `{info['command']}`", '']
     for size in sizes:
@@ -784,9 +785,9 @@ def revision():
         return subprocess.run(['git', *args], cwd=TOP, capture_output=True,
             text=True).stdout.strip()
     commit = git('rev-parse', '--short', 'HEAD')
-    dirty = git('status', '--porcelain', '--', 'klachten_base/complaint.py',
-        'klachten_base/task.py')
-    return commit + (' (with uncommitted changes to complaint.py/task.py)'
+    dirty = sorted({line.split(maxsplit=1)[1].split('/')[0] for line in git(
+                'status', '--porcelain', '--', 'klachten_*').splitlines()})
+    return commit + (f" (with uncommitted changes in {', '.join(dirty)})"
         if dirty else '')
 
 
@@ -843,7 +844,9 @@ def main():
         'command': ' '.join(['.venv/bin/python', 'bench/backoffice.py']
             + sys.argv[1:]),
         'date': dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}
-    with postgresql(args.uri, args.keep) as (uri, _):
+    with postgresql(args.uri, args.keep) as (uri, server):
+        info['server'] = ('throwaway cluster' if server.startswith(
+                'throwaway') else f'server {server}')
         os.environ['TRYTOND_DATABASE__URI'] = uri
         for n in args.sizes:
             database = args.reuse or f'klachten_backoffice_{os.getpid()}_{n}'
