@@ -8,6 +8,7 @@ SMTP server.  Each e-mail is claimed (pending -> sending) and marked (sent,
 pending again or failed) in short transactions of its own, and sent in
 between, outside of them."""
 import datetime as dt
+import functools
 import logging
 import re
 import smtplib
@@ -54,26 +55,41 @@ def parse_addresses(value):
 
     Raise ValueError unless two parsers (email.utils.getaddresses and the
     header registry) read the same plain mailboxes: no groups, no defects,
-    nothing a recipient could be smuggled in with."""
+    nothing a recipient could be smuggled in with.
+
+    Each value is parsed once (a memo of the last values): an e-mail's
+    addresses are read when its values are built, preprocessed and
+    validated, and the deadline cron writes to the same staff again and
+    again."""
     value = single_line(value or '').strip(' ,')
     if not value:
         return []
+    addresses = _parse_addresses(value)
+    if addresses is None:
+        raise ValueError(value)
+    return list(addresses)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_addresses(value):
+    "The tuple of the Address objects of value, or None when refused"
     pairs = getaddresses([value])
     try:
         header = policy.default.header_factory('To', value)
     except Exception:
         # The parser gives up on some malformed values
-        raise ValueError(value)
+        return None
     if any(isinstance(d, InvalidHeaderDefect) for d in header.defects):
-        raise ValueError(value)
+        return None
     if any(g.display_name is not None for g in header.groups):
-        raise ValueError(value)
+        return None
     addresses = header.addresses
     if [a for _, a in pairs] != [a.addr_spec for a in addresses]:
-        raise ValueError(value)
+        return None
     if not all(a.username and a.domain for a in addresses):
-        raise ValueError(value)
-    return list(addresses)
+        return None
+    # Address objects are immutable: shared by the callers
+    return tuple(addresses)
 
 
 def valid_email(value):
