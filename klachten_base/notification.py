@@ -10,6 +10,7 @@ from genshi.template import TextTemplate
 
 from trytond.model import Model, ModelAccessProxy, ModelStorage
 from trytond.model.exceptions import AccessError
+from trytond.model.fields.selection import TranslatedSelection
 from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
 
@@ -17,6 +18,30 @@ logger = logging.getLogger(__name__)
 
 # the templates read and compiled in a batch: (id, language) -> them
 _compiled = ContextVar('klachten_notification_templates', default=None)
+
+
+class BatchTranslatedSelection(TranslatedSelection):
+    """field.translated(name) whose labels are looked up once per model,
+    field and language within a Notification.batch(): a translated
+    selection calls fields_get on each access, and a template reads it
+    for every e-mail (a fixed selection only, not one of a method)"""
+
+    def __get__(self, inst, cls):
+        cache = _compiled.get()
+        if inst is None or cache is None:
+            return super().__get__(inst, cls)
+        field = cls._fields[self.name]
+        if isinstance(field.selection, str):
+            return super().__get__(inst, cls)
+        with Transaction().set_context(getattr(inst, '_context', {})):
+            key = ('selection', cls.__name__, self.name,
+                Transaction().language)
+            selection = cache.get(key)
+            if selection is None:
+                selection = cache[key] = field.get_selection(
+                    cls, self.name, inst)
+        return field.get_selection_string(
+            selection, getattr(inst, self.name))
 
 
 class Notification(Model):

@@ -20,6 +20,7 @@ from .exceptions import WorkflowError
 from .model import (
     CorrelatedFunction, PermittedButtonsMixin, ReadonlyGuardMixin, in_history,
     user_clause)
+from .notification import BatchTranslatedSelection
 from .reminder import DueDateReminderMixin
 
 logger = logging.getLogger(__name__)
@@ -165,7 +166,8 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
             (m, IrModel.get_name(m)) for m in cls._get_origins()
             if ModelAccess.check(m, 'read', raise_exception=False)]
 
-    kind_string = kind.translated('kind')
+    # its label read once per language within a batch of e-mails
+    kind_string = BatchTranslatedSelection('kind')
 
     # Who may do the task: one SQL definition for rules, menus and mails
     @classmethod
