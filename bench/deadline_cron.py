@@ -610,6 +610,7 @@ class Cron:
         COUNTER.active = True
         try:
             start = time.perf_counter()
+            cpu = time.process_time()
             while True:
                 COUNTER.attempt = len(attempts) + 1
                 before = COUNTER.count
@@ -628,6 +629,8 @@ class Cron:
                 attempts.append(COUNTER.count - before)
                 break
             elapsed = time.perf_counter() - start
+            # the CPU of this process (the cron's Python, not the server's)
+            self.cpu = time.process_time() - cpu
         finally:
             COUNTER.active = False
         return elapsed, COUNTER.count, attempts
@@ -765,11 +768,16 @@ def render(results, info):
         f"{info['repeat']} runs; the cron is the best of "
         f"{info['cron_repeat']} runs (median in brackets), from the start "
         f"of its transaction to its commit, of which 'SQL ms' waited on "
-        f"the database.")
+        f"the database and 'CPU ms' was this process's CPU (the cron's "
+        f"Python); 'ms per due item' is (cron ms - floor ms) / "
+        f"{sum(due.values())} due items (issue 18: at most 1 ms). The load "
+        f"is the 1-minute load average during the timed runs.")
     add('')
     add('| N open complaints | tasks (open) | floor ms | cron ms '
-        '| SQL ms | queries | e-mails queued |')
-    add('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+        '| SQL ms | CPU ms | ms per due item | load | queries '
+        '| e-mails queued |')
+    add('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: '
+        '| ---: |')
     varied = False
     for r in results:
         queries = f"{r['queries']:,}"
@@ -779,6 +787,8 @@ def render(results, info):
         add(f"| {r['n']:,} | {r['tasks']:,} ({r['open_tasks']:,}) "
             f"| {fmt_ms(r['floor'])} | {fmt_ms(r['cron'])} "
             f"({fmt_ms(r['cron_median'])}) | {fmt_ms(r['cron_sql'])} "
+            f"| {fmt_ms(r['cron_cpu'])} | {r['per_item'] * 1000:.2f} "
+            f"| {r['load'][0]:.1f} to {r['load'][1]:.1f} "
             f"| {queries} | {r['emails']:,} |")
     add('')
     if varied:
@@ -1011,11 +1021,14 @@ def _bench(args, uri, database, cluster_info, started, server_version):
             cold = cron.run()
         emails = None
         times, sql_times, queries, attempts = [], [], set(), set()
+        cpu_times, loads = [], [os.getloadavg()[0]]
         for _ in range(args.cron_repeat):
             data.reset()
             elapsed, count, by_attempt = cron.run()
             times.append(elapsed)
             sql_times.append(COUNTER.sql_time)
+            cpu_times.append(cron.cpu)
+            loads.append(os.getloadavg()[0])
             queries.add(count)
             attempts.add(tuple(by_attempt))
             # it did all the work, and queued the same e-mails each time
@@ -1070,6 +1083,10 @@ def _bench(args, uri, database, cluster_info, started, server_version):
             'cron': times[best],
             'cron_sql': sql_times[best],
             'cron_median': statistics.median(times),
+            'cron_cpu': cpu_times[best],
+            # the work per due item beyond the floor of selecting them
+            'per_item': (times[best] - floor) / sum(expected.values()),
+            'load': (min(loads), max(loads)),
             'queries': queries[0],
             'all_queries': queries,
             'attempts': sorted(attempts)[-1],
