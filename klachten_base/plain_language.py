@@ -17,7 +17,7 @@ from collections import namedtuple
 from sql import Null
 
 from trytond.i18n import gettext
-from trytond.model import ModelView, fields
+from trytond.model import Index, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -260,6 +260,14 @@ class Task(metaclass=PoolMeta):
         kind = (REVIEW, "Plain Language Review")
         if kind not in cls.kind.selection:
             cls.kind.selection.append(kind)
+        # the B1 reviewers' rule branch looks for the user's review tasks
+        # among the few review tasks, not among all of the user's tasks
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t,
+                (t.user, Index.Range()),
+                (t.department, Index.Range()),
+                (t.role, Index.Range()),
+                where=t.kind == REVIEW))
 
     @classmethod
     def _kind_terms(cls):

@@ -117,6 +117,17 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
                     (t.department, Index.Range()),
                     (t.role, Index.Range())),
                 Index(t, (t.group, Index.Range())),
+                # the rules' branches: unnamed tasks of a department and
+                # role, of a group and open, a user's open tasks; without
+                # them PostgreSQL plans against the millions of done tasks
+                # without user (and compiles the plan with JIT)
+                Index(t,
+                    (t.department, Index.Range()),
+                    (t.role, Index.Range()),
+                    where=t.user == Null),
+                Index(t, (t.group, Index.Range()),
+                    where=(t.state == 'open') & (t.user == Null)),
+                Index(t, (t.user, Index.Range()), where=t.state == 'open'),
                 Index(t, (t.due_date, Index.Range()), (t.id, Index.Range())),
                 Index(t, (t.state, Index.Equality(cardinality='low')),
                     where=t.state == 'open'),

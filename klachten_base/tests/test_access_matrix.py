@@ -529,7 +529,7 @@ class AccessMatrixTestCase(MunicipalityTestCase):
                             state='done', department=department.id,
                             role=head)
                     insert(Request, complaint=complaint.id,
-                        kind='internal', state='requested',
+                        kind='internal', state='requested', question="?",
                         advisor_department=department.id,
                         advisor_role=role)
                     insert(pool.get('klachten.sub_investigation'),
