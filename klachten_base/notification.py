@@ -126,6 +126,17 @@ class Notification(Model):
         context = {}
         if language:
             context['language'] = language
+        # within a batch a record's e-mail is rendered once per language
+        # (the texts do not name their reader: a late task's coordinators
+        # and department heads read the same)
+        cache = _compiled.get()
+        key = None
+        if (cache is not None and isinstance(record, ModelStorage)
+                and record.id is not None and record.id >= 0):
+            key = ('render', template.id, record.__name__, record.id,
+                language)
+            if key in cache:
+                return cache[key]
         with Transaction().set_context(**context), without_check_access():
             template, subject, body, model = cls._compile(template)
             Record = Pool().get(model)
@@ -145,6 +156,8 @@ class Notification(Model):
                         if text else None)
                 except AccessError:
                     values.append(None)
+        if key is not None:
+            cache[key] = tuple(values)
         return tuple(values)
 
     @classmethod
