@@ -4,11 +4,43 @@ from trytond.i18n import gettext
 from trytond.model import ModelView
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
+from trytond.tools.domain_inversion import is_leaf, simplify
 from trytond.transaction import (
     Transaction, check_access, inactive_records, without_check_access)
 
 from .exceptions import WorkflowError
 from .model import check_write_access
+
+
+def _merged(domain):
+    """domain without the repetitions of its rule groups: the same
+    condition once, and the conditions of an OR on one Many2One's record
+    (field, 'where', ...) in one sub-query.  The same records: A or A is
+    A, and a record is in one set or another when it is in their union.
+    (Each group of a user may give the same rule, and a model with
+    __access__ repeats its parent's rules: PostgreSQL plans every
+    repetition, and compiles them with JIT.)"""
+    if is_leaf(domain):
+        if domain[1] == 'where':
+            return [domain[0], 'where', _merged(domain[2])]
+        return list(domain)
+    if not isinstance(domain, (list, tuple)):
+        return domain
+    domain = simplify([_merged(d) for d in domain])
+    if domain and domain[0] == 'OR':
+        result, wheres = ['OR'], {}
+        for branch in domain[1:]:
+            if is_leaf(branch) and branch[1] == 'where':
+                if branch[0] in wheres:
+                    wheres[branch[0]][2].append(branch[2])
+                    continue
+                branch = wheres[branch[0]] = [
+                    branch[0], 'where', ['OR', branch[2]]]
+            result.append(branch)
+        for merged in wheres.values():
+            merged[2] = simplify(merged[2])
+        domain = simplify(result)
+    return domain
 
 
 def _is_klachten(model_names):
@@ -47,7 +79,10 @@ class Rule(metaclass=PoolMeta):
         # read the record now: the rules are evaluated on current records.
         transaction = Transaction()
         if not transaction.context.get('_datetime'):
-            return super().domain_get(model_name, mode=mode)
+            domain = super().domain_get(model_name, mode=mode)
+            if _is_klachten([model_name]):
+                domain = _merged(domain)
+            return domain
         with transaction.set_context(_datetime=None):
             domain = super().domain_get(model_name, mode=mode)
             if not domain:
