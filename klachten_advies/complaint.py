@@ -2,7 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 """What advice adds to the complaint, its tasks and its e-mails."""
 from klachten_base.department import assigned_to
-from klachten_base.model import CorrelatedFunction, in_history, user_clause
+from klachten_base.model import CorrelatedFunction, rule_searcher
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool, PoolMeta
@@ -51,12 +51,9 @@ class Complaint(metaclass=PoolMeta):
         return cls._get_pairs(complaints, cls._advisor_pairs())
 
     @classmethod
-    def search_advisors(cls, name, clause, table=None):
-        user_id = user_clause(clause)
-        if user_id is None or in_history(cls):
-            return cls._search_pairs(clause, cls._advisor_pairs())
-        if table is None:
-            return [tuple(clause)]
+    @rule_searcher(lambda cls, clause: cls._search_pairs(
+            clause, cls._advisor_pairs()))
+    def search_advisors(cls, table, user_id):
         Request = Pool().get('klachten.advice.request')
         request = Request.__table__()
         return table.id.in_(request.select(request.complaint,

@@ -22,8 +22,8 @@ from .exceptions import (
     AssignmentError, InputLimitError, MissingInputError, SequenceMissingError,
     WorkflowError)
 from .model import (
-    CorrelatedFunction, PermittedButtonsMixin, ReadonlyGuardMixin, in_history,
-    take_write_lock, user_clause)
+    CorrelatedFunction, PermittedButtonsMixin, ReadonlyGuardMixin,
+    rule_searcher, take_write_lock)
 from .term import term_end
 
 # what registering complaints reads once: the configuration's terms (see
@@ -620,14 +620,9 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
         return cls._get_pairs(complaints, cls._handler_pairs())
 
     @classmethod
-    def search_handlers(cls, name, clause, table=None):
-        # a rule's (handlers, =, user): a condition on the complaint's own
-        # columns; as of a date, who handles it now (the current table)
-        user_id = user_clause(clause)
-        if user_id is None or in_history(cls):
-            return cls._search_pairs(clause, cls._handler_pairs())
-        if table is None:
-            return [tuple(clause)]
+    @rule_searcher(lambda cls, clause: cls._search_pairs(
+            clause, cls._handler_pairs()))
+    def search_handlers(cls, table, user_id):
         return assigned_to(table, user_id,
             'handler_user', 'handler_department', 'handler_role')
 
@@ -636,12 +631,9 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
         return cls._get_pairs(complaints, cls._department_head_pairs())
 
     @classmethod
-    def search_department_heads(cls, name, clause, table=None):
-        user_id = user_clause(clause)
-        if user_id is None or in_history(cls):
-            return cls._search_pairs(clause, cls._department_head_pairs())
-        if table is None:
-            return [tuple(clause)]
+    @rule_searcher(lambda cls, clause: cls._search_pairs(
+            clause, cls._department_head_pairs()))
+    def search_department_heads(cls, table, user_id):
         members, _ = memberships(user_id)
         departments = sorted({d for d, _, access in members if access})
         if not departments:

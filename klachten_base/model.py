@@ -45,18 +45,34 @@ class CorrelatedFunction(fields.Function):
         return getattr(Model, self.searcher)(self.name, domain, table)
 
 
-def in_history(Model):
-    "Whether Model is read as of a date (from its history table)"
-    return bool(Model._history and Transaction().context.get('_datetime'))
-
-
-def user_clause(clause):
+def _user_clause(clause):
     "The user id of a rule's clause (field, '=', user id), else None"
     _, operator, value = clause[:3]
     if (operator == '=' and isinstance(value, int)
             and not isinstance(value, bool) and value > 0):
         return value
     return None
+
+
+def rule_searcher(fallback):
+    """Decorate the searcher of a CorrelatedFunction that tells who is
+    meant by a record: condition(cls, table, user_id) is the SQL condition
+    on the searched table's own columns for a rule's clause (field, '=',
+    user id); any other clause, and a search as of a date (who is meant
+    now: the current table), is fallback(cls, clause)'s domain"""
+    def decorator(condition):
+        @functools.wraps(condition)
+        def searcher(cls, name, clause, table=None):
+            user_id = _user_clause(clause)
+            if user_id is None or (
+                    cls._history and Transaction().context.get('_datetime')):
+                return fallback(cls, clause)
+            if table is None:
+                # ModelSQL looks at the searchers first: keep the clause
+                return [tuple(clause)]
+            return condition(cls, table, user_id)
+        return searcher
+    return decorator
 
 
 class ReadonlyGuardMixin:

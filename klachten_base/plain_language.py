@@ -25,8 +25,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .department import assigned_to, assignment_pairs
 from .exceptions import WorkflowError
-from .model import (
-    CorrelatedFunction, check_write_access, in_history, user_clause)
+from .model import CorrelatedFunction, check_write_access, rule_searcher
 
 LANGUAGES = {'nl', 'fr'}
 LONG_SENTENCE = 20  # words
@@ -160,13 +159,9 @@ class Complaint(metaclass=PoolMeta):
             complaints, cls._plain_language_reviewer_pairs())
 
     @classmethod
-    def search_plain_language_reviewers(cls, name, clause, table=None):
-        user_id = user_clause(clause)
-        if user_id is None or in_history(cls):
-            return cls._search_pairs(
-                clause, cls._plain_language_reviewer_pairs())
-        if table is None:
-            return [tuple(clause)]
+    @rule_searcher(lambda cls, clause: cls._search_pairs(
+            clause, cls._plain_language_reviewer_pairs()))
+    def search_plain_language_reviewers(cls, table, user_id):
         # the complaint in conclusion, and a review task of the user
         Task = Pool().get('klachten.task')
         task = Task.__table__()

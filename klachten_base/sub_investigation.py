@@ -25,8 +25,8 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 from .department import assigned_to, assignment_pairs, users_by_key
 from .exceptions import MissingInputError, WorkflowError
 from .model import (
-    CorrelatedFunction, PermittedButtonsMixin, check_write_access, in_history,
-    user_clause)
+    CorrelatedFunction, PermittedButtonsMixin, check_write_access,
+    rule_searcher)
 from .retention import REDACTED, cut
 from .term import term_end
 
@@ -317,12 +317,9 @@ class Complaint(metaclass=PoolMeta):
         return cls._get_pairs(complaints, cls._sub_investigator_pairs())
 
     @classmethod
-    def search_sub_investigators(cls, name, clause, table=None):
-        user_id = user_clause(clause)
-        if user_id is None or in_history(cls):
-            return cls._search_pairs(clause, cls._sub_investigator_pairs())
-        if table is None:
-            return [tuple(clause)]
+    @rule_searcher(lambda cls, clause: cls._search_pairs(
+            clause, cls._sub_investigator_pairs()))
+    def search_sub_investigators(cls, table, user_id):
         SubInvestigation = Pool().get('klachten.sub_investigation')
         sub = SubInvestigation.__table__()
         return table.id.in_(sub.select(sub.complaint,

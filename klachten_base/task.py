@@ -18,8 +18,8 @@ from .department import (
     assigned_to, assignment_pairs, memberships, users_by_key)
 from .exceptions import WorkflowError
 from .model import (
-    CorrelatedFunction, PermittedButtonsMixin, ReadonlyGuardMixin, in_history,
-    user_clause)
+    CorrelatedFunction, PermittedButtonsMixin, ReadonlyGuardMixin,
+    rule_searcher)
 from .notification import BatchTranslatedSelection
 from .reminder import DueDateReminderMixin
 
@@ -208,8 +208,19 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
             by_department, all_=True)
 
     @classmethod
-    def _assigned_to(cls, table, user_id):
-        "SQL condition on table of the tasks of user_id, as _assignee_pairs"
+    def _search_assignee_pairs(cls, clause):
+        _, operator, value = clause[:3]
+        query = cls._assignee_pairs()
+        Operator = fields.SQL_OPERATORS[operator]
+        return [('id', 'in', query.select(
+                    query.task, where=Operator(query.user, value)))]
+
+    @classmethod
+    @rule_searcher(lambda cls, clause: cls._search_assignee_pairs(clause))
+    def search_assignees(cls, table, user_id):
+        """The tasks of user_id, as _assignee_pairs: a condition on the
+        task's own columns, which the database combines with the open
+        state"""
         members, groups = memberships(user_id)
         condition = assigned_to(table, user_id, 'user', 'department', 'role')
         if groups:
@@ -225,22 +236,6 @@ class Task(DueDateReminderMixin, PermittedButtonsMixin, ReadonlyGuardMixin,
     def get_assignees(cls, tasks, name):
         return users_by_key(
             cls._assignee_pairs(), 'task', [t.id for t in tasks])
-
-    @classmethod
-    def search_assignees(cls, name, clause, table=None):
-        # a rule's or the inbox's (assignees, =, user): a condition on the
-        # task's own columns, which the database combines with the open
-        # state; as of a date, who is meant now (the current table)
-        user_id = user_clause(clause)
-        if user_id is not None and not in_history(cls):
-            if table is None:
-                return [tuple(clause)]
-            return cls._assigned_to(table, user_id)
-        _, operator, value = clause[:3]
-        query = cls._assignee_pairs()
-        Operator = fields.SQL_OPERATORS[operator]
-        return [('id', 'in', query.select(
-                    query.task, where=Operator(query.user, value)))]
 
     def get_mine(self, name):
         return Transaction().user in {u.id for u in self.assignees}
