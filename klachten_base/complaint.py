@@ -1,8 +1,6 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 from sql import Literal, Null
 
@@ -28,7 +26,6 @@ from .term import term_end
 
 # what registering complaints reads once: the configuration's terms (see
 # Complaint._registering)
-_registering = ContextVar('klachten_complaint_registering', default=None)
 
 STATES = [
     ('draft', "Draft"),
@@ -834,7 +831,13 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
                     complaint=complaint)
                 written.append(complaint)
         if kind == 'acknowledgement':
-            cls._write_workflow(written, {'acknowledged_on': cls._today()})
+            # registering writes it with the number
+            cls._write_workflow([c for c in written if not c.acknowledged_on],
+                {'acknowledged_on': cls._today()})
+
+    def _acknowledged_by_email(self):
+        "Whether _notify acknowledges the complaint by e-mail"
+        return bool(self.complainant_address_email)
 
     @property
     def complainant_address_email(self):
@@ -967,10 +970,7 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
 
     @classmethod
     def _term_end(cls, kind, start):
-        policy = cls._term_policy()
-        if policy is None:
-            return cls._configuration().term_end(kind, start)
-        country, to_working_day, terms = policy
+        country, to_working_day, terms = cls._term_policy()
         if kind not in terms or start is None:
             return None
         number, unit = terms[kind]
@@ -978,34 +978,12 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
 
     @classmethod
     def _term_policy(cls):
-        """While registering: (holiday country, to working day, {kind:
-        (number, unit)}) of the configuration, read once; else None"""
-        cache = _registering.get()
-        if cache is None:
-            return None
-        if 'terms' not in cache:
-            config = cls._configuration()
-            terms = {}
-            for term in config.terms:  # the first of a kind, as get_term
-                terms.setdefault(term.kind, (term.number, term.unit))
-            cache['terms'] = (
-                config.holiday_country, config.to_working_day, terms)
-        return cache['terms']
-
-    @classmethod
-    @contextmanager
-    def _registering(cls):
-        """Within it the configuration's terms are read once: registering
-        does not change them, and every step of it asks them again (each
-        write of the transaction empties the records' caches)"""
-        if _registering.get() is not None:
-            yield _registering.get()
-            return
-        token = _registering.set({})
-        try:
-            yield _registering.get()
-        finally:
-            _registering.reset(token)
+        """(holiday country, to working day, {kind: (number, unit)}) of
+        the configuration (Configuration.policy: read once a process until
+        it changes)"""
+        policy = Pool().get('klachten.configuration').policy()
+        return (policy['holiday_country'], policy['to_working_day'],
+            policy['terms'])
 
     def _answer_term_kind(self):
         "The policy term of the answer (a module may choose a longer one)"
@@ -1053,6 +1031,8 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
     @classmethod
     def _open_observer_tasks(cls, complaints):
         for complaint in complaints:
+            if not complaint.observers:
+                continue
             noticed = {t.user for t in complaint.tasks
                 if t.kind == 'take_notice'}
             for observer in complaint.observers:
@@ -1061,11 +1041,16 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
 
     @classmethod
     def _registration_values(cls, complaint, today):
-        """What registering writes on complaint with its number: the day
-        and its terms (acknowledged on is written by _notify: a module may
-        send a letter instead, acknowledged when it is posted)"""
+        """What registering writes on complaint with its number: the day,
+        its terms, its state (evaluation) and, when the acknowledgement is
+        an e-mail (_notify queues it in the same transaction), the day it
+        is acknowledged on (without an e-mail address a letter
+        acknowledges it, on the day it is posted)"""
         received = complaint.received_date
         values = {
+            'state': 'evaluation',
+            'acknowledged_on': (
+                today if complaint._acknowledged_by_email() else None),
             'registration_date': today,
             'acknowledgement_due': cls._term_end('acknowledgement', received),
             'report_due': cls._term_end('report', received),
@@ -1209,13 +1194,15 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
         cls._check_state(complaints, {'draft'}, 'register')
         cls._check_registrable(complaints)
         today = cls._today()
-        with cls._registering():
-            # one write: the number, the day and the terms
-            cls._set_number(complaints,
-                lambda c: cls._registration_values(c, today))
-            cls.evaluate(complaints)
-            cls._on_register(complaints)
-            cls._notify(complaints, 'acknowledgement')
+        # one write: the number, the day, the terms, the state and,
+        # when an e-mail acknowledges it, the acknowledgement's day (a
+        # write is some five queries and a validation of the record)
+        cls._set_number(complaints,
+            lambda c: cls._registration_values(c, today))
+        # the transition from draft to evaluation, written above
+        cls.log(complaints, 'transition', 'state:evaluation')
+        cls._on_register(complaints)
+        cls._notify(complaints, 'acknowledgement')
 
     @classmethod
     @ModelView.button_action('klachten_base.wizard_resolve')
@@ -1688,7 +1675,8 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
             return self.decision_date <= self.answer_due
 
     def get_coordinator_contact(self, name):
-        return self._configuration().coordinator_contact
+        return Pool().get('klachten.configuration').policy()[
+            'coordinator_contact']
 
 
 def _visible_in(*states):

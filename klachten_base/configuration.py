@@ -1,5 +1,6 @@
 # This file is part of Klachten.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from trytond.cache import Cache
 from trytond.model import (
     ModelSingleton, ModelSQL, ModelView, MultiValueMixin, Unique, fields)
 from trytond.modules.company.model import CompanyValueMixin
@@ -15,6 +16,31 @@ FEEDBACK_MODES = [
     ]
 
 
+# what every step asks of the configuration, in every process: emptied in
+# every process when the configuration or a term is written (as Tryton's
+# own caches)
+_policy = Cache('klachten.configuration.policy', context=False)
+
+
+class _ClearsPolicy:
+    "Written, it empties the cache of the configuration's policy"
+
+    @classmethod
+    def create(cls, vlist):
+        _policy.clear()
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        _policy.clear()
+        super().write(*args)
+
+    @classmethod
+    def delete(cls, records):
+        _policy.clear()
+        super().delete(records)
+
+
 def _sequence_field(company_domain):
     return fields.Many2One(
         'ir.sequence', "Complaint Sequence", required=True,
@@ -26,7 +52,8 @@ def _sequence_field(company_domain):
         help="The sequence that numbers registered complaints.")
 
 
-class Configuration(ModelSingleton, ModelSQL, ModelView, MultiValueMixin):
+class Configuration(
+        _ClearsPolicy, ModelSingleton, ModelSQL, ModelView, MultiValueMixin):
     __name__ = 'klachten.configuration'
     __string__ = "Complaints Configuration"
 
@@ -88,6 +115,26 @@ class Configuration(ModelSingleton, ModelSQL, ModelView, MultiValueMixin):
     @classmethod
     def default_holiday_country(cls):
         return 'BE'
+
+    @classmethod
+    def policy(cls):
+        """What the steps ask of the configuration, read once a process
+        until it changes: a dict of holiday_country, to_working_day,
+        coordinator_contact and terms ({kind: (number, unit)}, the first
+        line of a kind, as get_term)"""
+        policy = _policy.get('policy')
+        if policy is None:
+            config = cls(1)
+            terms = {}
+            for term in config.terms:
+                terms.setdefault(term.kind, (term.number, term.unit))
+            policy = _policy.set('policy', {
+                    'holiday_country': config.holiday_country,
+                    'to_working_day': config.to_working_day,
+                    'coordinator_contact': config.coordinator_contact,
+                    'terms': terms,
+                    })
+        return policy
 
     def get_term(self, kind):
         "The term line of kind, or None"
@@ -260,7 +307,7 @@ PRESET_SETTINGS = {
     }
 
 
-class Term(ModelSQL, ModelView):
+class Term(_ClearsPolicy, ModelSQL, ModelView):
     __name__ = 'klachten.term'
     __string__ = "Term"
 

@@ -177,3 +177,34 @@ class ViewSearch(metaclass=PoolMeta):
                         search=search.rec_name))
         with without_check_access():
             cls.write(searches, {'user': None})
+
+
+class _ClearsTemplates:
+    "Written, it empties the cache of the e-mail templates' texts"
+
+    @classmethod
+    def create(cls, vlist):
+        from .notification import clear_templates
+        clear_templates()
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        from .notification import clear_templates
+        clear_templates()
+        super().write(*args)
+
+    @classmethod
+    def delete(cls, records):
+        from .notification import clear_templates
+        clear_templates()
+        super().delete(records)
+
+
+class EmailTemplate(_ClearsTemplates, metaclass=PoolMeta):
+    __name__ = 'ir.email.template'
+
+
+class Translation(_ClearsTemplates, metaclass=PoolMeta):
+    "A template's translated subject or body may change"
+    __name__ = 'ir.translation'

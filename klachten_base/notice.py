@@ -37,9 +37,12 @@ class Complaint(metaclass=PoolMeta):
                     })
 
     @classmethod
-    def _on_register(cls, complaints):
-        cls._set_notice_due(complaints, lambda c: c.received_date)
-        super()._on_register(complaints)
+    def _registration_values(cls, complaint, today):
+        # written with the number, as the other terms
+        return {**super()._registration_values(complaint, today),
+            'admissibility_notice_due': cls._term_end(
+                NOTICE_TERM, complaint.received_date),
+            }
 
     @classmethod
     def disagree(cls, complaints, *args, **kwargs):

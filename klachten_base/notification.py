@@ -5,9 +5,11 @@ and put in the outbox in the transaction of the step that causes it."""
 import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import lru_cache
 
 from genshi.template import TextTemplate
 
+from trytond.cache import Cache
 from trytond.model import Model, ModelAccessProxy, ModelStorage
 from trytond.model.exceptions import AccessError
 from trytond.model.fields.selection import TranslatedSelection
@@ -18,6 +20,24 @@ logger = logging.getLogger(__name__)
 
 # the templates read and compiled in a batch: (id, language) -> them
 _compiled = ContextVar('klachten_notification_templates', default=None)
+# the texts of the templates, in every process: (id, language) -> (subject,
+# body, model name); emptied in every process when a template or a
+# translation is written (klachten_base's ir.email.template and
+# ir.translation), as Tryton's own caches of translations
+_texts = Cache('klachten.notification.template_texts', context=False)
+
+
+@lru_cache(maxsize=256)
+def _template(text):
+    "text compiled (a template's text compiles the same every time)"
+    return TextTemplate(text)
+
+
+def clear_templates():
+    "Forget the templates' texts and the outbox's kinds (every process)"
+    from .outbox import _kinds
+    _texts.clear()
+    _kinds.clear()
 
 
 class BatchTranslatedSelection(TranslatedSelection):
@@ -95,19 +115,18 @@ class Notification(Model):
         cache = _compiled.get()
         if cache is not None and key in cache:
             return cache[key]
-        # its texts and its model in one read (as attributes: a read per
-        # text, then every field of the template for its model)
-        values, = template.__class__.read(
-            [template.id], ['subject', 'body', 'model'])
-        subject, body = values['subject'], values['body']
-        model = (cache or {}).get(('model', values['model']))
-        if model is None:
-            model = Pool().get('ir.model')(values['model']).name
-            if cache is not None:
-                cache[('model', values['model'])] = model
+        texts = _texts.get(key)
+        if texts is None:
+            # its texts and its model in one read (as attributes: a read
+            # per text, then every field of the template for its model)
+            values, = template.__class__.read(
+                [template.id], ['subject', 'body', 'model'])
+            texts = _texts.set(key, (values['subject'], values['body'],
+                    Pool().get('ir.model')(values['model']).name))
+        subject, body, model = texts
         result = (template.__class__(template.id),
-            TextTemplate(subject) if subject else None,
-            TextTemplate(body) if body else None,
+            _template(subject) if subject else None,
+            _template(body) if body else None,
             model)
         if cache is not None:
             cache[key] = result

@@ -20,17 +20,22 @@ from email.message import EmailMessage
 from email.utils import formatdate, getaddresses, make_msgid, parseaddr
 
 import trytond.config as config
+from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.pool import Pool
 from trytond.sendmail import get_smtp_server
 from trytond.tools.email_ import EmailNotValidError, validate_email
-from trytond.transaction import without_check_access
+from trytond.transaction import Transaction, without_check_access
 from trytond.url import host
 
 from .exceptions import EmailAddressError
 from .model import PermittedButtonsMixin
 from .queue import QueueRecordMixin
+
+# the kinds of e-mail by language, in every process (emptied with the
+# templates' texts: notification.clear_templates)
+_kinds = Cache('klachten.email.kinds', context=False)
 
 logger = logging.getLogger(__name__)
 
@@ -265,6 +270,10 @@ class Email(
         pool = Pool()
         ModelData = pool.get('ir.model.data')
         Template = pool.get('ir.email.template')
+        key = Transaction().language
+        kinds = _kinds.get(key)
+        if kinds is not None:
+            return list(kinds)
         prefix = 'email_template_'
         with without_check_access():
             data = ModelData.search([
@@ -275,7 +284,9 @@ class Email(
             templates = Template.browse([d.db_id for d in data])
             kinds = {d.fs_id[len(prefix):]: t.name
                 for d, t in zip(data, templates)}
-        return [(None, '')] + sorted(kinds.items(), key=lambda k: k[1])
+        kinds = [(None, '')] + sorted(kinds.items(), key=lambda k: k[1])
+        _kinds.set(key, kinds)
+        return kinds
 
     @classmethod
     def make_message_id(cls):

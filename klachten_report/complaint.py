@@ -264,6 +264,12 @@ class Complaint(metaclass=PoolMeta):
             Document.make(by_letter, letter_kind, text=text,
                 **cls._letter_options())
 
+    def _acknowledged_by_email(self):
+        # a letter instead: acknowledged when it is posted
+        return super()._acknowledged_by_email() and not (
+            self.wants_letter()
+            and self._configuration().letter_mode == 'instead')
+
     def document_values(self, language, text=None, record=None):
         """The values a template may show, as text in language.
 

@@ -6,6 +6,8 @@ assignees, coordinators and complaints read in batches
 (bench/deadline_cron.py measures it at scale); and the e-mails it queues
 so read as each one rendered on its own."""
 import datetime as dt
+import os
+import traceback
 from collections import Counter
 from contextlib import contextmanager
 
@@ -30,12 +32,24 @@ def counting_queries():
         from trytond.backend.sqlite.database import SQLiteCursor as Cursor
     counter = Counter()
     execute = Cursor.execute
+    # KLACHTEN_QUERY_LOG=<file>: append each counted query and the
+    # project's frames that ran it (to find where the queries come from)
+    log = os.environ.get('KLACHTEN_QUERY_LOG')
 
     def counted(cursor, query, *args, **kwargs):
         # SQLite inserts one row per statement (PostgreSQL all at once)
         if not (backend.name == 'sqlite'
                 and str(query).lstrip().upper().startswith('INSERT')):
             counter['queries'] += 1
+            if log:
+                frames = [f'{f.filename.rsplit("/", 2)[-2]}/'
+                    f'{f.filename.rsplit("/", 1)[-1]}:{f.lineno} {f.name}'
+                    for f in traceback.extract_stack()[:-1]
+                    if '/klachten_' in f.filename
+                    and '/tests/' not in f.filename]
+                with open(log, 'a') as file:
+                    file.write(f'{counter["queries"]}\t{str(query)[:200]}'
+                        f'\n\t{" < ".join(reversed(frames[-4:]))}\n')
         return execute(cursor, query, *args, **kwargs)
     Cursor.execute = counted
     try:

@@ -147,6 +147,8 @@ class DocumentsTestCase(unittest.TestCase):
         complaint = create_complaint(party, channel='email')
         self.assertEqual(self.documents(complaint, 'acknowledgement'), [])
         self.assertEqual(len(complaint.emails), 1)
+        self.assertEqual(
+            complaint.acknowledged_on, complaint.registration_date)
 
     def test_letter_instead_of_email(self):
         "Configured so, a letter complainant gets the letter only"
@@ -155,9 +157,15 @@ class DocumentsTestCase(unittest.TestCase):
             party = self.complainant("Per Post", 'nl', 'post@example.org')
             set_user('coordinator', self.config)
             complaint = create_complaint(party, channel='letter')
-            self.assertEqual(
-                len(self.documents(complaint, 'acknowledgement')), 1)
+            letter, = self.documents(complaint, 'acknowledgement')
             self.assertEqual(len(complaint.emails), 0)
+            # registered, but acknowledged when the letter is posted (the
+            # registration writes it only when an e-mail acknowledges)
+            self.assertEqual(complaint.state, 'evaluation')
+            self.assertIsNone(complaint.acknowledged_on)
+            letter.click('mark_sent')
+            complaint.reload()
+            self.assertEqual(complaint.acknowledged_on, letter.sent_date)
         finally:
             self.configure(letter_mode='beside')
 
