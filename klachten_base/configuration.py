@@ -16,6 +16,8 @@ FEEDBACK_MODES = [
     ]
 
 
+# the kinds of field Configuration.policy keeps
+POLICY_TYPES = {'boolean', 'selection', 'integer', 'char', 'text', 'date'}
 # what every step asks of the configuration, in every process: emptied in
 # every process when the configuration or a term is written (as Tryton's
 # own caches)
@@ -119,21 +121,22 @@ class Configuration(
     @classmethod
     def policy(cls):
         """What the steps ask of the configuration, read once a process
-        until it changes: a dict of holiday_country, to_working_day,
-        coordinator_contact and terms ({kind: (number, unit)}, the first
-        line of a kind, as get_term)"""
+        until it changes: a dict of its stored fields of one value (every
+        module's: booleans, selections, numbers, texts that are not
+        translated) and terms ({kind: (number, unit)}, the first line of
+        a kind, as get_term)"""
         policy = _policy.get('policy')
         if policy is None:
             config = cls(1)
             terms = {}
             for term in config.terms:
                 terms.setdefault(term.kind, (term.number, term.unit))
-            policy = _policy.set('policy', {
-                    'holiday_country': config.holiday_country,
-                    'to_working_day': config.to_working_day,
-                    'coordinator_contact': config.coordinator_contact,
-                    'terms': terms,
-                    })
+            policy = {name: getattr(config, name)
+                for name, field in cls._fields.items()
+                if field._type in POLICY_TYPES
+                and not isinstance(field, (fields.Function, fields.MultiValue))
+                and not getattr(field, 'translate', False)}
+            policy = _policy.set('policy', {**policy, 'terms': terms})
         return policy
 
     def get_term(self, kind):

@@ -143,7 +143,7 @@ class Email(metaclass=PoolMeta):
 def reviewing():
     "Whether the configuration holds e-mails for review"
     Configuration = Pool().get('klachten.configuration')
-    return bool(Configuration(1).review_emails)
+    return bool(Configuration.policy()['review_emails'])
 
 
 def may_review():
