@@ -5,16 +5,22 @@
 The rows are read with one SQL query over the complaints the user may see
 (the search applies the access rules) and written as they come with
 openpyxl's write-only mode: memory does not grow with the number of
-complaints, only the finished file is held.  Text typed by people is
-always written as text: a cell never becomes a formula."""
+complaints, only the finished file is held.  On PostgreSQL a thread reads
+the next batch of rows while this one is written (prefetched()).  Text
+typed by people is always written as text: a cell never becomes a
+formula."""
 import datetime as dt
 import io
+import queue
+import threading
 from collections import Counter, defaultdict
+from contextlib import closing
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from sql.operators import Any
 
 from trytond import backend
 from trytond.i18n import gettext
@@ -178,13 +184,18 @@ class ComplaintRegister(Report):
         days_taken = COLUMN['days_taken']
 
         def rows():
-            for row in cls._rows(query, labels):
-                for key, i in positions:
-                    counters[key][row[i]] += 1
-                if row[days_taken] is not None:
-                    days[0] += row[days_taken]
-                    days[1] += 1
-                yield row
+            register = cls._rows(query, labels)
+            try:
+                for row in register:
+                    for key, i in positions:
+                        counters[key][row[i]] += 1
+                    if row[days_taken] is not None:
+                        days[0] += row[days_taken]
+                        days[1] += 1
+                    yield row
+            finally:
+                # also when writing fails: the reading stops at once
+                register.close()
 
         def totals():
             total = sum(counters['state'].values())
@@ -201,11 +212,13 @@ class ComplaintRegister(Report):
                 round(days[0] / days[1], 1) if days[1] else None]
 
         headers = [labels['headers'][k] for k, _, _ in COLUMNS]
-        return write_workbook(
-            (gettext('klachten_report.msg_register_sheet'), headers),
-            rows(), gettext('klachten_report.msg_register_totals'), totals,
-            widths=[w for _, _, w in COLUMNS],
-            text_columns=[COLUMN[k] for k in CITIZEN_TEXT])
+        with closing(rows()) as register_rows:
+            return write_workbook(
+                (gettext('klachten_report.msg_register_sheet'), headers),
+                register_rows,
+                gettext('klachten_report.msg_register_totals'), totals,
+                widths=[w for _, _, w in COLUMNS],
+                text_columns=[COLUMN[k] for k in CITIZEN_TEXT])
 
     @classmethod
     def _labels(cls):
@@ -252,11 +265,22 @@ class ComplaintRegister(Report):
         pool = Pool()
         Complaint = pool.get('klachten.complaint')
         table = Complaint.__table__()
-        cursor = cls._cursor()
-        cursor.execute(*table.select(
-                *[getattr(table, c) for c in SQL_COLUMNS],
-                where=table.id.in_(query),
-                order_by=[table.id.asc]))
+        select = table.select(
+            *[getattr(table, c) for c in SQL_COLUMNS],
+            where=table.id.in_(query),
+            order_by=[table.id.asc])
+        relations = [
+            (pool.get(relation).__table__(), target, labels[target])
+            for relation, target in [
+                ('klachten.complaint-klachten.inadmissibility_ground',
+                    'ground'),
+                ('klachten.complaint-klachten.remedy', 'remedy')]]
+        batches = _batches(
+            Transaction().connection, cls._cursor(), select, relations)
+        if backend.name == 'postgresql':
+            # PostgreSQL finds and sends the next batch while this one is
+            # written: psycopg leaves the GIL to openpyxl while it waits
+            batches = prefetched(batches)
         today = pool.get('ir.date').today()
         subjects, departments = labels['subject'], labels['department']
         users, roles = labels['user'], labels['role']
@@ -264,19 +288,10 @@ class ComplaintRegister(Report):
             labels['state'], labels['track'], labels['channel'])
         bases, admissibilities, outcomes = (
             labels['basis'], labels['admissibility'], labels['outcome'])
+        redirections = labels['redirected_as']
         yes, no = labels['yes'], labels['no']
         try:
-            while True:
-                batch = cursor.fetchmany(BATCH)
-                if not batch:
-                    break
-                ids = [r[0] for r in batch]
-                grounds = cls._many2many(
-                    'klachten.complaint-klachten.inadmissibility_ground',
-                    'ground', ids, labels['ground'])
-                remedies = cls._many2many(
-                    'klachten.complaint-klachten.remedy', 'remedy', ids,
-                    labels['remedy'])
+            for batch, grounds, remedies in batches:
                 for (id_, answer_due, role, number, received, acknowledged,
                         decided, closed, state, track, channel, concerned,
                         handling, basis, subject, description, admissibility,
@@ -302,7 +317,7 @@ class ComplaintRegister(Report):
                         subjects.get(subject), _text(description),
                         admissibilities.get(admissibility),
                         grounds.get(id_),
-                        labels['redirected_as'].get(redirected),
+                        redirections.get(redirected),
                         outcomes.get(outcome),
                         remedies.get(id_),
                         (decided - received).days
@@ -313,24 +328,107 @@ class ComplaintRegister(Report):
                         suspended or 0,
                         ]
         finally:
-            cursor.close()
+            # on PostgreSQL: stops the reading thread, which closes the
+            # cursor, before the transaction's connection is used again
+            batches.close()
 
-    @classmethod
-    def _many2many(cls, relation, target, ids, names):
-        "{complaint id: 'name; name'} of the relation for the ids"
-        Relation = Pool().get(relation)
-        table = Relation.__table__()
-        cursor = Transaction().connection.cursor()
-        result = defaultdict(list)
+
+def _batches(connection, cursor, select, relations):
+    """Yield (rows, {complaint id: 'ground; ground'}, {id: 'remedy; ...'})
+    a BATCH of complaints at a time.
+
+    It uses only the connection and cursor given, never Transaction() or
+    Pool(): prefetched() runs it in another thread."""
+    orders = [{r: i for i, r in enumerate(names)}
+        for _, _, names in relations]
+    try:
+        cursor.execute(*select)
+        while True:
+            batch = cursor.fetchmany(BATCH)
+            if not batch:
+                break
+            ids = [r[0] for r in batch]
+            yield (batch, *(
+                    _many2many(connection, table, target, ids, names, order)
+                    for (table, target, names), order in zip(
+                        relations, orders)))
+    finally:
+        cursor.close()
+
+
+def _many2many(connection, table, target, ids, names, order):
+    "{complaint id: 'name; name'} of the relation table for the ids"
+    cursor = connection.cursor()
+    result = defaultdict(list)
+    if backend.name == 'postgresql':
+        # one array parameter: not 2,000 placeholders to parse and plan
+        where = table.complaint == Any(ids)
+    else:
+        where = table.complaint.in_(ids)
+    try:
         cursor.execute(*table.select(
-                table.complaint, getattr(table, target),
-                where=table.complaint.in_(ids)))
-        order = {r: i for i, r in enumerate(names)}
+                table.complaint, getattr(table, target), where=where))
         for complaint, record in cursor:
             result[complaint].append(record)
-        return {c: '; '.join(names.get(r, str(r))
-                for r in sorted(records, key=lambda r: order.get(r, -1)))
-            for c, records in result.items()}
+    finally:
+        cursor.close()
+    return {c: '; '.join(names.get(r, str(r))
+            for r in sorted(records, key=lambda r: order.get(r, -1)))
+        for c, records in result.items()}
+
+
+def prefetched(iterator):
+    """Yield the items of iterator, the next one read in a thread while the
+    caller works on this one: at most two items exist at a time.
+
+    While this generator is open, only its thread advances iterator (so
+    iterator must not use the thread-local Transaction()); closing this
+    generator stops the thread and closes iterator in it before it
+    returns.  An exception in iterator is raised here, in the caller."""
+    requests = queue.SimpleQueue()  # True: read the next item; False: stop
+    results = queue.SimpleQueue()  # (item, None) or (_END, exception)
+
+    def read():
+        try:
+            while requests.get():
+                try:
+                    item = next(iterator)
+                except StopIteration:
+                    results.put((_END, None))
+                    return
+                results.put((item, None))
+        except BaseException as exception:
+            results.put((_END, exception))
+        finally:
+            try:
+                iterator.close()
+            except BaseException as exception:
+                results.put((_END, exception))
+
+    thread = threading.Thread(target=read, name='klachten-register-read',
+        daemon=True)
+    requests.put(True)
+    thread.start()
+    try:
+        while True:
+            item, exception = results.get()
+            if exception is not None:
+                raise exception
+            if item is _END:
+                break
+            requests.put(True)
+            yield item
+    finally:
+        requests.put(False)
+        thread.join()
+        # an error closing iterator early (the caller stopped) is not lost
+        while not results.empty():
+            item, exception = results.get()
+            if exception is not None:
+                raise exception
+
+
+_END = object()
 
 
 def _text(value):

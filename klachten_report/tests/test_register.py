@@ -4,6 +4,7 @@
 opens it in a spreadsheet."""
 import datetime as dt
 import io
+import threading
 import unittest
 from collections import Counter
 
@@ -14,9 +15,13 @@ from klachten_base.tests.tools import (
     setup_municipality, travel, xml_id)
 from proteus import Model, Report, Wizard
 from proteus import config as pconfig
-from trytond.tests.test_tryton import drop_db
+from trytond import backend
+from trytond.pool import Pool
+from trytond.tests.test_tryton import DB_NAME, drop_db
 from trytond.tests.tools import activate_modules
+from trytond.transaction import Transaction
 
+from .. import registry
 from ..registry import COLUMNS
 
 HOSTILE = [
@@ -249,3 +254,67 @@ class RegisterTestCase(unittest.TestCase):
         self.assertEqual(len(rows), 1)
         self.assertTrue(all(r[COLUMN['handler']].value == "Handler1"
                 for r in rows))
+
+    def test_batches_complete_in_order_errors_raised(self):
+        """A register of many batches has every row once, in order; a row
+        that cannot be read fails the export; a stopped export stops
+        reading (PostgreSQL reads the next batch in a thread)"""
+        with Transaction().start(DB_NAME, 0):
+            User = Pool().get('res.user')
+            coordinator, = User.search([('login', '=', 'coordinator')])
+            user, company = coordinator.id, coordinator.company.id
+
+        def readers():
+            return [t for t in threading.enumerate()
+                if t.name == 'klachten-register-read']
+
+        batch = registry.BATCH
+        registry.BATCH = 3
+        try:
+            with Transaction().start(DB_NAME, user, context={
+                        'company': company, 'language': 'en',
+                        '_check_access': True}) as transaction:
+                pool = Pool()
+                Complaint = pool.get('klachten.complaint')
+                Register = pool.get(
+                    'klachten.complaint.register', type='report')
+                expected = [c.number for c in Complaint.search(
+                        [('state', '!=', 'draft')], order=[('id', 'ASC')])]
+                self.assertGreater(len(expected), 3 * registry.BATCH)
+                workbook = load_workbook(
+                    io.BytesIO(Register.render_register([])))
+                self.assertEqual(
+                    [r[COLUMN['number']].value for r in self.rows(workbook)],
+                    expected)
+                total = {r[0].value: r[1].value if len(r) > 1 else None
+                    for r in workbook.worksheets[1].iter_rows()}
+                self.assertEqual(total["Complaints"], len(expected))
+                self.assertEqual(readers(), [])
+
+                # the caller stops after the first row: the reading stops
+                # and the transaction's connection serves the next query
+                rows = Register._rows(Complaint.search(
+                        [('state', '!=', 'draft')], order=[], query=True),
+                    Register._labels())
+                self.assertEqual(next(rows)[COLUMN['number']], expected[0])
+                rows.close()
+                self.assertEqual(readers(), [])
+                self.assertEqual(Complaint.search(
+                        [('state', '!=', 'draft')], count=True),
+                    len(expected))
+
+                # a date no spreadsheet (nor Python) holds, in the last batch
+                table = Complaint.__table__()
+                last, = Complaint.search(
+                    [('number', '=', expected[-1])])
+                transaction.connection.cursor().execute(*table.update(
+                        [table.received_date], ['infinity'],
+                        where=table.id == last.id))
+                # the reading thread's error, not a short register
+                with self.assertRaises(
+                        (backend.DatabaseDataError, ValueError)):
+                    Register.render_register([])
+                self.assertEqual(readers(), [])
+                transaction.rollback()
+        finally:
+            registry.BATCH = batch
