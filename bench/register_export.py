@@ -88,6 +88,9 @@ def parse_args():
         help="above this many complaints, time the register once and "
         "measure its peak memory, without the floor (which reads the "
         "whole register back into memory first)")
+    parser.add_argument('--profile', action='store_true',
+        help="instead of timing, run the register once per size under "
+        "cProfile and print where its time goes (no floor, no README)")
     return parser.parse_args()
 
 
@@ -200,6 +203,9 @@ def bench(args, uri, database):
         with Transaction().start(database, user, context=context,
                 readonly=True):
             Register = pool.get('klachten.complaint.register', type='report')
+            if args.profile:
+                profile(lambda: Register.render_register([]))
+                continue
             if args.floor_max and n > args.floor_max:
                 # the register alone: its time once, and its peak memory
                 seconds, cpu, content = timed(
@@ -245,7 +251,23 @@ def bench(args, uri, database):
         log(json.dumps(result))
         results.append(result)
     conn.close()
-    report(args, results)
+    if not args.profile:
+        report(args, results)
+
+
+def profile(function):
+    "Print where function()'s time goes: wall, CPU and the top functions"
+    import cProfile
+    import pstats
+    gc.collect()
+    profiler = cProfile.Profile()
+    wall, cpu = time.perf_counter(), time.process_time()
+    profiler.runcall(function)
+    log(f"profiled: {time.perf_counter() - wall:.2f} s wall, "
+        f"{time.process_time() - cpu:.2f} s CPU (under cProfile)")
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.sort_stats('tottime').print_stats(25)
+    stats.sort_stats('cumulative').print_stats(25)
 
 
 def psycopg_impl():
