@@ -21,20 +21,18 @@ import re
 import struct
 import unicodedata
 import zlib
-from decimal import Decimal
 from pathlib import Path
 
 import polib
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from sql import Column, Literal, Null, Union
-from sql.functions import CurrentTimestamp
+from sql import Literal, Null, Union
 
 from klachten_base.complaint import CHAR_MAX, TEXT_MAX
+from klachten_base.sql_insert import insert_records, transaction_start
 from trytond import backend
 from trytond.i18n import gettext
-from trytond.model import (
-    ModelSQL, ModelStorage, ModelView, Unique, Workflow, fields)
+from trytond.model import ModelSQL, ModelView, Unique, Workflow, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools.email_ import EmailNotValidError, validate_email
@@ -389,68 +387,20 @@ class Complaint(metaclass=PoolMeta):
 
         The rows were checked by _parse_row as the ORM would check them:
         the parties with their e-mail, phone and address, their language
-        and the complaints are written in a few multi-row INSERTs a model
-        (insert_records), not record by record."""
+        (party.party klachten_insert_complainants) and the complaints are
+        written in a few multi-row INSERTs a model (insert_records), not
+        record by record."""
         pool = Pool()
         Party = pool.get('party.party')
-        PartyLang = pool.get('party.party.lang')
-        Mechanism = pool.get('party.contact_mechanism')
-        Address = pool.get('party.address')
         Grounds = pool.get(
             'klachten.complaint-klachten.inadmissibility_ground')
         # the rows' create_date: the transaction's start, read once
         now = transaction_start()
         with Transaction().set_context(company=company):
             new = [(i, c) for i, (_, c) in enumerate(rows) if c]
-            parties = {}
-            if new:
-                # the party codes in one step, not one sequence update a
-                # party
-                sequence = Party._code_sequence()
-                codes = (sequence.get_many(n=len(new)) if sequence
-                    else [None] * len(new))
-                party_ids, set_values = insert_records(Party, [
-                        {'name': c['name'], 'code': code,
-                            'addresses': None}
-                        for (_, c), code in zip(new, codes)], now=now)
-                parties = {i: p for (i, _), p in zip(new, party_ids)}
-                # lang is company dependent: one party.party.lang a party
-                langs = set_values.get('lang') or [None] * len(party_ids)
-                insert_records(PartyLang, [
-                        {'party': p, 'lang': lang, 'company': company}
-                        for p, lang in zip(party_ids, langs)], now=now)
-                # the street setter of the ORM writes the address again
-                insert_records(Address, [{
-                            'party': p,
-                            'street_unstructured': c.get('street') or None,
-                            'postal_code': c.get('postal_code') or None,
-                            'city': c.get('city') or None,
-                            'write_uid': (Transaction().user
-                                if c.get('street') else None),
-                            'write_date': (CurrentTimestamp()
-                                if c.get('street') else None),
-                            }
-                        for (_, c), p in zip(new, party_ids)
-                        if any(c.get(k)
-                            for k in ['street', 'postal_code', 'city'])],
-                    now=now)
-                # a phone is formatted with its party's country, the
-                # default country of its address if it has one: its party
-                # as an instance, not read back a phone
-                country = Address.default_get(
-                    ['country'], with_rec_name=False).get('country')
-                with_address = Party(
-                    addresses=[Address(country=country)] if country else [])
-                without_address = Party(addresses=[])
-                mechanisms = [
-                    ({'party': p, 'type': t, 'value': c[t]},
-                        {'party': with_address if any(c.get(k) for k in [
-                                    'street', 'postal_code', 'city'])
-                            else without_address})
-                    for (_, c), p in zip(new, party_ids)
-                    for t in ['email', 'phone'] if c.get(t)]
-                insert_records(Mechanism, [v for v, _ in mechanisms],
-                    instances=[i for _, i in mechanisms], now=now)
+            party_ids = Party.klachten_insert_complainants(
+                company, [c for _, c in new], now=now, checked=True)
+            parties = {i: p for (i, _), p in zip(new, party_ids)}
             vlist, grounds = [], []
             for i, (values, _) in enumerate(rows):
                 values = dict(values, company=company,
@@ -472,150 +422,6 @@ class Complaint(metaclass=PoolMeta):
 # with each of the keys (about 0.1 s a batch at 10,000 complaints) where
 # the plan for the keys given hashes them
 NOT_PREPARED = {'postgresql': {'prepare': False}}
-MAGIC = {'id', 'create_uid', 'create_date', 'write_uid', 'write_date'}
-
-
-# the values whose sql_format is kept by value (hashable, compared by type)
-PLAIN = {str, int, bool, float, Decimal, dt.date, dt.datetime}
-STRIPS = {True: str.strip, 'leading': str.lstrip, 'trailing': str.rstrip}
-
-
-def formatter(field):
-    """field.sql_format as a function of a value, without its calls where
-    the result is known: a str of a Char (stripped as it strips), an int of
-    a Many2One, a value of a field's own type where the database stores it
-    as it is; other values are formatted once a distinct value (the dates,
-    states and selections of an old register repeat)"""
-    sql_format = field.sql_format
-    method = type(field).sql_format
-    if method is fields.Char.sql_format:
-        strip = STRIPS.get(field.strip, lambda v: v)
-        return lambda v: strip(v) if type(v) is str else sql_format(v)
-    if method is fields.Many2One.sql_format:
-        return lambda v: v if type(v) is int else sql_format(v)
-    if (method is fields.Field.sql_format and field._py_type
-            and field._sql_type != 'BLOB'):
-        py_type = field._py_type
-        return lambda v: v if type(v) is py_type else sql_format(v)
-    formatted = {}
-
-    def format_(value):
-        if type(value) not in PLAIN:
-            return sql_format(value)
-        key = type(value), value
-        if key not in formatted:
-            formatted[key] = sql_format(value)
-        return formatted[key]
-    return format_
-
-
-def transaction_start():
-    """CURRENT_TIMESTAMP, the start of the transaction, as the ORM writes it
-    (PostgreSQL; None elsewhere, where the rows are INSERTed with it)"""
-    if backend.name != 'postgresql':
-        return None
-    cursor = Transaction().connection.cursor()
-    cursor.execute('SELECT CAST(CURRENT_TIMESTAMP AS TIMESTAMP)')
-    now, = cursor.fetchone()
-    return now
-
-
-def insert_records(Model, vlist, instances=None, now=None):
-    """Insert vlist as ModelSQL.create inserts it (the defaults, the values
-    compute_fields derives, create_uid and create_date, the history rows)
-    but in one COPY of the ids taken in one step (PostgreSQL; one INSERT a
-    row on SQLite, as the ORM does), without the per-record
-    validation, setters, triggers or access checks: the caller checked the
-    values.  Return (ids, {field: [value a row]}) where field is a field with
-    a setter (MultiValue, One2Many, ...) that has a default: it is not
-    written, the caller writes it (or refuses a value it does not know).
-
-    instances: a dict a row of the values the record that computes the
-    fields is made with instead (e.g. its party as an instance, not an id
-    compute_fields would read).
-    now: transaction_start(), if the caller read it already."""
-    if not vlist:
-        return [], {}
-    transaction = Transaction()
-    database = transaction.database
-    cursor = transaction.connection.cursor()
-    table = Model.__table__()
-    given = set().union(*vlist)
-    missing = [n for n, f in Model._fields.items()
-        if n not in given and n not in MAGIC
-        and not (isinstance(f, fields.Function) and not f.setter)]
-    defaults = Model._clean_defaults(
-        Model.default_get(missing, with_rec_name=False)) if missing else {}
-    setters = {n for n, f in Model._fields.items() if hasattr(f, 'set')}
-    set_values = {n: [] for n in setters if defaults.get(n)}
-    # a record is made for its compute_fields only where a class overrides
-    # it (parties, their identifiers, contact mechanisms): the complaints,
-    # addresses and languages compute none
-    computes = any('compute_fields' in c.__dict__
-        for c in Model.__mro__ if c is not ModelStorage)
-    rows = []
-    for i, values in enumerate(vlist):
-        values = {**defaults, **values}
-        for name in setters & values.keys():
-            value = values.pop(name)
-            if name in set_values:
-                set_values[name].append(value)
-            elif value:
-                raise ValueError(f"{Model.__name__}.{name} is not a column")
-        computed = computes and Model(**{
-                **{k: v for k, v in values.items() if k not in MAGIC},
-                **(instances[i] if instances else {})}).compute_fields()
-        if computed:
-            # the ORM writes them after the INSERT
-            values.update(computed, write_uid=transaction.user,
-                write_date=CurrentTimestamp())
-        rows.append(values)
-    names = sorted(set().union(*rows) - {'id', 'create_uid', 'create_date'})
-    for name in names:
-        if getattr(Model._fields[name], 'translate', False):
-            raise ValueError(f"{Model.__name__}.{name} is translated")
-    ids = database.nextid(
-        transaction.connection, Model._table, count=len(rows))
-    if ids is not None:
-        # PostgreSQL's COPY: CURRENT_TIMESTAMP as its value, the
-        # transaction's start, as the ORM writes it
-        ids = list(ids) if len(rows) > 1 else [ids]
-        stamp = transaction_start() if now is None else now
-    else:
-        stamp = CurrentTimestamp()
-
-    def magic(value):
-        return stamp if isinstance(value, CurrentTimestamp) else value
-    formats = [magic if n in MAGIC else formatter(Model._fields[n])
-        for n in names]
-    columns = [table.create_uid, table.create_date] + [
-        Column(table, n) for n in names]
-    # a field's sql_format of None is None: most of a complaint's columns
-    # are empty in an old register
-    data = [[transaction.user, stamp]
-        + [None if (v := r.get(n)) is None else f(v)
-            for n, f in zip(names, formats)] for r in rows]
-    if ids is not None:
-        for row, id_ in zip(data, ids):
-            row.append(id_)
-        columns.append(table.id)
-        # the rows streamed in one statement, as a bulk load does (no
-        # statement to parse and plan a row)
-        names = ', '.join('"%s"' % c.name for c in columns)
-        with cursor.copy(
-                f'COPY "{Model._table}" ({names}) FROM STDIN') as copy:
-            for row in data:
-                copy.write_row(row)
-    else:
-        ids = []
-        for row in data:
-            cursor.execute(*table.insert(columns, [row]))
-            ids.append(database.lastid(cursor))
-    Model._insert_history(ids)
-    transaction.counter += 1
-    Model._count_cache.set(Model.__name__, None)
-    transaction.create_records[Model.__name__].extend(ids)
-    return ids, set_values
 
 
 class RegisterImportMapping(ModelSQL, ModelView):
