@@ -97,15 +97,10 @@ class Email(metaclass=PoolMeta):
                 })
 
     @classmethod
-    def queue(cls, values_list):
-        emails = super().queue(values_list)
-        if emails and reviewing():
-            held = [e for e in emails
-                if e.kind in cls._reviewed_kinds and e.complaint]
-            if held:
-                with without_check_access():
-                    cls.write(held, {'state': 'held'})
-        return emails
+    def _held(cls, values):
+        return super()._held(values) or bool(
+            values.get('kind') in cls._reviewed_kinds
+            and values.get('complaint') is not None and reviewing())
 
     @classmethod
     @ModelView.button_action('klachten_base.wizard_email_review')

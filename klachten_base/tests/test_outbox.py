@@ -19,10 +19,13 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 from unittest import mock
 
+from sql import Column
+
 import trytond.config as config
 from proteus import Model
 from trytond import backend
 from trytond.exceptions import UserError
+from trytond.model import fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import drop_db
@@ -156,6 +159,47 @@ class OutboxTestCase(unittest.TestCase):
         return {e.message_id for e in self.read(ids).values()}
 
     # Tests
+    def test_rows_as_create(self):
+        """queue writes its e-mails in one INSERT: the rows are those
+        Email.create writes of the same values (the outbox reads and sends
+        them alike)"""
+        with self.transaction() as transaction:
+            pool = Pool()
+            Email = pool.get('klachten.email')
+            Party = pool.get('party.party')
+            party, = Party.search([], limit=1)
+            values = {
+                'to': "An Peeters <an@example.org>",
+                'cc': 'clerk@example.org',
+                'subject': "Uw klacht\r\nBcc: x",
+                'body': "Beste,\n\nOntvangen.",
+                'kind': 'acknowledgement',
+                'language': 'nl',
+                'complaint': self.complaints['assigned'],
+                'resource': str(party),
+                }
+            queued, = Email.queue([values])
+            made, = Email.create([{**values, 'state': 'pending',
+                            'attempts': 0,
+                            'next_attempt': queued.next_attempt}])
+            table = Email.__table__()
+            cursor = transaction.connection.cursor()
+            columns = [n for n, f in Email._fields.items()
+                if not isinstance(f, fields.Function)
+                and n not in {'id', 'message_id'}]
+            rows = []
+            for email in [queued, made]:
+                cursor.execute(*table.select(
+                        *[Column(table, c) for c in columns],
+                        where=table.id == email.id))
+                rows.append(dict(zip(columns, cursor.fetchone())))
+            self.assertEqual(rows[0], rows[1])
+            self.assertEqual(rows[0]['subject'], "Uw klacht Bcc: x")
+            self.assertEqual(rows[0]['to'], "An Peeters <an@example.org>")
+            self.assertNotEqual(queued.message_id, made.message_id)
+            self.assertTrue(queued.message_id.endswith('@example.org>'))
+            transaction.rollback()
+
     def test_smtp_down_while_queueing(self):
         "SMTP down: the steps commit, the e-mails wait, then leave once"
         self.smtp.stop()
