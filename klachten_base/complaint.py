@@ -1137,26 +1137,16 @@ class Complaint(PermittedButtonsMixin, ReadonlyGuardMixin, Workflow, ModelSQL,
 
     @classmethod
     def _filing_new_party(cls, values):
-        pool = Pool()
-        Party = pool.get('party.party')
-        Lang = pool.get('ir.lang')
-        mechanisms = [{'type': t, 'value': values[t]}
-            for t in ['email', 'phone'] if values.get(t)]
-        addresses = []
-        if values.get('street') or values.get('city'):
-            addresses.append({
-                    'street': values.get('street') or None,
-                    'postal_code': values.get('postal_code') or None,
-                    'city': values.get('city') or None,
-                    })
-        langs = Lang.search([('code', '=', values.get('lang'))], limit=1)
-        party, = Party.create([{
-                    'name': values['name'],
-                    'lang': langs[0].id if langs else None,
-                    'contact_mechanisms': [('create', mechanisms)],
-                    'addresses': [('create', addresses)],
-                    }])
-        return party
+        Party = Pool().get('party.party')
+        # the language as given (None if unknown), not the default one
+        values = {**values, 'lang': values.get('lang')}
+        if not (values.get('street') or values.get('city')):
+            # no address for a postal code alone, as before
+            values['postal_code'] = None
+        # its rows in a few INSERTs, checked as Party.create checks them
+        party_id, = Party.klachten_insert_complainants(
+            Transaction().context.get('company'), [values])
+        return Party(party_id)
 
     @classmethod
     def _filing_update_party(cls, party, values):
