@@ -404,6 +404,12 @@ class SaoIntakeTestCase(unittest.TestCase):
                 CITIZEN_NAME)
         with self.step('mail-registered', coordinator):
             press(coordinator, 'register')
+            # press returns when sao is idle, which it may be for a moment
+            # between saving the record and calling the button
+            deadline = time.monotonic() + 10
+            while (coordinator.tab()['state'] != 'evaluation'
+                    and time.monotonic() < deadline):
+                time.sleep(0.1)
             self.assertEqual(coordinator.tab()['state'], 'evaluation')
         with self.step('mail-earlier-complaints', coordinator):
             earlier = self.rows(coordinator, 'complainant_complaints')
