@@ -26,6 +26,7 @@ _policy = Cache('klachten.configuration.policy', context=False)
 
 class _ClearsPolicy:
     "Written, it empties the cache of the configuration's policy"
+    __slots__ = ()
 
     @classmethod
     def create(cls, vlist):

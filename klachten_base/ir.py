@@ -181,6 +181,7 @@ class ViewSearch(metaclass=PoolMeta):
 
 class _ClearsTemplates:
     "Written, it empties the cache of the e-mail templates' texts"
+    __slots__ = ()
 
     @classmethod
     def create(cls, vlist):
