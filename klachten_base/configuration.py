@@ -7,6 +7,7 @@ from trytond.modules.company.model import CompanyValueMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id
 
+from .model import ClearsCachesMixin
 from .term import COUNTRIES, UNITS, term_end
 
 FEEDBACK_MODES = [
@@ -24,26 +25,6 @@ POLICY_TYPES = {'boolean', 'selection', 'integer', 'char', 'text', 'date'}
 _policy = Cache('klachten.configuration.policy', context=False)
 
 
-class _ClearsPolicy:
-    "Written, it empties the cache of the configuration's policy"
-    __slots__ = ()
-
-    @classmethod
-    def create(cls, vlist):
-        _policy.clear()
-        return super().create(vlist)
-
-    @classmethod
-    def write(cls, *args):
-        _policy.clear()
-        super().write(*args)
-
-    @classmethod
-    def delete(cls, records):
-        _policy.clear()
-        super().delete(records)
-
-
 def _sequence_field(company_domain):
     return fields.Many2One(
         'ir.sequence', "Complaint Sequence", required=True,
@@ -56,9 +37,11 @@ def _sequence_field(company_domain):
 
 
 class Configuration(
-        _ClearsPolicy, ModelSingleton, ModelSQL, ModelView, MultiValueMixin):
+        ClearsCachesMixin, ModelSingleton, ModelSQL, ModelView,
+        MultiValueMixin):
     __name__ = 'klachten.configuration'
     __string__ = "Complaints Configuration"
+    _clears = (_policy.clear,)
 
     complaint_sequence = fields.MultiValue(
         _sequence_field(Eval('context', {}).get('company', -1)))
@@ -311,9 +294,10 @@ PRESET_SETTINGS = {
     }
 
 
-class Term(_ClearsPolicy, ModelSQL, ModelView):
+class Term(ClearsCachesMixin, ModelSQL, ModelView):
     __name__ = 'klachten.term'
     __string__ = "Term"
+    _clears = (_policy.clear,)
 
     configuration = fields.Many2One(
         'klachten.configuration', "Configuration", required=True,

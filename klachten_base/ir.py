@@ -9,7 +9,7 @@ from trytond.transaction import (
     Transaction, check_access, inactive_records, without_check_access)
 
 from .exceptions import WorkflowError
-from .model import check_write_access
+from .model import ClearsCachesMixin, check_write_access
 
 
 def _merged(domain):
@@ -179,33 +179,18 @@ class ViewSearch(metaclass=PoolMeta):
             cls.write(searches, {'user': None})
 
 
-class _ClearsTemplates:
+def _clear_templates():
+    from .notification import clear_templates
+    clear_templates()
+
+
+class EmailTemplate(ClearsCachesMixin, metaclass=PoolMeta):
     "Written, it empties the cache of the e-mail templates' texts"
-    __slots__ = ()
-
-    @classmethod
-    def create(cls, vlist):
-        from .notification import clear_templates
-        clear_templates()
-        return super().create(vlist)
-
-    @classmethod
-    def write(cls, *args):
-        from .notification import clear_templates
-        clear_templates()
-        super().write(*args)
-
-    @classmethod
-    def delete(cls, records):
-        from .notification import clear_templates
-        clear_templates()
-        super().delete(records)
-
-
-class EmailTemplate(_ClearsTemplates, metaclass=PoolMeta):
     __name__ = 'ir.email.template'
+    _clears = (_clear_templates,)
 
 
-class Translation(_ClearsTemplates, metaclass=PoolMeta):
+class Translation(ClearsCachesMixin, metaclass=PoolMeta):
     "A template's translated subject or body may change"
     __name__ = 'ir.translation'
+    _clears = (_clear_templates,)

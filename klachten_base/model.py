@@ -75,6 +75,34 @@ def rule_searcher(fallback):
     return decorator
 
 
+class ClearsCachesMixin:
+    """Created, written or deleted, a record empties the caches its class
+    names in _clears (functions that empty one, in every process once the
+    transaction commits: Tryton's Cache.clear)"""
+    __slots__ = ()
+    _clears = ()
+
+    @classmethod
+    def create(cls, vlist):
+        cls._clear_caches()
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        cls._clear_caches()
+        super().write(*args)
+
+    @classmethod
+    def delete(cls, records):
+        cls._clear_caches()
+        super().delete(records)
+
+    @classmethod
+    def _clear_caches(cls):
+        for clear in cls._clears:
+            clear()
+
+
 class ReadonlyGuardMixin:
     """Refuse, for every caller with access checks, writing a field that is
     read-only for the record (``readonly`` or its ``states``).
